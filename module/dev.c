@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /dev/shadowk: open checks and table-driven ioctl dispatch.
+ *
+ * Commands are numbered from SHADOWK_CMD_BASE and carry no size in their
+ * number; each struct starts with its own size instead, so every struct can
+ * grow without a new command.
+ */
+
+#include <linux/capability.h>
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/stddef.h>
+#include <linux/uaccess.h>
+
+#include <uapi/linux/shadowk.h>
+
+#include "dev.h"
+#include "info.h"
+
+/* Large enough for any command's struct; lives on the ioctl's stack. */
+union shadowk_ucmd_buffer {
+	struct shadowk_info info;
+};
+
+struct shadowk_ioctl_op {
+	unsigned int cmd;	/* the full ioctl number */
+	unsigned int size;	/* sizeof the module's struct */
+	unsigned int min_size;	/* end of the struct's first version */
+	int (*execute)(struct shadowk_ucmd *ucmd);
+};
+
+#define SHADOWK_OP(_cmd, _fn, _struct, _last_v0_field)			\
+	[_IOC_NR(_cmd) - SHADOWK_CMD_BASE] = {				\
+		.cmd = _cmd,						\
+		.size = sizeof(_struct),				\
+		.min_size = offsetofend(_struct, _last_v0_field),	\
+		.execute = _fn,						\
+	}
+
+static const struct shadowk_ioctl_op shadowk_ioctl_ops[] = {
+	SHADOWK_OP(SHADOWK_IOC_GET_INFO, shadowk_info_get,
+		   struct shadowk_info, ioctls),
+};
+
+u64 shadowk_dev_ioctl_mask(void)
+{
+	u64 mask = 0;
+	unsigned int i;
+
+	BUILD_BUG_ON(ARRAY_SIZE(shadowk_ioctl_ops) > 64);
+	for (i = 0; i < ARRAY_SIZE(shadowk_ioctl_ops); i++)
+		if (shadowk_ioctl_ops[i].execute)
+			mask |= BIT_ULL(i);
+	return mask;
+}
+
+/* Write the command's struct back, never more than the caller passed. */
+int shadowk_dev_respond(struct shadowk_ucmd *ucmd, size_t cmd_len)
+{
+	if (copy_to_user(ucmd->ubuffer, ucmd->cmd,
+			 min_t(size_t, ucmd->user_size, cmd_len)))
+		return -EFAULT;
+	return 0;
+}
+
+static long shadowk_dev_ioctl(struct file *file, unsigned int cmd,
+			      unsigned long arg)
+{
+	const struct shadowk_ioctl_op *op;
+	union shadowk_ucmd_buffer buf;
+	struct shadowk_ucmd ucmd = {};
+	unsigned int nr = _IOC_NR(cmd);
+	int ret;
+
+	if (_IOC_TYPE(cmd) != SHADOWK_TYPE || nr < SHADOWK_CMD_BASE ||
+	    nr - SHADOWK_CMD_BASE >= ARRAY_SIZE(shadowk_ioctl_ops))
+		return -ENOTTY;
+	op = &shadowk_ioctl_ops[nr - SHADOWK_CMD_BASE];
+	if (!op->execute || op->cmd != cmd)
+		return -ENOTTY;
+
+	ucmd.ubuffer = (void __user *)arg;
+	if (get_user(ucmd.user_size, (u32 __user *)ucmd.ubuffer))
+		return -EFAULT;
+	if (ucmd.user_size < op->min_size)
+		return -EINVAL;
+
+	ret = copy_struct_from_user(&buf, op->size, ucmd.ubuffer,
+				    ucmd.user_size);
+	if (ret)
+		return ret;
+	ucmd.cmd = &buf;
+	return op->execute(&ucmd);
+}
+
+static int shadowk_dev_open(struct inode *inode, struct file *file)
+{
+	/* The node's mode is only the first gate; a root without the
+	 * capability (a container, say) is refused too.
+	 */
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	return 0;
+}
+
+static const struct file_operations shadowk_dev_fops = {
+	.owner = THIS_MODULE,
+	.open = shadowk_dev_open,
+	.unlocked_ioctl = shadowk_dev_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = noop_llseek,
+};
+
+static struct miscdevice shadowk_dev_misc = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "shadowk",
+	.mode = 0600,
+	.fops = &shadowk_dev_fops,
+};
+
+int __init shadowk_dev_init(void)
+{
+	return misc_register(&shadowk_dev_misc);
+}
+
+void shadowk_dev_exit(void)
+{
+	misc_deregister(&shadowk_dev_misc);
+}

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _SHADOWK_DEV_H
+#define _SHADOWK_DEV_H
+
+#include <linux/compiler_types.h>
+#include <linux/init.h>
+#include <linux/types.h>
+
+/* One ioctl in flight: the caller's buffer and the kernel's copy of it. */
+struct shadowk_ucmd {
+	void __user *ubuffer;
+	u32 user_size;
+	void *cmd;
+};
+
+int shadowk_dev_respond(struct shadowk_ucmd *ucmd, size_t cmd_len);
+u64 shadowk_dev_ioctl_mask(void);
+
+int __init shadowk_dev_init(void);
+void shadowk_dev_exit(void);
+
+#endif /* _SHADOWK_DEV_H */

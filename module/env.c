@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What kind of machine shadowk is loading on, and whether it can work
+ * there safely.  Each refusal prints one line saying why.
+ */
+
+#include <linux/errno.h>
+#include <linux/init.h>
+#include <linux/pgtable.h>
+#include <linux/printk.h>
+#include <xen/xen.h>
+
+#include <asm/cpufeature.h>
+#include <asm/pgtable_types.h>
+#include <asm/tlbflush.h>
+
+#include <uapi/linux/shadowk.h>
+
+#include "env.h"
+#include "ksyms.h"
+
+static u32 shadowk_env __ro_after_init;
+
+struct shadowk_env_check {
+	bool (*refuse)(void);
+	const char *reason;
+};
+
+static bool __init shadowk_env_xen_pv(void)
+{
+	return xen_pv_domain();
+}
+
+static bool __init shadowk_env_ftrace_off(void)
+{
+	return !READ_ONCE(*shadowk_ksyms.ftrace_enabled);
+}
+
+static const struct shadowk_env_check shadowk_env_checks[] __initconst = {
+	{ shadowk_env_xen_pv,
+	  "Xen PV guests have their kernel page tables managed by the hypervisor" },
+	{ shadowk_env_ftrace_off,
+	  "function tracing is disabled (kernel.ftrace_enabled=0); shadowk needs it to follow the kernel's text writes" },
+};
+
+static bool __init shadowk_env_text_is_global(void)
+{
+	unsigned int level;
+	pte_t *pte;
+
+	pte = lookup_address((unsigned long)shadowk_ksyms.stext, &level);
+	return pte && (pte_flags(*pte) & _PAGE_GLOBAL);
+}
+
+int __init shadowk_env_init(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(shadowk_env_checks); i++) {
+		if (shadowk_env_checks[i].refuse()) {
+			pr_err("refusing to load: %s\n",
+			       shadowk_env_checks[i].reason);
+			return -EOPNOTSUPP;
+		}
+	}
+
+	if (pgtable_l5_enabled())
+		shadowk_env |= SHADOWK_ENV_LA57;
+	if (boot_cpu_has(X86_FEATURE_PTI))
+		shadowk_env |= SHADOWK_ENV_PTI;
+	if (boot_cpu_has(X86_FEATURE_PCID))
+		shadowk_env |= SHADOWK_ENV_PCID;
+	if (shadowk_env_text_is_global())
+		shadowk_env |= SHADOWK_ENV_GLOBAL_TEXT;
+	return 0;
+}
+
+u32 shadowk_env_flags(void)
+{
+	return shadowk_env;
+}

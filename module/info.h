@@ -1,0 +1,9 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _SHADOWK_INFO_H
+#define _SHADOWK_INFO_H
+
+struct shadowk_ucmd;
+
+int shadowk_info_get(struct shadowk_ucmd *ucmd);
+
+#endif /* _SHADOWK_INFO_H */

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * shadowk: per-process copy-on-write views of the kernel's text.
+ *
+ * This file only orders the subsystems' init calls and undoes them in
+ * reverse.
+ */
+
+#include <linux/init.h>
+#include <linux/module.h>
+
+#include <uapi/linux/shadowk.h>
+
+#include "dev.h"
+#include "env.h"
+#include "ksyms.h"
+
+static int __init shadowk_init(void)
+{
+	int err;
+
+	err = shadowk_ksyms_init();
+	if (err)
+		return err;
+	err = shadowk_env_init();
+	if (err)
+		return err;
+	err = shadowk_dev_init();
+	if (err)
+		return err;
+
+	pr_info("loaded, version %s, ABI %d\n", SHADOWK_VERSION,
+		SHADOWK_ABI_VERSION);
+	return 0;
+}
+
+static void __exit shadowk_exit(void)
+{
+	shadowk_dev_exit();
+	pr_info("unloaded\n");
+}
+
+module_init(shadowk_init);
+module_exit(shadowk_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Per-process copy-on-write views of kernel text");
+MODULE_AUTHOR("The shadowk authors");
+MODULE_VERSION(SHADOWK_VERSION);
