@@ -1,0 +1,121 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# shadowk: the commands people type.  kbuild reads ./Kbuild; everything else
+# builds under $(O).
+#
+#   make                 module, library and tool for $(KERNELRELEASE)
+#   make check           dependencies, every build, host tests, the VM matrix
+#   make demo            boot a VM, load the module, show what it does
+#   make vm-test         the selftests on one kernel, quickly (PVH boot)
+#   make vm-shell        an interactive shell in the VM, module loaded
+#   make install         module, tool, library and header on this machine
+#   make dkms-install    register the source with DKMS instead
+
+SHELL := /bin/bash
+O ?= $(CURDIR)/build
+VERSION := $(shell sed -n 's/^shadowk-version := //p' $(CURDIR)/Kbuild)
+
+# Default kernel: the newest Debian headers installed here.
+KERNELRELEASE ?= $(shell ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | \
+			sed 's|.*/linux-headers-||' | sort -V | tail -n 1)
+KERNELDIR ?= /lib/modules/$(KERNELRELEASE)/build
+# The kernels the VM matrix boots (see selftests/vm/kernels.sh).
+KERNELS = $(shell $(CURDIR)/selftests/vm/kernels.sh)
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+CC ?= cc
+
+KMOD_DIR = $(O)/kmod/$(1)
+export CC O VERSION
+
+.PHONY: all module lib tools selftests deps check check-host check-vm demo \
+	vm-test vm-shell install uninstall dkms-install clean modules-all
+
+all: module lib tools
+
+deps:
+	@$(CURDIR)/tools/deps.sh
+
+# Build in a per-kernel copy of the sources so that several kernels can be
+# built side by side without their objects colliding.
+module:
+	@test -n "$(KERNELRELEASE)" || { echo "no kernel headers found; run 'make deps'" >&2; exit 1; }
+	@test -d "$(KERNELDIR)" || { echo "no headers for $(KERNELRELEASE) at $(KERNELDIR)" >&2; exit 1; }
+	@mkdir -p $(call KMOD_DIR,$(KERNELRELEASE))
+	@cp -ru Kbuild module uapi $(call KMOD_DIR,$(KERNELRELEASE))/
+	$(MAKE) -C $(KERNELDIR) M=$(call KMOD_DIR,$(KERNELRELEASE)) modules
+	@echo "  built $(call KMOD_DIR,$(KERNELRELEASE))/shadowk.ko"
+
+modules-all:
+	@for kr in $(KERNELS); do \
+		$(MAKE) --no-print-directory module KERNELRELEASE=$$kr KERNELDIR=/lib/modules/$$kr/build || exit 1; \
+	done
+
+lib:
+	$(MAKE) -C lib
+
+tools: lib
+	$(MAKE) -C tools
+
+selftests: lib
+	$(MAKE) -C selftests
+
+check-host: lib tools selftests
+	@$(CURDIR)/selftests/host/run.sh
+
+check-vm: modules-all lib tools selftests
+	@$(CURDIR)/selftests/vm/matrix.sh $(KERNELS)
+
+# The README's test command: everything, from a fresh Debian 12 machine.
+check: deps
+	@$(MAKE) --no-print-directory check-build
+	@$(CURDIR)/selftests/run-all.sh $(KERNELS)
+
+check-build: modules-all lib tools selftests
+
+demo: deps
+	@$(MAKE) --no-print-directory module lib tools selftests
+	@$(CURDIR)/selftests/vm/demo.sh $(KERNELRELEASE)
+
+vm-test: module lib tools selftests
+	@$(CURDIR)/selftests/vm/run-vm.sh --pvh $(KERNELRELEASE)
+
+vm-shell: module lib tools selftests
+	@$(CURDIR)/selftests/vm/run-vm.sh --shell $(KERNELRELEASE)
+
+# Signing is left to the administrator (a MOK key, or DKMS's own), so
+# modules_install is told not to try the kernel's build-time key.  With
+# DESTDIR (packaging) depmod is left to the package's scripts.
+install: module lib tools
+	$(MAKE) -C $(KERNELDIR) M=$(call KMOD_DIR,$(KERNELRELEASE)) \
+		INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=updates \
+		CONFIG_MODULE_SIG_ALL= modules_install
+	$(if $(DESTDIR),,depmod -a $(KERNELRELEASE))
+	$(MAKE) -C lib install
+	$(MAKE) -C tools install
+	install -D -m 0644 uapi/linux/shadowk.h $(DESTDIR)$(PREFIX)/include/linux/shadowk.h
+	install -D -m 0644 tools/udev/60-shadowk.rules \
+		$(DESTDIR)/etc/udev/rules.d/60-shadowk.rules
+
+uninstall:
+	rm -f $(DESTDIR)/lib/modules/$(KERNELRELEASE)/updates/shadowk.ko*
+	$(if $(DESTDIR),,depmod -a $(KERNELRELEASE))
+	$(MAKE) -C lib uninstall
+	$(MAKE) -C tools uninstall
+	rm -f $(DESTDIR)$(PREFIX)/include/linux/shadowk.h
+	rm -f $(DESTDIR)/etc/udev/rules.d/60-shadowk.rules
+
+DKMS_SRC = $(DESTDIR)/usr/src/shadowk-$(VERSION)
+dkms-install:
+	@command -v dkms >/dev/null || { echo "dkms is not installed (apt-get install dkms)" >&2; exit 1; }
+	install -d $(DKMS_SRC)/module $(DKMS_SRC)/uapi/linux
+	install -m 0644 Kbuild dkms.conf $(DKMS_SRC)/
+	install -m 0644 module/*.c module/*.h $(DKMS_SRC)/module/
+	install -m 0644 uapi/linux/shadowk.h $(DKMS_SRC)/uapi/linux/
+	dkms add shadowk/$(VERSION)
+	dkms build shadowk/$(VERSION)
+	dkms install shadowk/$(VERSION)
+
+clean:
+	rm -rf $(O)
