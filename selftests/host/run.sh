@@ -1,0 +1,138 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Tests that need no kernel: they run on the build machine.  Prints TAP and
+# leaves N_PASS/N_FAIL/N_SKIP in $O/host/counts.
+
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+O=${O:-$top/build}
+out=$O/host
+mkdir -p "$out"
+tool=$O/tools/shadowk
+pass=0 fail=0 skip=0 n=0
+
+result() {	# result 0|1 NAME [DETAIL...]
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then
+		pass=$((pass + 1))
+		echo "ok $n $2"
+	else
+		fail=$((fail + 1))
+		echo "not ok $n $2"
+		shift 2
+		[ $# -gt 0 ] && printf '#   %s\n' "$@"
+	fi
+}
+
+check() {	# check NAME CMD...
+	local name=$1 log
+	shift
+	log=$("$@" 2>&1)
+	result $? "$name" "${log:-}"
+}
+
+# The uapi header must stand alone in plain C90, as any uapi header must.
+c90() {
+	printf '#include <linux/shadowk.h>\nint main(void) { return SHADOWK_IOC_GET_INFO != 0; }\n' |
+		${CC:-cc} -std=c90 -pedantic-errors -Wall -Wextra -Werror \
+			-I"$top/uapi" -x c -o /dev/null -
+}
+check "uapi header compiles standalone as C90" c90
+
+c90_cxx_guard() {	# and is usable from C++ code
+	printf '#include <linux/shadowk.h>\nint main() { return sizeof(struct shadowk_info) != 32; }\n' |
+		${CXX:-g++} -Wall -Werror -I"$top/uapi" -x c++ -o /dev/null -
+}
+if command -v "${CXX:-g++}" >/dev/null; then
+	check "uapi header compiles as C++" c90_cxx_guard
+fi
+
+# Module sources follow kernel style (checkpatch from linux-source-6.1).
+style() {
+	perl "$O/ksrc/scripts/checkpatch.pl" --no-tree --quiet --terse \
+		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG -f \
+		"$top"/module/*.[ch] "$top"/uapi/linux/shadowk.h
+}
+check "module and uapi are checkpatch clean" style
+
+# Documentation pages render without a warning (index.rst is Sphinx-only).
+docs() {
+	local f rc=0
+	for f in $(find "$top/Documentation" -name '*.rst' ! -name index.rst); do
+		rst2html --halt=warning --report=warning "$f" > /dev/null || rc=1
+	done
+	return $rc
+}
+check "Documentation renders without warnings" docs
+
+versions() {	# one version, everywhere it is written
+	local kb dk
+	kb=$(sed -n 's/^shadowk-version := //p' "$top/Kbuild")
+	dk=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$top/dkms.conf")
+	[ -n "$kb" ] && [ "$kb" = "$dk" ] || { echo "Kbuild '$kb' vs dkms.conf '$dk'"; return 1; }
+}
+check "Kbuild and dkms.conf agree on the version" versions
+
+# make install puts every piece where the admin guide says; uninstall
+# takes all of it back.
+install_roundtrip() {
+	local d want f rc=0
+	d=$(mktemp -d)
+	make -s -C "$top" install DESTDIR="$d" > "$d.log" 2>&1 || { cat "$d.log"; rm -rf "$d" "$d.log"; return 1; }
+	want="etc/udev/rules.d/60-shadowk.rules usr/local/sbin/shadowk
+		usr/local/lib/libshadowk.so.1 usr/local/lib/libshadowk.so
+		usr/local/lib/libshadowk.a usr/local/lib/pkgconfig/libshadowk.pc
+		usr/local/include/libshadowk.h usr/local/include/linux/shadowk.h"
+	for f in $want; do
+		[ -e "$d/$f" ] || { echo "missing $f"; rc=1; }
+	done
+	ls "$d"/lib/modules/*/updates/shadowk.ko* > /dev/null 2>&1 || { echo "no module"; rc=1; }
+	make -s -C "$top" uninstall DESTDIR="$d" > "$d.log" 2>&1 || rc=1
+	f=$(find "$d" -type f -o -type l)
+	[ -z "$f" ] || { echo "left after uninstall: $f"; rc=1; }
+	rm -rf "$d" "$d.log"
+	return $rc
+}
+check "make install and uninstall with DESTDIR" install_roundtrip
+
+# libshadowk without a device.
+log=$("$O/selftests/host/lib_test" 2>&1)
+rc=$?
+while read -r line; do
+	case "$line" in
+	"ok "*"# SKIP"*) n=$((n + 1)); skip=$((skip + 1)); echo "ok $n lib: ${line#ok * }" ;;
+	"ok "*) result 0 "lib: ${line#ok [0-9]* }" ;;
+	"not ok "*) result 1 "lib: ${line#not ok [0-9]* }" ;;
+	esac
+done <<< "$log"
+[ $rc -eq 0 ] || grep -q '^not ok' <<< "$log" || result 1 "lib_test exited $rc" "$log"
+
+# The tool without a module: clear messages and exit codes.
+tool_expect() {	# tool_expect RC PATTERN ARGS...
+	local want=$1 pat=$2 got log
+	shift 2
+	log=$(SHADOWK_DEVICE=/nonexistent/shadowk "$tool" "$@" 2>&1)
+	got=$?
+	[ "$got" -eq "$want" ] || { echo "exit $got, wanted $want: $log"; return 1; }
+	grep -Eq -- "$pat" <<< "$log" || { echo "output lacks /$pat/: $log"; return 1; }
+}
+check "tool: help" tool_expect 0 'Usage: shadowk' help
+check "tool: no arguments prints usage" tool_expect 0 'Usage: shadowk'
+check "tool: unknown command" tool_expect 2 "unknown command 'frobnicate'" frobnicate
+check "tool: unknown option" tool_expect 2 'Usage: shadowk' --frobnicate
+check "tool: no module" tool_expect 3 'module is not loaded' version
+check "tool: version takes no arguments" tool_expect 2 'takes no arguments' version extra
+
+tool_json_error() {
+	local log
+	log=$(SHADOWK_DEVICE=/nonexistent/shadowk "$tool" -j version 2>/dev/null)
+	jq -e '.exit_code == 3 and (.error | test("not loaded"))' <<< "$log" > /dev/null ||
+		{ echo "bad JSON: $log"; return 1; }
+}
+check "tool: JSON error when no module" tool_json_error
+
+printf 'N_PASS=%d\nN_FAIL=%d\nN_SKIP=%d\n' "$pass" "$fail" "$skip" > "$out/counts"
+echo "# host: $pass passed, $fail failed, $skip skipped"
+[ "$fail" -eq 0 ]

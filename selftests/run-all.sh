@@ -1,0 +1,27 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# run-all.sh KERNELRELEASE...: the host tests, then the VM matrix, then one
+# closing line with the totals.  Exit status 0 only if nothing failed.
+
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+O=${O:-$top/build}
+start=$SECONDS
+
+rm -f "$O/host/counts" "$O/vm/counts"
+echo "== host tests (no kernel needed)"
+"$top/selftests/host/run.sh"
+echo "== VM matrix"
+"$top/selftests/vm/matrix.sh" "$@"
+
+pass=0 fail=0 skip=0
+for f in "$O/host/counts" "$O/vm/counts"; do
+	N_PASS=0 N_FAIL=1 N_SKIP=0
+	[ -f "$f" ] && . "$f"
+	pass=$((pass + N_PASS)) fail=$((fail + N_FAIL)) skip=$((skip + N_SKIP))
+done
+echo "== make check took $((SECONDS - start))s (after the build)"
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" -eq 0 ]

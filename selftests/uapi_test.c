@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The /dev/shadowk contract that does not depend on any mechanism: the
+ * handshake, the size/flags/errno rules of uapi/linux/shadowk.h, and who
+ * may open the device.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <linux/capability.h>
+#include <linux/shadowk.h>
+
+#include "kselftest_harness.h"
+
+#define KNOWN_ENV (SHADOWK_ENV_LA57 | SHADOWK_ENV_PTI | SHADOWK_ENV_PCID | \
+		   SHADOWK_ENV_GLOBAL_TEXT)
+
+static int ioctl_errno(int fd, unsigned long cmd, void *arg)
+{
+	return ioctl(fd, cmd, arg) ? errno : 0;
+}
+
+/* 1 if /proc/cpuinfo lists the flag for cpu 0, 0 if not, -1 on error. */
+static int cpuinfo_has_flag(const char *flag)
+{
+	char line[8192], *tok, *save;
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	int found = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "flags", 5))
+			continue;
+		found = 0;
+		tok = strchr(line, ':');
+		for (tok = strtok_r(tok ? tok + 1 : line, " \n", &save); tok;
+		     tok = strtok_r(NULL, " \n", &save))
+			if (!strcmp(tok, flag))
+				found = 1;
+		break;
+	}
+	fclose(f);
+	return found;
+}
+
+FIXTURE(dev) {
+	int fd;
+};
+
+FIXTURE_SETUP(dev)
+{
+	self->fd = open("/dev/shadowk", O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, self->fd) TH_LOG("open /dev/shadowk: %s", strerror(errno));
+}
+
+FIXTURE_TEARDOWN(dev)
+{
+	close(self->fd);
+}
+
+TEST_F(dev, handshake)
+{
+	struct shadowk_info info = { .size = sizeof(info) };
+
+	ASSERT_EQ(0, ioctl_errno(self->fd, SHADOWK_IOC_GET_INFO, &info));
+	EXPECT_EQ(sizeof(info), info.size);
+	EXPECT_EQ(SHADOWK_ABI_VERSION, info.abi_version);
+	EXPECT_EQ(0, info.features);
+	EXPECT_EQ(0, info.env & ~KNOWN_ENV);
+	/* GET_INFO is bit 0 and nothing past the module's table is set. */
+	EXPECT_EQ(1ULL, info.ioctls & 1ULL);
+}
+
+/* The env flags must agree with what the CPU and kernel tell /proc. */
+TEST_F(dev, handshake_env_matches_machine)
+{
+	struct shadowk_info info = { .size = sizeof(info) };
+	const char *want_la57 = getenv("SHADOWK_EXPECT_LA57");
+	const char *want_pti = getenv("SHADOWK_EXPECT_PTI");
+
+	ASSERT_EQ(0, ioctl_errno(self->fd, SHADOWK_IOC_GET_INFO, &info));
+	ASSERT_LE(0, cpuinfo_has_flag("la57"));
+	EXPECT_EQ(cpuinfo_has_flag("la57"), !!(info.env & SHADOWK_ENV_LA57));
+	EXPECT_EQ(cpuinfo_has_flag("pti"), !!(info.env & SHADOWK_ENV_PTI));
+	EXPECT_EQ(cpuinfo_has_flag("pcid"), !!(info.env & SHADOWK_ENV_PCID));
+	/* PTI clears the global bit on the kernel image. */
+	if (info.env & SHADOWK_ENV_PTI)
+		EXPECT_EQ(0, info.env & SHADOWK_ENV_GLOBAL_TEXT);
+
+	/* The VM runner says which paging mode and PTI setting it booted. */
+	if (!want_la57 || !want_pti)
+		SKIP(return, "not in a matrix cell (SHADOWK_EXPECT_* unset)");
+	EXPECT_EQ(atoi(want_la57), !!(info.env & SHADOWK_ENV_LA57));
+	EXPECT_EQ(atoi(want_pti), !!(info.env & SHADOWK_ENV_PTI));
+}
+
+TEST_F(dev, unknown_ioctl_is_enotty)
+{
+	struct shadowk_info info = { .size = sizeof(info) };
+	const unsigned long bad[] = {
+		_IO(SHADOWK_TYPE, 0),
+		_IO(SHADOWK_TYPE, SHADOWK_CMD_BASE - 1),
+		_IO(SHADOWK_TYPE, SHADOWK_CMD_BASE + 63),
+		_IO(SHADOWK_TYPE, 0xff),
+		/* the right number, encoded with a direction and size */
+		_IOWR(SHADOWK_TYPE, SHADOWK_CMD_GET_INFO, struct shadowk_info),
+		_IO(SHADOWK_TYPE + 1, SHADOWK_CMD_GET_INFO),
+		TCGETS,
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int err = ioctl_errno(self->fd, bad[i], &info);
+
+		if (err != ENOTTY)
+			TH_LOG("cmd %#lx gave %s", bad[i], strerror(err));
+		EXPECT_EQ(ENOTTY, err);
+	}
+}
+
+TEST_F(dev, short_struct_is_einval)
+{
+	struct shadowk_info info;
+	const __u32 sizes[] = {
+		0, 1, sizeof(__u32), offsetof(struct shadowk_info, ioctls),
+		sizeof(info) - 1,
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		int err;
+
+		memset(&info, 0, sizeof(info));
+		info.size = sizes[i];
+		err = ioctl_errno(self->fd, SHADOWK_IOC_GET_INFO, &info);
+
+		if (err != EINVAL)
+			TH_LOG("size %u gave %s", sizes[i], strerror(err));
+		EXPECT_EQ(EINVAL, err);
+		/* a refused call writes nothing back */
+		EXPECT_EQ(0, info.abi_version);
+	}
+}
+
+TEST_F(dev, larger_struct_tail_rules)
+{
+	struct {
+		struct shadowk_info info;
+		__u64 tail[8];
+	} big;
+	unsigned int i;
+
+	/* A zero tail is what a newer header's unknown fields look like. */
+	memset(&big, 0, sizeof(big));
+	big.info.size = sizeof(big);
+	ASSERT_EQ(0, ioctl_errno(self->fd, SHADOWK_IOC_GET_INFO, &big));
+	EXPECT_EQ(SHADOWK_ABI_VERSION, big.info.abi_version);
+	for (i = 0; i < 8; i++)
+		EXPECT_EQ(0, big.tail[i]);	/* never written past its own struct */
+
+	/* Any non-zero byte the module does not know is refused. */
+	for (i = 0; i < 8; i++) {
+		memset(&big, 0, sizeof(big));
+		big.info.size = sizeof(big);
+		((unsigned char *)big.tail)[i * 8 + i % 8] = 0x80;
+		EXPECT_EQ(E2BIG, ioctl_errno(self->fd, SHADOWK_IOC_GET_INFO,
+					     &big));
+		EXPECT_EQ(0, big.info.abi_version);
+	}
+}
+
+TEST_F(dev, unknown_flags_are_einval)
+{
+	struct shadowk_info info = { .size = sizeof(info) };
+	unsigned int bit;
+
+	for (bit = 0; bit < 32; bit++) {
+		info.flags = 1U << bit;
+		EXPECT_EQ(EINVAL, ioctl_errno(self->fd, SHADOWK_IOC_GET_INFO,
+					      &info));
+	}
+}
+
+TEST_F(dev, bad_pointer_is_efault)
+{
+	EXPECT_EQ(EFAULT, ioctl_errno(self->fd, SHADOWK_IOC_GET_INFO, NULL));
+	EXPECT_EQ(EFAULT, ioctl_errno(self->fd, SHADOWK_IOC_GET_INFO,
+				      (void *)1));
+}
+
+/* Run fn in a child and return its exit status (or 255 if it died). */
+static int in_child(int (*fn)(void))
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(fn());
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return 254;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 255;
+}
+
+static int open_errno(void)
+{
+	int fd = open("/dev/shadowk", O_RDWR | O_CLOEXEC);
+
+	if (fd >= 0) {
+		close(fd);
+		return 0;
+	}
+	return errno;
+}
+
+static int open_as_nobody(void)
+{
+	if (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
+	    setresuid(65534, 65534, 65534))
+		return 253;
+	return open_errno();
+}
+
+static int open_without_sys_admin(void)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[2];
+
+	if (syscall(SYS_capget, &hdr, data))
+		return 253;
+	data[CAP_SYS_ADMIN / 32].effective &= ~(1U << (CAP_SYS_ADMIN % 32));
+	data[CAP_SYS_ADMIN / 32].permitted &= ~(1U << (CAP_SYS_ADMIN % 32));
+	if (syscall(SYS_capset, &hdr, data))
+		return 253;
+	return open_errno();
+}
+
+TEST(unprivileged_open_is_refused)
+{
+	/* The node's mode keeps out other users... */
+	EXPECT_EQ(EACCES, in_child(open_as_nobody));
+	/* ...and the module keeps out root without CAP_SYS_ADMIN. */
+	EXPECT_EQ(EPERM, in_child(open_without_sys_admin));
+	/* The same process with its privileges still gets in. */
+	EXPECT_EQ(0, open_errno());
+}
+
+TEST_HARNESS_MAIN

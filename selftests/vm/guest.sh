@@ -1,0 +1,68 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Runs in the test VM (busybox sh).  SHADOWK_MODE, from the kernel command
+# line, picks what to do:
+#
+#   test   every selftest, TAP on ttyS1, then a closing marker
+#   demo   load the module and show it working
+#   shell  load the module and give the console to an interactive shell
+#   boot   nothing: power off at once (for timing the boot)
+#
+# Results go to ttyS1 so that kernel messages on the console can never be
+# interleaved with them; the host reads the console only for its log grep.
+
+ko=/shadowk/shadowk.ko
+export SHADOWK_KO=$ko
+
+mark() {
+	echo "shadowk-vm: $*" > /dev/console
+}
+
+case "${SHADOWK_MODE:-test}" in
+boot)
+	mark "boot done"
+	;;
+shell)
+	insmod "$ko" && echo "shadowk loaded; try: shadowk version"
+	setsid cttyhack sh -l
+	;;
+demo)
+	exec > /dev/console 2>&1
+	sh /shadowk/demo.sh
+	mark "demo done rc=$?"
+	;;
+*)
+	stty -F /dev/ttyS1 raw -echo 2>/dev/null
+	exec 3> /dev/ttyS1
+	mark "running tests"
+	# KASLR evidence for the log: where the kernel landed this boot.
+	echo "# kernel _text at $(grep -m1 ' _text$' /proc/kallsyms | cut -d' ' -f1)" >&3
+	# Tests that load the module themselves run first, while it is out.
+	for t in /shadowk/tests/module_test.sh; do
+		echo "# shadowk-vm: begin $(basename "$t")" >&3
+		sh "$t" >&3 2>&1
+		echo "# shadowk-vm: end $(basename "$t") rc=$?" >&3
+	done
+	if insmod "$ko"; then
+		for t in /shadowk/tests/*; do
+			case "$t" in */module_test.sh) continue ;; esac
+			echo "# shadowk-vm: begin $(basename "$t")" >&3
+			case "$t" in
+			*.sh) sh "$t" >&3 2>&1 ;;
+			*) "$t" >&3 2>&1 ;;
+			esac
+			echo "# shadowk-vm: end $(basename "$t") rc=$?" >&3
+		done
+		rmmod shadowk || echo "not ok - rmmod shadowk after the tests" >&3
+	else
+		echo "not ok - insmod shadowk.ko" >&3
+	fi
+	# A WARN taints the kernel (bit 9) even where it does not panic.
+	taint=$(cat /proc/sys/kernel/tainted)
+	if [ $((taint & 512)) -ne 0 ]; then
+		echo "not ok - kernel tainted by a warning ($taint)" >&3
+	fi
+	echo "# shadowk-vm: done" >&3
+	mark "tests done"
+	;;
+esac

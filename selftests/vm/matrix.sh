@@ -1,0 +1,63 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# matrix.sh KERNELRELEASE...
+#
+# Every kernel x {4-level, 5-level} x {pti=off, pti=on}, each booted from the
+# real bzImage so that KASLR is active.  Two cells run at a time (one per
+# host core).  Prints a line per cell as it finishes, then the totals; the
+# counts are left in $O/vm/counts.
+
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+O=${O:-$top/build}
+jobs=${SHADOWK_VM_JOBS:-2}
+[ $# -gt 0 ] || { echo "matrix: no kernels given (make deps?)" >&2; exit 2; }
+
+cells=()
+for kr in "$@"; do
+	for la57 in 0 1; do
+		for pti in off on; do
+			cells+=("$kr $la57 $pti")
+		done
+	done
+done
+
+run_cell() {
+	local kr=$1 la57=$2 pti=$3 name
+	name="$kr-l$((la57 + 4))-pti$pti"
+	mkdir -p "$O/vm/logs/$name"
+	"$top/selftests/vm/run-vm.sh" --la57 "$la57" --pti "$pti" --name "$name" \
+		"$kr" > "$O/vm/logs/$name/summary" 2>&1
+	echo "$name" > "$O/vm/logs/$name/finished"
+}
+
+echo "VM matrix: ${#cells[@]} cells, $jobs at a time"
+running=0
+names=()
+for c in "${cells[@]}"; do
+	set -- $c
+	names+=("$1-l$(($2 + 4))-pti$3")
+	rm -f "$O/vm/logs/${names[-1]}/finished"
+	run_cell "$@" &
+	running=$((running + 1))
+	if [ $running -ge "$jobs" ]; then
+		wait -n
+		running=$((running - 1))
+	fi
+done
+wait
+
+pass=0 fail=0 skip=0
+for name in "${names[@]}"; do
+	d=$O/vm/logs/$name
+	cat "$d/summary"
+	N_PASS=0 N_FAIL=1 N_SKIP=0
+	# A cell that left no counts crashed its runner: one failure.
+	[ -f "$d/counts" ] && . "$d/counts"
+	pass=$((pass + N_PASS)) fail=$((fail + N_FAIL)) skip=$((skip + N_SKIP))
+done
+printf 'N_PASS=%d\nN_FAIL=%d\nN_SKIP=%d\n' "$pass" "$fail" "$skip" > "$O/vm/counts"
+echo "# vm: $pass passed, $fail failed, $skip skipped"
+[ "$fail" -eq 0 ]
