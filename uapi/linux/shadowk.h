@@ -57,7 +57,7 @@
 #define SHADOWK_CMD_BASE	0x80
 
 enum {
-	SHADOWK_CMD_GET_INFO = SHADOWK_CMD_BASE,
+	SHADOWK_CMD_GET_INFO = SHADOWK_CMD_BASE
 };
 
 /* Bumped only for a change that old callers cannot detect through size. */
@@ -78,7 +78,7 @@ enum shadowk_env_flags {
 	SHADOWK_ENV_LA57	= 1 << 0,
 	SHADOWK_ENV_PTI		= 1 << 1,
 	SHADOWK_ENV_PCID	= 1 << 2,
-	SHADOWK_ENV_GLOBAL_TEXT	= 1 << 3,
+	SHADOWK_ENV_GLOBAL_TEXT	= 1 << 3
 };
 
 /**
