@@ -16,12 +16,21 @@
 
 #include <uapi/linux/shadowk.h>
 
+#include "bind.h"
+#include "clone.h"
 #include "dev.h"
 #include "info.h"
 
 /* Large enough for any command's struct; lives on the ioctl's stack. */
 union shadowk_ucmd_buffer {
 	struct shadowk_info info;
+	struct shadowk_create create;
+	struct shadowk_destroy destroy;
+	struct shadowk_clone_info clone_info;
+	struct shadowk_clone_list clone_list;
+	struct shadowk_bind bind;
+	struct shadowk_unbind unbind;
+	struct shadowk_verify verify;
 };
 
 struct shadowk_ioctl_op {
@@ -42,6 +51,20 @@ struct shadowk_ioctl_op {
 static const struct shadowk_ioctl_op shadowk_ioctl_ops[] = {
 	SHADOWK_OP(SHADOWK_IOC_GET_INFO, shadowk_info_get,
 		   struct shadowk_info, ioctls),
+	SHADOWK_OP(SHADOWK_IOC_CREATE, shadowk_clone_create,
+		   struct shadowk_create, name),
+	SHADOWK_OP(SHADOWK_IOC_DESTROY, shadowk_clone_destroy,
+		   struct shadowk_destroy, __reserved),
+	SHADOWK_OP(SHADOWK_IOC_CLONE_INFO, shadowk_clone_info,
+		   struct shadowk_clone_info, bytes),
+	SHADOWK_OP(SHADOWK_IOC_CLONE_LIST, shadowk_clone_list,
+		   struct shadowk_clone_list, ids),
+	SHADOWK_OP(SHADOWK_IOC_BIND, shadowk_bind_ioctl,
+		   struct shadowk_bind, pid),
+	SHADOWK_OP(SHADOWK_IOC_UNBIND, shadowk_unbind_ioctl,
+		   struct shadowk_unbind, __reserved),
+	SHADOWK_OP(SHADOWK_IOC_VERIFY, shadowk_clone_verify,
+		   struct shadowk_verify, checked_bytes),
 };
 
 u64 shadowk_dev_ioctl_mask(void)

@@ -43,9 +43,11 @@ static const struct shadowk_ksym shadowk_ksym_table[] __initconst = {
 	KSYM("__entry_text_end", entry_text_end, KSYM_DATA),
 	KSYM("text_mutex", text_mutex, KSYM_DATA),
 	KSYM("ftrace_enabled", ftrace_enabled, KSYM_DATA),
+	KSYM("init_mm", init_mm, KSYM_DATA),
+	KSYM("ptrace_may_access", ptrace_may_access, KSYM_TEXT),
 };
 
-static unsigned long __init shadowk_ksyms_lookup(const char *name)
+unsigned long shadowk_ksyms_lookup(const char *name)
 {
 	unsigned long addr;
 	u64 cet;

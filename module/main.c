@@ -11,32 +11,55 @@
 
 #include <uapi/linux/shadowk.h>
 
+#include "bind.h"
+#include "clone.h"
 #include "dev.h"
 #include "env.h"
 #include "ksyms.h"
+#include "mem.h"
+#include "pgtable.h"
 
 static int __init shadowk_init(void)
 {
 	int err;
 
+	err = shadowk_mem_init();
+	if (err)
+		return err;
 	err = shadowk_ksyms_init();
 	if (err)
-		return err;
+		goto err_mem;
 	err = shadowk_env_init();
 	if (err)
-		return err;
+		goto err_mem;
+	err = shadowk_pgtable_init();
+	if (err)
+		goto err_mem;
+	err = shadowk_bind_init();
+	if (err)
+		goto err_mem;
 	err = shadowk_dev_init();
 	if (err)
-		return err;
+		goto err_bind;
 
 	pr_info("loaded, version %s, ABI %d\n", SHADOWK_VERSION,
 		SHADOWK_ABI_VERSION);
 	return 0;
+
+err_bind:
+	shadowk_bind_exit();
+err_mem:
+	shadowk_mem_exit();
+	return err;
 }
 
 static void __exit shadowk_exit(void)
 {
 	shadowk_dev_exit();
+	/* Clones outlive the files that made them; unload ends them. */
+	shadowk_clone_exit();
+	shadowk_bind_exit();
+	shadowk_mem_exit();
 	pr_info("unloaded\n");
 }
 

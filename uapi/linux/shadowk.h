@@ -51,13 +51,27 @@
  * EACCES
  *	Returned by open(2) itself, when the caller may not open the node
  *	(mode 0600, owned by root).
+ * ENOENT
+ *	A clone id names no clone (or, for UNBIND, the process is not bound).
+ * ESRCH
+ *	A pid names no process in the caller's pid namespace, or one whose
+ *	address space is already gone (it is exiting, or a kernel thread).
+ * ENOMEM
+ *	The module could not allocate what the command needs.
  */
 
 #define SHADOWK_TYPE		0xB5
 #define SHADOWK_CMD_BASE	0x80
 
 enum {
-	SHADOWK_CMD_GET_INFO = SHADOWK_CMD_BASE
+	SHADOWK_CMD_GET_INFO = SHADOWK_CMD_BASE,
+	SHADOWK_CMD_CREATE,
+	SHADOWK_CMD_DESTROY,
+	SHADOWK_CMD_CLONE_INFO,
+	SHADOWK_CMD_CLONE_LIST,
+	SHADOWK_CMD_BIND,
+	SHADOWK_CMD_UNBIND,
+	SHADOWK_CMD_VERIFY
 };
 
 /* Bumped only for a change that old callers cannot detect through size. */
@@ -104,5 +118,188 @@ struct shadowk_info {
 	__aligned_u64 ioctls;
 };
 #define SHADOWK_IOC_GET_INFO	_IO(SHADOWK_TYPE, SHADOWK_CMD_GET_INFO)
+
+#define SHADOWK_NAME_LEN	32
+
+/**
+ * struct shadowk_create - SHADOWK_IOC_CREATE
+ * @size: sizeof(struct shadowk_create)
+ * @flags: must be 0
+ * @clone_id: output, the new clone's id (never 0)
+ * @__reserved: must be 0
+ * @name: optional NUL-terminated name; all zero for none.  Names are
+ *	unique among live clones.
+ *
+ * Creates a copy-on-write clone of the core kernel text.  It costs only the
+ * private upper page-table pages through which bound processes will see the
+ * clone; until something in it is patched it maps the kernel's own frames.
+ * A clone lives until SHADOWK_IOC_DESTROY or module unload, whether or not
+ * the creating file stays open.
+ *
+ * Errors: EINVAL (name not NUL-terminated), EEXIST (name in use),
+ * ENOSPC (SHADOWK_MAX_CLONES live clones), ENOMEM.
+ */
+struct shadowk_create {
+	__u32 size;
+	__u32 flags;
+	__u32 clone_id;
+	__u32 __reserved;
+	char name[SHADOWK_NAME_LEN];
+};
+#define SHADOWK_IOC_CREATE	_IO(SHADOWK_TYPE, SHADOWK_CMD_CREATE)
+#define SHADOWK_MAX_CLONES	4096
+
+/**
+ * struct shadowk_destroy - SHADOWK_IOC_DESTROY
+ * @size: sizeof(struct shadowk_destroy)
+ * @flags: must be 0
+ * @clone_id: the clone to destroy
+ * @__reserved: must be 0
+ *
+ * Every process still bound to the clone is unbound first and from then
+ * on runs the kernel's own text; nothing else happens to it.  Then the
+ * clone's pages are freed.  Its id is not reused soon.
+ *
+ * Errors: ENOENT.
+ */
+struct shadowk_destroy {
+	__u32 size;
+	__u32 flags;
+	__u32 clone_id;
+	__u32 __reserved;
+};
+#define SHADOWK_IOC_DESTROY	_IO(SHADOWK_TYPE, SHADOWK_CMD_DESTROY)
+
+/**
+ * struct shadowk_clone_info - SHADOWK_IOC_CLONE_INFO
+ * @size: sizeof(struct shadowk_clone_info)
+ * @flags: must be 0
+ * @clone_id: the clone to describe
+ * @__reserved: must be 0
+ * @name: output, its name (all zero if none)
+ * @bound_mms: output, address spaces bound to it
+ * @owned_sites: output, patch sites it owns
+ * @private_frames: output, 4 KiB text frames it has copied
+ * @pt_pages: output, page-table pages it has allocated
+ * @bytes: output, all memory it uses, in bytes
+ *
+ * Errors: ENOENT.
+ */
+struct shadowk_clone_info {
+	__u32 size;
+	__u32 flags;
+	__u32 clone_id;
+	__u32 __reserved;
+	char name[SHADOWK_NAME_LEN];
+	__aligned_u64 bound_mms;
+	__aligned_u64 owned_sites;
+	__aligned_u64 private_frames;
+	__aligned_u64 pt_pages;
+	__aligned_u64 bytes;
+};
+#define SHADOWK_IOC_CLONE_INFO	_IO(SHADOWK_TYPE, SHADOWK_CMD_CLONE_INFO)
+
+/**
+ * struct shadowk_clone_list - SHADOWK_IOC_CLONE_LIST
+ * @size: sizeof(struct shadowk_clone_list)
+ * @flags: must be 0
+ * @count: input, room in @ids (in entries); output, the number of live
+ *	clones, which may be more than was room for
+ * @__reserved: must be 0
+ * @ids: pointer to an array of __u32, filled with live clone ids in
+ *	ascending order; may be 0 when @count is 0
+ *
+ * Errors: EFAULT.
+ */
+struct shadowk_clone_list {
+	__u32 size;
+	__u32 flags;
+	__u32 count;
+	__u32 __reserved;
+	__aligned_u64 ids;
+};
+#define SHADOWK_IOC_CLONE_LIST	_IO(SHADOWK_TYPE, SHADOWK_CMD_CLONE_LIST)
+
+/**
+ * enum shadowk_bind_flags - how a binding follows its process
+ * @SHADOWK_BIND_INHERIT_FORK: a child that gets its own address space
+ *	(fork, not a thread) is bound to the same clone, with the same flags
+ * @SHADOWK_BIND_INHERIT_EXEC: the new image after execve() stays bound
+ *
+ * Threads share their address space, so they always share its binding.
+ */
+enum shadowk_bind_flags {
+	SHADOWK_BIND_INHERIT_FORK = 1 << 0,
+	SHADOWK_BIND_INHERIT_EXEC = 1 << 1
+};
+
+/**
+ * struct shadowk_bind - SHADOWK_IOC_BIND
+ * @size: sizeof(struct shadowk_bind)
+ * @flags: a mask of &enum shadowk_bind_flags
+ * @clone_id: the clone to bind to
+ * @pid: the process, in the caller's pid namespace; 0 for the caller
+ *
+ * Binds the address space of @pid, and so all its threads, to the clone.
+ * Binding another process needs ptrace-attach rights over it.
+ *
+ * Errors: ENOENT, ESRCH, EINVAL (negative pid, unknown flag),
+ * EPERM (no ptrace rights), EBUSY (already bound to a clone), ENOMEM.
+ */
+struct shadowk_bind {
+	__u32 size;
+	__u32 flags;
+	__u32 clone_id;
+	__s32 pid;
+};
+#define SHADOWK_IOC_BIND	_IO(SHADOWK_TYPE, SHADOWK_CMD_BIND)
+
+/**
+ * struct shadowk_unbind - SHADOWK_IOC_UNBIND
+ * @size: sizeof(struct shadowk_unbind)
+ * @flags: must be 0
+ * @pid: the process, as for BIND; 0 for the caller
+ * @__reserved: must be 0
+ *
+ * When it returns, no thread of the process runs the clone's text.
+ *
+ * Errors: ENOENT (not bound), ESRCH, EINVAL, EPERM.
+ */
+struct shadowk_unbind {
+	__u32 size;
+	__u32 flags;
+	__s32 pid;
+	__u32 __reserved;
+};
+#define SHADOWK_IOC_UNBIND	_IO(SHADOWK_TYPE, SHADOWK_CMD_UNBIND)
+
+/**
+ * struct shadowk_verify - SHADOWK_IOC_VERIFY
+ * @size: sizeof(struct shadowk_verify)
+ * @flags: must be 0
+ * @clone_id: the clone to check
+ * @__reserved: must be 0
+ * @diff_bytes: output, text bytes that differ from the running kernel
+ *	outside the sites the clone owns
+ * @diff_entries: output, page-table entries that map something other than
+ *	the running kernel does, outside what the clone has made private
+ * @first_diff: output, address of the first differing byte, or 0
+ * @checked_bytes: output, private text bytes compared
+ *
+ * The expected result is zero differences, always.
+ *
+ * Errors: ENOENT.
+ */
+struct shadowk_verify {
+	__u32 size;
+	__u32 flags;
+	__u32 clone_id;
+	__u32 __reserved;
+	__aligned_u64 diff_bytes;
+	__aligned_u64 diff_entries;
+	__aligned_u64 first_diff;
+	__aligned_u64 checked_bytes;
+};
+#define SHADOWK_IOC_VERIFY	_IO(SHADOWK_TYPE, SHADOWK_CMD_VERIFY)
 
 #endif /* _UAPI_LINUX_SHADOWK_H */

@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Clone objects: ids, names, lifetime, and the ioctls that manage them.
+ *
+ * shadowk_clone_mutex serialises everything that changes the set of clones
+ * or a clone's page tables.  A clone is freed when its last reference goes:
+ * the id table holds one until DESTROY, each binding one until it detaches
+ * (after the flush that ends every CPU's use of the clone's tables).
+ */
+
+#include <linux/idr.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include "bind.h"
+#include "clone.h"
+#include "dev.h"
+#include "mem.h"
+#include "tlb.h"
+
+static DEFINE_MUTEX(shadowk_clone_mutex);
+static DEFINE_IDR(shadowk_clone_idr);
+static unsigned int shadowk_clone_count;
+
+static void shadowk_clone_release(struct kref *ref)
+{
+	struct shadowk_clone *clone = container_of(ref, struct shadowk_clone,
+						   ref);
+
+	shadowk_pgtable_free(&clone->pt);
+	shadowk_mem_obj_free(clone);
+}
+
+void shadowk_clone_put(struct shadowk_clone *clone)
+{
+	kref_put(&clone->ref, shadowk_clone_release);
+}
+
+/* A reference to the live clone @id, or NULL. */
+struct shadowk_clone *shadowk_clone_get(u32 id)
+{
+	struct shadowk_clone *clone;
+
+	mutex_lock(&shadowk_clone_mutex);
+	clone = idr_find(&shadowk_clone_idr, id);
+	if (clone)
+		kref_get(&clone->ref);
+	mutex_unlock(&shadowk_clone_mutex);
+	return clone;
+}
+
+static bool shadowk_clone_name_valid(const char *name)
+{
+	return strnlen(name, SHADOWK_NAME_LEN) < SHADOWK_NAME_LEN;
+}
+
+static struct shadowk_clone *shadowk_clone_by_name(const char *name)
+{
+	struct shadowk_clone *clone;
+	int id;
+
+	lockdep_assert_held(&shadowk_clone_mutex);
+	idr_for_each_entry(&shadowk_clone_idr, clone, id)
+		if (!strcmp(clone->name, name))
+			return clone;
+	return NULL;
+}
+
+int shadowk_clone_create(struct shadowk_ucmd *ucmd)
+{
+	struct shadowk_create *cmd = ucmd->cmd;
+	struct shadowk_clone *clone;
+	int id, err;
+
+	if (cmd->flags || cmd->__reserved || cmd->clone_id)
+		return -EINVAL;
+	if (!shadowk_clone_name_valid(cmd->name))
+		return -EINVAL;
+
+	clone = shadowk_mem_obj_alloc(sizeof(*clone), GFP_KERNEL_ACCOUNT);
+	if (!clone)
+		return -ENOMEM;
+	kref_init(&clone->ref);
+	INIT_LIST_HEAD(&clone->bindings);
+	memcpy(clone->name, cmd->name, SHADOWK_NAME_LEN);
+
+	mutex_lock(&shadowk_clone_mutex);
+	err = -EEXIST;
+	if (clone->name[0] && shadowk_clone_by_name(clone->name))
+		goto out_unlock;
+	err = -ENOSPC;
+	if (shadowk_clone_count >= SHADOWK_MAX_CLONES)
+		goto out_unlock;
+	err = shadowk_pgtable_clone(&clone->pt);
+	if (err)
+		goto out_unlock;
+	/* Cyclic, so that a destroyed clone's id is not soon reused. */
+	id = idr_alloc_cyclic(&shadowk_clone_idr, clone, 1, INT_MAX,
+			      GFP_KERNEL);
+	if (id < 0) {
+		err = id;
+		goto out_unlock;
+	}
+	clone->id = id;
+	shadowk_clone_count++;
+	mutex_unlock(&shadowk_clone_mutex);
+
+	cmd->clone_id = id;
+	err = shadowk_dev_respond(ucmd, sizeof(*cmd));
+	if (err) {
+		/* The caller cannot learn the id: undo. */
+		struct shadowk_destroy undo = { .clone_id = id };
+		struct shadowk_ucmd u = { .cmd = &undo };
+
+		shadowk_clone_destroy(&u);
+	}
+	return err;
+
+out_unlock:
+	mutex_unlock(&shadowk_clone_mutex);
+	shadowk_pgtable_free(&clone->pt);
+	shadowk_mem_obj_free(clone);
+	return err;
+}
+
+int shadowk_clone_destroy(struct shadowk_ucmd *ucmd)
+{
+	struct shadowk_destroy *cmd = ucmd->cmd;
+	struct shadowk_clone *clone;
+
+	if (cmd->flags || cmd->__reserved)
+		return -EINVAL;
+
+	mutex_lock(&shadowk_clone_mutex);
+	clone = idr_remove(&shadowk_clone_idr, cmd->clone_id);
+	if (clone)
+		shadowk_clone_count--;
+	mutex_unlock(&shadowk_clone_mutex);
+	if (!clone)
+		return -ENOENT;
+
+	/* No new binding can find it now; end the existing ones. */
+	shadowk_bind_detach_clone(clone);
+	shadowk_clone_put(clone);
+	return 0;
+}
+
+int shadowk_clone_info(struct shadowk_ucmd *ucmd)
+{
+	struct shadowk_clone_info *cmd = ucmd->cmd;
+	struct shadowk_clone *clone;
+
+	if (cmd->flags || cmd->__reserved)
+		return -EINVAL;
+	clone = shadowk_clone_get(cmd->clone_id);
+	if (!clone)
+		return -ENOENT;
+
+	mutex_lock(&shadowk_clone_mutex);
+	memcpy(cmd->name, clone->name, SHADOWK_NAME_LEN);
+	cmd->bound_mms = shadowk_bind_count(clone);
+	cmd->owned_sites = 0;
+	cmd->private_frames = 0;
+	cmd->pt_pages = clone->pt.pages;
+	cmd->bytes = (u64)(cmd->pt_pages + cmd->private_frames) * PAGE_SIZE +
+		     sizeof(*clone);
+	mutex_unlock(&shadowk_clone_mutex);
+
+	shadowk_clone_put(clone);
+	return shadowk_dev_respond(ucmd, sizeof(*cmd));
+}
+
+int shadowk_clone_list(struct shadowk_ucmd *ucmd)
+{
+	struct shadowk_clone_list *cmd = ucmd->cmd;
+	u32 __user *uids = u64_to_user_ptr(cmd->ids);
+	struct shadowk_clone *clone;
+	u32 room = cmd->count, n = 0;
+	u32 *ids;
+	int id, err = 0;
+
+	if (cmd->flags || cmd->__reserved)
+		return -EINVAL;
+
+	/* Snapshot under the lock, copy out after it. */
+	ids = kvmalloc_array(SHADOWK_MAX_CLONES, sizeof(*ids), GFP_KERNEL);
+	if (!ids)
+		return -ENOMEM;
+	mutex_lock(&shadowk_clone_mutex);
+	idr_for_each_entry(&shadowk_clone_idr, clone, id)
+		ids[n++] = id;
+	mutex_unlock(&shadowk_clone_mutex);
+
+	if (room && copy_to_user(uids, ids, min(room, n) * sizeof(*ids)))
+		err = -EFAULT;
+	kvfree(ids);
+	if (err)
+		return err;
+	cmd->count = n;
+	return shadowk_dev_respond(ucmd, sizeof(*cmd));
+}
+
+int shadowk_clone_verify(struct shadowk_ucmd *ucmd)
+{
+	struct shadowk_verify *cmd = ucmd->cmd;
+	struct shadowk_pgtable_diff diff;
+	struct shadowk_clone *clone;
+
+	if (cmd->flags || cmd->__reserved)
+		return -EINVAL;
+	clone = shadowk_clone_get(cmd->clone_id);
+	if (!clone)
+		return -ENOENT;
+
+	mutex_lock(&shadowk_clone_mutex);
+	shadowk_pgtable_verify(&clone->pt, &diff);
+	mutex_unlock(&shadowk_clone_mutex);
+
+	cmd->diff_bytes = 0;
+	cmd->diff_entries = diff.entries;
+	cmd->first_diff = 0;
+	cmd->checked_bytes = 0;
+	shadowk_clone_put(clone);
+	return shadowk_dev_respond(ucmd, sizeof(*cmd));
+}
+
+/* Module unload: destroy what is left, as DESTROY would. */
+void shadowk_clone_exit(void)
+{
+	struct shadowk_clone *clone;
+	int id;
+
+	mutex_lock(&shadowk_clone_mutex);
+	idr_for_each_entry(&shadowk_clone_idr, clone, id) {
+		idr_remove(&shadowk_clone_idr, id);
+		shadowk_clone_count--;
+		mutex_unlock(&shadowk_clone_mutex);
+		shadowk_bind_detach_clone(clone);
+		shadowk_clone_put(clone);
+		mutex_lock(&shadowk_clone_mutex);
+	}
+	mutex_unlock(&shadowk_clone_mutex);
+	idr_destroy(&shadowk_clone_idr);
+}

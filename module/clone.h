@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _SHADOWK_CLONE_H
+#define _SHADOWK_CLONE_H
+
+#include <linux/init.h>
+#include <linux/kref.h>
+#include <linux/list.h>
+
+#include <uapi/linux/shadowk.h>
+
+#include "pgtable.h"
+
+struct shadowk_ucmd;
+
+struct shadowk_clone {
+	struct kref ref;	/* the id table's, and one per binding */
+	u32 id;
+	char name[SHADOWK_NAME_LEN];
+	struct shadowk_pgtable pt;
+	struct list_head bindings;	/* under shadowk_bind_lock */
+	unsigned int nr_bound;		/* under shadowk_bind_lock */
+	bool dead;			/* destroyed; under shadowk_bind_lock */
+};
+
+struct shadowk_clone *shadowk_clone_get(u32 id);
+void shadowk_clone_put(struct shadowk_clone *clone);
+
+int shadowk_clone_create(struct shadowk_ucmd *ucmd);
+int shadowk_clone_destroy(struct shadowk_ucmd *ucmd);
+int shadowk_clone_info(struct shadowk_ucmd *ucmd);
+int shadowk_clone_list(struct shadowk_ucmd *ucmd);
+int shadowk_clone_verify(struct shadowk_ucmd *ucmd);
+
+void shadowk_clone_exit(void);
+
+#endif /* _SHADOWK_CLONE_H */

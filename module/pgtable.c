@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Page tables of clones.
+ *
+ * The kernel image sits under one top-level entry that every address space
+ * copies from init_mm: pgd -> [P4D with 5-level paging] -> PUD -> the PMD
+ * page whose entries map text, rodata and data in 2 MiB pages (or PTE
+ * pages where the kernel split them).  A clone copies that chain's pages
+ * (two with 4-level paging, three with 5-level) and nothing below them, so
+ * that it maps the kernel's own frames until something in it is patched.
+ * Everything else under those pages (modules, fixmap, ESPFIX, the CPU entry
+ * area) stays shared, because the copies point at the same lower tables.
+ *
+ * The kernel may still change its PMD entries after a clone copied them
+ * (page-attribute changes split large pages); shadowk_pgtable_sync() copies
+ * such changes into a clone and shadowk_pgtable_verify() counts them.
+ */
+
+#include <linux/errno.h>
+#include <linux/gfp.h>
+#include <linux/mm_types.h>
+#include <linux/pgtable.h>
+
+#include <asm/pgalloc.h>
+
+#include "ksyms.h"
+#include "mem.h"
+#include "pgtable.h"
+
+/* The kernel's own chain for the image, found once at load. */
+static struct {
+	unsigned long addr;
+	pgd_t *pgdp;		/* init_mm's top-level entry */
+	p4d_t *p4d_page;	/* 5-level only */
+	pud_t *pud_page;
+	pmd_t *pmd_page;
+	unsigned int p4d_idx, pud_idx;
+} shadowk_pgtable_orig __ro_after_init;
+
+#define PAGE_OF(p) ((void *)((unsigned long)(p) & PAGE_MASK))
+
+int __init shadowk_pgtable_init(void)
+{
+	unsigned long addr = (unsigned long)shadowk_ksyms.stext;
+	pgd_t *pgdp = pgd_offset_pgd(shadowk_ksyms.init_mm->pgd, addr);
+	p4d_t *p4dp;
+	pud_t *pudp;
+
+	if (pgd_none(*pgdp) || pgd_bad(*pgdp))
+		goto bad;
+	p4dp = p4d_offset(pgdp, addr);
+	if (p4d_none(*p4dp) || p4d_bad(*p4dp))
+		goto bad;
+	pudp = pud_offset(p4dp, addr);
+	if (pud_none(*pudp) || pud_bad(*pudp) || pud_leaf(*pudp))
+		goto bad;
+
+	shadowk_pgtable_orig.addr = addr;
+	shadowk_pgtable_orig.pgdp = pgdp;
+	if (pgtable_l5_enabled()) {
+		shadowk_pgtable_orig.p4d_page = PAGE_OF(p4dp);
+		shadowk_pgtable_orig.p4d_idx = p4d_index(addr);
+	}
+	shadowk_pgtable_orig.pud_page = PAGE_OF(pudp);
+	shadowk_pgtable_orig.pud_idx = pud_index(addr);
+	shadowk_pgtable_orig.pmd_page = PAGE_OF(pmd_offset(pudp, addr));
+	return 0;
+bad:
+	pr_err("refusing to load: the kernel image is not mapped the way shadowk expects\n");
+	return -EOPNOTSUPP;
+}
+
+pgd_t shadowk_pgtable_original(void)
+{
+	return READ_ONCE(*shadowk_pgtable_orig.pgdp);
+}
+
+pgd_t *shadowk_pgtable_mm_entry(struct mm_struct *mm)
+{
+	return pgd_offset_pgd(mm->pgd, shadowk_pgtable_orig.addr);
+}
+
+static void *shadowk_pgtable_copy(const void *orig)
+{
+	u64 *page = shadowk_mem_page_alloc(GFP_KERNEL_ACCOUNT);
+	const u64 *src = orig;
+	unsigned int i;
+
+	if (!page)
+		return NULL;
+	for (i = 0; i < PTRS_PER_PMD; i++)
+		page[i] = READ_ONCE(src[i]);
+	return page;
+}
+
+int shadowk_pgtable_clone(struct shadowk_pgtable *pt)
+{
+	unsigned int pud_idx = shadowk_pgtable_orig.pud_idx;
+	pud_t orig_pud;
+
+	memset(pt, 0, sizeof(*pt));
+	pt->pmd = shadowk_pgtable_copy(shadowk_pgtable_orig.pmd_page);
+	pt->pud = shadowk_pgtable_copy(shadowk_pgtable_orig.pud_page);
+	if (!pt->pmd || !pt->pud)
+		goto nomem;
+	pt->pages = 2;
+
+	/* Same entry flags (and memory-encryption bit), our own page. */
+	orig_pud = READ_ONCE(shadowk_pgtable_orig.pud_page[pud_idx]);
+	WRITE_ONCE(pt->pud[pud_idx],
+		   __pud(__pa(pt->pmd) | pud_flags(orig_pud)));
+
+	if (pgtable_l5_enabled()) {
+		unsigned int p4d_idx = shadowk_pgtable_orig.p4d_idx;
+		p4d_t orig_p4d;
+
+		pt->p4d = shadowk_pgtable_copy(shadowk_pgtable_orig.p4d_page);
+		if (!pt->p4d)
+			goto nomem;
+		pt->pages++;
+		orig_p4d = READ_ONCE(shadowk_pgtable_orig.p4d_page[p4d_idx]);
+		WRITE_ONCE(pt->p4d[p4d_idx],
+			   __p4d(__pa(pt->pud) | p4d_flags(orig_p4d)));
+		pt->top = __pgd(__pa(pt->p4d) |
+				pgd_flags(shadowk_pgtable_original()));
+	} else {
+		pt->top = __pgd(__pa(pt->pud) |
+				pgd_flags(shadowk_pgtable_original()));
+	}
+	return 0;
+nomem:
+	shadowk_pgtable_free(pt);
+	return -ENOMEM;
+}
+
+/* Only once no address space points at @pt and every CPU has flushed. */
+void shadowk_pgtable_free(struct shadowk_pgtable *pt)
+{
+	shadowk_mem_page_free(pt->p4d);
+	shadowk_mem_page_free(pt->pud);
+	shadowk_mem_page_free(pt->pmd);
+	memset(pt, 0, sizeof(*pt));
+}
+
+/*
+ * Walk the shared entries of one copied level: @priv is the index the
+ * clone points at its own page (or -1), @fix copies differences in.
+ */
+static unsigned int shadowk_pgtable_cmp(u64 *copy, const u64 *orig, int priv,
+					bool fix)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < PTRS_PER_PMD; i++) {
+		u64 o = READ_ONCE(orig[i]);
+
+		if (i == priv || READ_ONCE(copy[i]) == o)
+			continue;
+		n++;
+		if (fix)
+			WRITE_ONCE(copy[i], o);
+	}
+	return n;
+}
+
+static unsigned int shadowk_pgtable_walk(struct shadowk_pgtable *pt, bool fix)
+{
+	unsigned int n;
+
+	n = shadowk_pgtable_cmp((u64 *)pt->pmd,
+				(u64 *)shadowk_pgtable_orig.pmd_page, -1, fix);
+	n += shadowk_pgtable_cmp((u64 *)pt->pud,
+				 (u64 *)shadowk_pgtable_orig.pud_page,
+				 shadowk_pgtable_orig.pud_idx, fix);
+	if (pt->p4d)
+		n += shadowk_pgtable_cmp((u64 *)pt->p4d,
+					 (u64 *)shadowk_pgtable_orig.p4d_page,
+					 shadowk_pgtable_orig.p4d_idx, fix);
+	return n;
+}
+
+/* Returns true if an entry changed; the caller must then flush. */
+bool shadowk_pgtable_sync(struct shadowk_pgtable *pt)
+{
+	return shadowk_pgtable_walk(pt, true) != 0;
+}
+
+void shadowk_pgtable_verify(struct shadowk_pgtable *pt,
+			    struct shadowk_pgtable_diff *diff)
+{
+	diff->entries = shadowk_pgtable_walk(pt, false);
+}

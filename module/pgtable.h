@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _SHADOWK_PGTABLE_H
+#define _SHADOWK_PGTABLE_H
+
+#include <linux/init.h>
+#include <linux/pgtable.h>
+#include <linux/types.h>
+
+/*
+ * A clone's private top of the kernel-image page-table chain.  Binding an
+ * address space means pointing its top-level kernel-image entry at @top.
+ */
+struct shadowk_pgtable {
+	pgd_t top;
+	p4d_t *p4d;	/* private P4D page with 5-level paging, else NULL */
+	pud_t *pud;	/* private PUD page */
+	pmd_t *pmd;	/* private PMD page covering the kernel image */
+	unsigned int pages;
+};
+
+struct shadowk_pgtable_diff {
+	u64 entries;
+};
+
+int shadowk_pgtable_clone(struct shadowk_pgtable *pt);
+void shadowk_pgtable_free(struct shadowk_pgtable *pt);
+bool shadowk_pgtable_sync(struct shadowk_pgtable *pt);
+void shadowk_pgtable_verify(struct shadowk_pgtable *pt,
+			    struct shadowk_pgtable_diff *diff);
+
+pgd_t *shadowk_pgtable_mm_entry(struct mm_struct *mm);
+pgd_t shadowk_pgtable_original(void);
+
+int __init shadowk_pgtable_init(void);
+
+#endif /* _SHADOWK_PGTABLE_H */
