@@ -78,8 +78,9 @@ TEST_F(dev, handshake)
 	EXPECT_EQ(SHADOWK_ABI_VERSION, info.abi_version);
 	EXPECT_EQ(0, info.features);
 	EXPECT_EQ(0, info.env & ~KNOWN_ENV);
-	/* GET_INFO is bit 0 and nothing past the module's table is set. */
-	EXPECT_EQ(1ULL, info.ioctls & 1ULL);
+	/* Exactly the commands this header knows, from GET_INFO on. */
+	EXPECT_EQ((1ULL << (SHADOWK_CMD_VERIFY - SHADOWK_CMD_BASE + 1)) - 1,
+		  info.ioctls);
 }
 
 /* The env flags must agree with what the CPU and kernel tell /proc. */
@@ -177,6 +178,48 @@ TEST_F(dev, larger_struct_tail_rules)
 		EXPECT_EQ(E2BIG, ioctl_errno(self->fd, SHADOWK_IOC_GET_INFO,
 					     &big));
 		EXPECT_EQ(0, big.info.abi_version);
+	}
+}
+
+/* Every command applies the size rules before it does anything. */
+TEST_F(dev, every_ioctl_checks_size)
+{
+	static const struct {
+		unsigned long cmd;
+		size_t min_size;	/* end of the first version */
+	} cmds[] = {
+		{ SHADOWK_IOC_GET_INFO, sizeof(struct shadowk_info) },
+		{ SHADOWK_IOC_CREATE, sizeof(struct shadowk_create) },
+		{ SHADOWK_IOC_DESTROY, sizeof(struct shadowk_destroy) },
+		{ SHADOWK_IOC_CLONE_INFO, sizeof(struct shadowk_clone_info) },
+		{ SHADOWK_IOC_CLONE_LIST, sizeof(struct shadowk_clone_list) },
+		{ SHADOWK_IOC_BIND, sizeof(struct shadowk_bind) },
+		{ SHADOWK_IOC_UNBIND, sizeof(struct shadowk_unbind) },
+		{ SHADOWK_IOC_VERIFY, sizeof(struct shadowk_verify) },
+	};
+	unsigned char buf[512];
+	unsigned int i;
+
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		__u32 size;
+		int e0, e1, e2;
+
+		memset(buf, 0, sizeof(buf));
+		size = 0;
+		memcpy(buf, &size, sizeof(size));
+		e0 = ioctl_errno(self->fd, cmds[i].cmd, buf);
+		size = cmds[i].min_size - 1;
+		memcpy(buf, &size, sizeof(size));
+		e1 = ioctl_errno(self->fd, cmds[i].cmd, buf);
+		size = sizeof(buf);
+		memcpy(buf, &size, sizeof(size));
+		buf[sizeof(buf) - 1] = 1;
+		e2 = ioctl_errno(self->fd, cmds[i].cmd, buf);
+		if (e0 != EINVAL || e1 != EINVAL || e2 != E2BIG)
+			TH_LOG("command %#lx: %d %d %d", cmds[i].cmd, e0, e1, e2);
+		EXPECT_EQ(EINVAL, e0);
+		EXPECT_EQ(EINVAL, e1);
+		EXPECT_EQ(E2BIG, e2);
 	}
 }
 

@@ -53,7 +53,18 @@ demo)
 			esac
 			echo "# shadowk-vm: end $(basename "$t") rc=$?" >&3
 		done
-		rmmod shadowk || echo "not ok - rmmod shadowk after the tests" >&3
+		if rmmod shadowk; then
+			# The module's own accounting, printed at unload.
+			last=$(dmesg | grep -E 'shadowk: (leaked|all pages)' | tail -n 1)
+			case "$last" in
+			*"all pages and objects freed"*)
+				echo "ok - every page and object freed at unload" >&3 ;;
+			*)
+				echo "not ok - unload accounting: ${last:-no report}" >&3 ;;
+			esac
+		else
+			echo "not ok - rmmod shadowk after the tests" >&3
+		fi
 	else
 		echo "not ok - insmod shadowk.ko" >&3
 	fi

@@ -55,8 +55,14 @@ if [ $pvh = 1 ]; then
 	kernel=$O/vm/$kr/vmlinux
 	if [ ! -s "$kernel" ]; then
 		mkdir -p "$(dirname "$kernel")"
+		# Debian's 6.1 compresses with xz, its 6.12 with zstd.
 		off=$(LC_ALL=C grep -aobP '\xfd7zXZ\x00' "$bzimage" | head -n 1 | cut -d: -f1)
-		tail -c +$((off + 1)) "$bzimage" | xz -dcq > "$kernel.tmp" 2>/dev/null
+		if [ -n "$off" ]; then
+			tail -c +$((off + 1)) "$bzimage" | xz -dcq > "$kernel.tmp" 2>/dev/null
+		else
+			off=$(LC_ALL=C grep -aobP '\x28\xb5\x2f\xfd' "$bzimage" | head -n 1 | cut -d: -f1)
+			[ -n "$off" ] && tail -c +$((off + 1)) "$bzimage" | zstd -dcq > "$kernel.tmp" 2>/dev/null
+		fi
 		[ -s "$kernel.tmp" ] || { echo "run-vm: cannot extract vmlinux from $bzimage" >&2; exit 2; }
 		mv "$kernel.tmp" "$kernel"
 	fi

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Thin wrappers over the shadowk ioctls for the selftests: 0 or errno. */
+#ifndef SHADOWK_TEST_H
+#define SHADOWK_TEST_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <linux/shadowk.h>
+
+static inline int sk_open(void)
+{
+	return open("/dev/shadowk", O_RDWR | O_CLOEXEC);
+}
+
+static inline int sk_ioctl(int fd, unsigned long cmd, void *arg)
+{
+	return ioctl(fd, cmd, arg) ? errno : 0;
+}
+
+static inline int sk_create(int fd, const char *name, __u32 *id)
+{
+	struct shadowk_create c = { .size = sizeof(c) };
+	int err;
+
+	if (name)
+		strncpy(c.name, name, sizeof(c.name) - 1);
+	err = sk_ioctl(fd, SHADOWK_IOC_CREATE, &c);
+	if (!err && id)
+		*id = c.clone_id;
+	return err;
+}
+
+static inline int sk_destroy(int fd, __u32 id)
+{
+	struct shadowk_destroy d = { .size = sizeof(d), .clone_id = id };
+
+	return sk_ioctl(fd, SHADOWK_IOC_DESTROY, &d);
+}
+
+static inline int sk_info(int fd, __u32 id, struct shadowk_clone_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->size = sizeof(*info);
+	info->clone_id = id;
+	return sk_ioctl(fd, SHADOWK_IOC_CLONE_INFO, info);
+}
+
+static inline long long sk_bound(int fd, __u32 id)
+{
+	struct shadowk_clone_info info;
+
+	return sk_info(fd, id, &info) ? -1 : (long long)info.bound_mms;
+}
+
+static inline int sk_bind(int fd, __u32 id, int pid, __u32 flags)
+{
+	struct shadowk_bind b = {
+		.size = sizeof(b), .flags = flags, .clone_id = id, .pid = pid,
+	};
+
+	return sk_ioctl(fd, SHADOWK_IOC_BIND, &b);
+}
+
+static inline int sk_unbind(int fd, int pid)
+{
+	struct shadowk_unbind u = { .size = sizeof(u), .pid = pid };
+
+	return sk_ioctl(fd, SHADOWK_IOC_UNBIND, &u);
+}
+
+static inline int sk_verify(int fd, __u32 id, struct shadowk_verify *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->size = sizeof(*v);
+	v->clone_id = id;
+	return sk_ioctl(fd, SHADOWK_IOC_VERIFY, v);
+}
+
+/* The module's own page and object balance, from debugfs; -1 if absent. */
+static inline int sk_accounting(long *pages, long *objects)
+{
+	FILE *f = fopen("/sys/kernel/debug/shadowk/accounting", "r");
+	int n;
+
+	if (!f)
+		return -1;
+	n = fscanf(f, "pages %ld\nobjects %ld\n", pages, objects);
+	fclose(f);
+	return n == 2 ? 0 : -1;
+}
+
+#endif
