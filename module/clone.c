@@ -17,12 +17,43 @@
 #include "bind.h"
 #include "clone.h"
 #include "dev.h"
+#include "ksyms.h"
 #include "mem.h"
+#include "poke.h"
+#include "site.h"
+#include "text.h"
 #include "tlb.h"
 
 static DEFINE_MUTEX(shadowk_clone_mutex);
 static DEFINE_IDR(shadowk_clone_idr);
+static LIST_HEAD(shadowk_clone_list_head);
 static unsigned int shadowk_clone_count;
+
+void shadowk_clone_lock(void)
+{
+	mutex_lock(&shadowk_clone_mutex);
+}
+
+void shadowk_clone_unlock(void)
+{
+	mutex_unlock(&shadowk_clone_mutex);
+}
+
+struct list_head *shadowk_clone_all(void)
+{
+	lockdep_assert_held(&shadowk_clone_mutex);
+	return &shadowk_clone_list_head;
+}
+
+/* The kernel's tables changed: every clone copies the change. */
+void shadowk_clone_sync_all(void)
+{
+	struct shadowk_clone *clone;
+
+	lockdep_assert_held(&shadowk_clone_mutex);
+	list_for_each_entry(clone, &shadowk_clone_list_head, node)
+		shadowk_pgtable_sync(&clone->pt);
+}
 
 static void shadowk_clone_release(struct kref *ref)
 {
@@ -84,6 +115,10 @@ int shadowk_clone_create(struct shadowk_ucmd *ucmd)
 		return -ENOMEM;
 	kref_init(&clone->ref);
 	INIT_LIST_HEAD(&clone->bindings);
+	INIT_LIST_HEAD(&clone->regions);
+	INIT_LIST_HEAD(&clone->frames);
+	INIT_LIST_HEAD(&clone->sites);
+	INIT_LIST_HEAD(&clone->poke_node);
 	memcpy(clone->name, cmd->name, SHADOWK_NAME_LEN);
 
 	mutex_lock(&shadowk_clone_mutex);
@@ -105,6 +140,10 @@ int shadowk_clone_create(struct shadowk_ucmd *ucmd)
 	}
 	clone->id = id;
 	shadowk_clone_count++;
+	list_add_tail(&clone->node, &shadowk_clone_list_head);
+	mutex_lock(shadowk_ksyms.text_mutex);
+	shadowk_poke_track(clone);
+	mutex_unlock(shadowk_ksyms.text_mutex);
 	mutex_unlock(&shadowk_clone_mutex);
 
 	cmd->clone_id = id;
@@ -125,6 +164,18 @@ out_unlock:
 	return err;
 }
 
+/*
+ * A clone out of the id table: unbind every mm (and flush), then take its
+ * sites and private text away; the struct and its upper tables go with
+ * the last reference.
+ */
+static void shadowk_clone_end(struct shadowk_clone *clone)
+{
+	shadowk_bind_detach_clone(clone);
+	shadowk_site_clone_free(clone);
+	shadowk_clone_put(clone);
+}
+
 int shadowk_clone_destroy(struct shadowk_ucmd *ucmd)
 {
 	struct shadowk_destroy *cmd = ucmd->cmd;
@@ -135,16 +186,32 @@ int shadowk_clone_destroy(struct shadowk_ucmd *ucmd)
 
 	mutex_lock(&shadowk_clone_mutex);
 	clone = idr_remove(&shadowk_clone_idr, cmd->clone_id);
-	if (clone)
+	if (clone) {
 		shadowk_clone_count--;
+		list_del(&clone->node);
+	}
 	mutex_unlock(&shadowk_clone_mutex);
 	if (!clone)
 		return -ENOENT;
-
-	/* No new binding can find it now; end the existing ones. */
-	shadowk_bind_detach_clone(clone);
-	shadowk_clone_put(clone);
+	shadowk_clone_end(clone);
 	return 0;
+}
+
+static void shadowk_clone_text_counts(struct shadowk_clone *clone, u64 *sites,
+				      u64 *frames)
+{
+	struct shadowk_frame *frame;
+	struct shadowk_site *site;
+
+	*sites = 0;
+	*frames = 0;
+	mutex_lock(shadowk_ksyms.text_mutex);
+	list_for_each_entry(site, &clone->sites, node)
+		(*sites)++;
+	list_for_each_entry(frame, &clone->frames, node)
+		if (frame->page)
+			(*frames)++;
+	mutex_unlock(shadowk_ksyms.text_mutex);
 }
 
 int shadowk_clone_info(struct shadowk_ucmd *ucmd)
@@ -161,8 +228,8 @@ int shadowk_clone_info(struct shadowk_ucmd *ucmd)
 	mutex_lock(&shadowk_clone_mutex);
 	memcpy(cmd->name, clone->name, SHADOWK_NAME_LEN);
 	cmd->bound_mms = shadowk_bind_count(clone);
-	cmd->owned_sites = 0;
-	cmd->private_frames = 0;
+	shadowk_clone_text_counts(clone, &cmd->owned_sites,
+				  &cmd->private_frames);
 	cmd->pt_pages = clone->pt.pages;
 	cmd->bytes = (u64)(cmd->pt_pages + cmd->private_frames) * PAGE_SIZE +
 		     sizeof(*clone);
@@ -202,6 +269,44 @@ int shadowk_clone_list(struct shadowk_ucmd *ucmd)
 	return shadowk_dev_respond(ucmd, sizeof(*cmd));
 }
 
+/* Compare every private page with the kernel's, skipping owned sites. */
+static void shadowk_clone_verify_text(struct shadowk_clone *clone,
+				      struct shadowk_verify *cmd)
+{
+	struct shadowk_frame *frame;
+	struct shadowk_site *site;
+	unsigned long i;
+
+	cmd->diff_bytes = 0;
+	cmd->first_diff = 0;
+	cmd->checked_bytes = 0;
+	list_for_each_entry(frame, &clone->frames, node) {
+		const u8 *orig = shadowk_text_original(frame->va);
+		const u8 *mine = frame->page;
+
+		if (!mine)
+			continue;
+		for (i = 0; i < PAGE_SIZE; i++) {
+			unsigned long va = frame->va + i;
+			bool owned = false;
+
+			list_for_each_entry(site, &clone->sites, node)
+				if (va >= site->addr &&
+				    va < site->addr + SHADOWK_SITE_LEN &&
+				    !site->displaced)
+					owned = true;
+			if (owned)
+				continue;
+			cmd->checked_bytes++;
+			if (orig[i] == mine[i])
+				continue;
+			cmd->diff_bytes++;
+			if (!cmd->first_diff)
+				cmd->first_diff = va;
+		}
+	}
+}
+
 int shadowk_clone_verify(struct shadowk_ucmd *ucmd)
 {
 	struct shadowk_verify *cmd = ucmd->cmd;
@@ -214,14 +319,15 @@ int shadowk_clone_verify(struct shadowk_ucmd *ucmd)
 	if (!clone)
 		return -ENOENT;
 
+	shadowk_site_settle();
 	mutex_lock(&shadowk_clone_mutex);
+	mutex_lock(shadowk_ksyms.text_mutex);
 	shadowk_pgtable_verify(&clone->pt, &diff);
+	shadowk_clone_verify_text(clone, cmd);
+	mutex_unlock(shadowk_ksyms.text_mutex);
 	mutex_unlock(&shadowk_clone_mutex);
 
-	cmd->diff_bytes = 0;
 	cmd->diff_entries = diff.entries;
-	cmd->first_diff = 0;
-	cmd->checked_bytes = 0;
 	shadowk_clone_put(clone);
 	return shadowk_dev_respond(ucmd, sizeof(*cmd));
 }
@@ -236,9 +342,9 @@ void shadowk_clone_exit(void)
 	idr_for_each_entry(&shadowk_clone_idr, clone, id) {
 		idr_remove(&shadowk_clone_idr, id);
 		shadowk_clone_count--;
+		list_del(&clone->node);
 		mutex_unlock(&shadowk_clone_mutex);
-		shadowk_bind_detach_clone(clone);
-		shadowk_clone_put(clone);
+		shadowk_clone_end(clone);
 		mutex_lock(&shadowk_clone_mutex);
 	}
 	mutex_unlock(&shadowk_clone_mutex);

@@ -20,7 +20,22 @@ struct shadowk_clone {
 	struct list_head bindings;	/* under shadowk_bind_lock */
 	unsigned int nr_bound;		/* under shadowk_bind_lock */
 	bool dead;			/* destroyed; under shadowk_bind_lock */
+	/* Under text_mutex (and shadowk_clone_mutex to change them): */
+	struct list_head regions;	/* struct shadowk_region */
+	struct list_head frames;	/* struct shadowk_frame */
+	struct list_head sites;		/* struct shadowk_site */
+	struct list_head poke_node;	/* poke.c's list of clones */
+	struct list_head node;		/* shadowk_clone_list */
 };
+
+void shadowk_clone_lock(void);
+void shadowk_clone_unlock(void);
+void shadowk_clone_sync_all(void);
+struct list_head *shadowk_clone_all(void);
+
+/* Under shadowk_clone_lock(). */
+#define shadowk_clone_for_each(clone) \
+	list_for_each_entry(clone, shadowk_clone_all(), node)
 
 struct shadowk_clone *shadowk_clone_get(u32 id);
 void shadowk_clone_put(struct shadowk_clone *clone);

@@ -62,4 +62,16 @@ static inline void shadowk_compat_ibt_restore(u64 cet)
 }
 #endif
 
+/*
+ * asm/tlbflush.h hides struct tlb_state_shared from modules although the
+ * per-CPU variable is exported; its one member is all shadowk reads.
+ */
+#include <linux/percpu-defs.h>
+
+struct shadowk_compat_tlb_state_shared {
+	bool is_lazy;
+};
+DECLARE_PER_CPU_SHARED_ALIGNED(struct shadowk_compat_tlb_state_shared,
+			       cpu_tlbstate_shared);
+
 #endif /* _SHADOWK_COMPAT_H */

@@ -20,6 +20,7 @@
 #include "clone.h"
 #include "dev.h"
 #include "info.h"
+#include "site.h"
 
 /* Large enough for any command's struct; lives on the ioctl's stack. */
 union shadowk_ucmd_buffer {
@@ -31,6 +32,8 @@ union shadowk_ucmd_buffer {
 	struct shadowk_bind bind;
 	struct shadowk_unbind unbind;
 	struct shadowk_verify verify;
+	struct shadowk_site_add site_add;
+	struct shadowk_site_del site_del;
 };
 
 struct shadowk_ioctl_op {
@@ -65,6 +68,10 @@ static const struct shadowk_ioctl_op shadowk_ioctl_ops[] = {
 		   struct shadowk_unbind, __reserved),
 	SHADOWK_OP(SHADOWK_IOC_VERIFY, shadowk_clone_verify,
 		   struct shadowk_verify, checked_bytes),
+	SHADOWK_OP(SHADOWK_IOC_SITE_ADD, shadowk_site_add,
+		   struct shadowk_site_add, site),
+	SHADOWK_OP(SHADOWK_IOC_SITE_DEL, shadowk_site_del,
+		   struct shadowk_site_del, symbol),
 };
 
 u64 shadowk_dev_ioctl_mask(void)
@@ -73,6 +80,9 @@ u64 shadowk_dev_ioctl_mask(void)
 	unsigned int i;
 
 	BUILD_BUG_ON(ARRAY_SIZE(shadowk_ioctl_ops) > 64);
+	for (i = 0; i < ARRAY_SIZE(shadowk_ioctl_ops); i++)
+		WARN_ON_ONCE(shadowk_ioctl_ops[i].size >
+			     sizeof(union shadowk_ucmd_buffer));
 	for (i = 0; i < ARRAY_SIZE(shadowk_ioctl_ops); i++)
 		if (shadowk_ioctl_ops[i].execute)
 			mask |= BIT_ULL(i);

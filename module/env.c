@@ -72,6 +72,16 @@ int __init shadowk_env_init(void)
 		shadowk_env |= SHADOWK_ENV_PCID;
 	if (shadowk_env_text_is_global())
 		shadowk_env |= SHADOWK_ENV_GLOBAL_TEXT;
+
+	/*
+	 * PTI without PCID maps the text global in the user page tables too
+	 * (pti_clone_kernel_text), where shadowk does not clear the bit.
+	 */
+	if ((shadowk_env & SHADOWK_ENV_PTI) &&
+	    (shadowk_env & SHADOWK_ENV_GLOBAL_TEXT)) {
+		pr_err("refusing to load: kernel text is mapped global under page-table isolation (a CPU without PCID); boot with nopti or pti=on on a CPU with PCID\n");
+		return -EOPNOTSUPP;
+	}
 	return 0;
 }
 

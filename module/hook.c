@@ -21,7 +21,7 @@ int shadowk_hook_register(struct shadowk_hook *hook)
 		return -ENOENT;
 	}
 	hook->ops.func = hook->func;
-	hook->ops.flags = FTRACE_OPS_FL_PERMANENT;
+	hook->ops.flags = FTRACE_OPS_FL_PERMANENT | hook->flags;
 	err = ftrace_set_filter_ip(&hook->ops, addr, 0, 0);
 	if (err) {
 		pr_err("cannot hook %s (%d)\n", hook->symbol, err);

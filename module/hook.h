@@ -8,6 +8,7 @@
 struct shadowk_hook {
 	const char *symbol;
 	ftrace_func_t func;
+	unsigned long flags;	/* FTRACE_OPS_FL_* besides PERMANENT */
 	struct ftrace_ops ops;
 	bool registered;
 };

@@ -45,6 +45,12 @@ static const struct shadowk_ksym shadowk_ksym_table[] __initconst = {
 	KSYM("ftrace_enabled", ftrace_enabled, KSYM_DATA),
 	KSYM("init_mm", init_mm, KSYM_DATA),
 	KSYM("ptrace_may_access", ptrace_may_access, KSYM_TEXT),
+	KSYM("__noinstr_text_start", noinstr_text_start, KSYM_TEXT),
+	KSYM("__noinstr_text_end", noinstr_text_end, KSYM_DATA),
+	KSYM("ftrace_location", ftrace_location, KSYM_TEXT),
+	KSYM("within_kprobe_blacklist", within_kprobe_blacklist, KSYM_TEXT),
+	KSYM("text_poke_memset", text_poke_memset, KSYM_TEXT),
+	KSYM("switch_mm_irqs_off", switch_mm_irqs_off, KSYM_TEXT),
 };
 
 unsigned long shadowk_ksyms_lookup(const char *name)

@@ -18,6 +18,10 @@
 #include "ksyms.h"
 #include "mem.h"
 #include "pgtable.h"
+#include "poke.h"
+#include "site.h"
+#include "text.h"
+#include "view.h"
 
 static int __init shadowk_init(void)
 {
@@ -35,9 +39,19 @@ static int __init shadowk_init(void)
 	err = shadowk_pgtable_init();
 	if (err)
 		goto err_mem;
-	err = shadowk_bind_init();
+	/* Follow the kernel's text writes before anything can be cloned. */
+	err = shadowk_poke_init();
 	if (err)
 		goto err_mem;
+	err = shadowk_view_init();
+	if (err)
+		goto err_poke;
+	err = shadowk_site_init();
+	if (err)
+		goto err_view;
+	err = shadowk_bind_init();
+	if (err)
+		goto err_site;
 	err = shadowk_dev_init();
 	if (err)
 		goto err_bind;
@@ -48,6 +62,12 @@ static int __init shadowk_init(void)
 
 err_bind:
 	shadowk_bind_exit();
+err_site:
+	shadowk_site_exit();
+err_view:
+	shadowk_view_exit();
+err_poke:
+	shadowk_poke_exit();
 err_mem:
 	shadowk_mem_exit();
 	return err;
@@ -59,6 +79,11 @@ static void __exit shadowk_exit(void)
 	/* Clones outlive the files that made them; unload ends them. */
 	shadowk_clone_exit();
 	shadowk_bind_exit();
+	shadowk_site_exit();
+	shadowk_view_exit();
+	shadowk_poke_exit();
+	/* Give the kernel back the large pages shadowk split. */
+	shadowk_text_exit();
 	shadowk_mem_exit();
 	pr_info("unloaded\n");
 }

@@ -32,6 +32,13 @@ void shadowk_mem_page_free(void *page)
 	atomic_long_dec(&shadowk_mem_pages);
 }
 
+/* A page handed over to the kernel's own tables for good. */
+void shadowk_mem_page_forget(void *page)
+{
+	if (page)
+		atomic_long_dec(&shadowk_mem_pages);
+}
+
 void *shadowk_mem_obj_alloc(size_t size, gfp_t gfp)
 {
 	void *obj = kzalloc(size, gfp);

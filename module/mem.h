@@ -12,6 +12,7 @@
  */
 void *shadowk_mem_page_alloc(gfp_t gfp);
 void shadowk_mem_page_free(void *page);
+void shadowk_mem_page_forget(void *page);
 void *shadowk_mem_obj_alloc(size_t size, gfp_t gfp);
 void shadowk_mem_obj_free(const void *obj);
 

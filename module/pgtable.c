@@ -75,6 +75,16 @@ pgd_t shadowk_pgtable_original(void)
 	return READ_ONCE(*shadowk_pgtable_orig.pgdp);
 }
 
+pmd_t *shadowk_pgtable_orig_pmd(unsigned long va)
+{
+	return &shadowk_pgtable_orig.pmd_page[pmd_index(va)];
+}
+
+unsigned int shadowk_pgtable_pmd_index(unsigned long va)
+{
+	return pmd_index(va);
+}
+
 pgd_t *shadowk_pgtable_mm_entry(struct mm_struct *mm)
 {
 	return pgd_offset_pgd(mm->pgd, shadowk_pgtable_orig.addr);
@@ -147,14 +157,15 @@ void shadowk_pgtable_free(struct shadowk_pgtable *pt)
  * clone points at its own page (or -1), @fix copies differences in.
  */
 static unsigned int shadowk_pgtable_cmp(u64 *copy, const u64 *orig, int priv,
-					bool fix)
+					const unsigned long *privmap, bool fix)
 {
 	unsigned int i, n = 0;
 
 	for (i = 0; i < PTRS_PER_PMD; i++) {
 		u64 o = READ_ONCE(orig[i]);
 
-		if (i == priv || READ_ONCE(copy[i]) == o)
+		if (i == priv || (privmap && test_bit(i, privmap)) ||
+		    READ_ONCE(copy[i]) == o)
 			continue;
 		n++;
 		if (fix)
@@ -168,14 +179,15 @@ static unsigned int shadowk_pgtable_walk(struct shadowk_pgtable *pt, bool fix)
 	unsigned int n;
 
 	n = shadowk_pgtable_cmp((u64 *)pt->pmd,
-				(u64 *)shadowk_pgtable_orig.pmd_page, -1, fix);
+				(u64 *)shadowk_pgtable_orig.pmd_page, -1,
+				pt->private_pmds, fix);
 	n += shadowk_pgtable_cmp((u64 *)pt->pud,
 				 (u64 *)shadowk_pgtable_orig.pud_page,
-				 shadowk_pgtable_orig.pud_idx, fix);
+				 shadowk_pgtable_orig.pud_idx, NULL, fix);
 	if (pt->p4d)
 		n += shadowk_pgtable_cmp((u64 *)pt->p4d,
 					 (u64 *)shadowk_pgtable_orig.p4d_page,
-					 shadowk_pgtable_orig.p4d_idx, fix);
+					 shadowk_pgtable_orig.p4d_idx, NULL, fix);
 	return n;
 }
 

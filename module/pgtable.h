@@ -16,6 +16,8 @@ struct shadowk_pgtable {
 	pud_t *pud;	/* private PUD page */
 	pmd_t *pmd;	/* private PMD page covering the kernel image */
 	unsigned int pages;
+	/* PMD entries pointing at the clone's own PTE pages (see text.c). */
+	DECLARE_BITMAP(private_pmds, PTRS_PER_PMD);
 };
 
 struct shadowk_pgtable_diff {
@@ -29,6 +31,8 @@ void shadowk_pgtable_verify(struct shadowk_pgtable *pt,
 			    struct shadowk_pgtable_diff *diff);
 
 pgd_t *shadowk_pgtable_mm_entry(struct mm_struct *mm);
+pmd_t *shadowk_pgtable_orig_pmd(unsigned long va);
+unsigned int shadowk_pgtable_pmd_index(unsigned long va);
 pgd_t shadowk_pgtable_original(void);
 
 int __init shadowk_pgtable_init(void);

@@ -58,6 +58,25 @@
  *	address space is already gone (it is exiting, or a kernel thread).
  * ENOMEM
  *	The module could not allocate what the command needs.
+ *
+ * Commands that name a kernel function (by address or symbol) add:
+ *
+ * ENOENT
+ *	No kernel symbol has that name.
+ * ERANGE
+ *	The address is not in core kernel text (data, a module, user space).
+ * EXDEV
+ *	The address is in entry or noinstr text, which runs where shadowk
+ *	cannot follow (on the user page tables, or with RCU not watching).
+ * ENXIO
+ *	The address is not the function-entry (fentry) site of a traceable
+ *	function: the middle of a function or of an instruction, or a
+ *	function built without tracing.
+ * EACCES
+ *	The function is on the kprobe blacklist.
+ * EPERM
+ *	The kernel is locked down (integrity mode or stricter), which
+ *	forbids changing kernel code.
  */
 
 #define SHADOWK_TYPE		0xB5
@@ -71,7 +90,9 @@ enum {
 	SHADOWK_CMD_CLONE_LIST,
 	SHADOWK_CMD_BIND,
 	SHADOWK_CMD_UNBIND,
-	SHADOWK_CMD_VERIFY
+	SHADOWK_CMD_VERIFY,
+	SHADOWK_CMD_SITE_ADD,
+	SHADOWK_CMD_SITE_DEL
 };
 
 /* Bumped only for a change that old callers cannot detect through size. */
@@ -301,5 +322,90 @@ struct shadowk_verify {
 	__aligned_u64 checked_bytes;
 };
 #define SHADOWK_IOC_VERIFY	_IO(SHADOWK_TYPE, SHADOWK_CMD_VERIFY)
+
+#define SHADOWK_SYMBOL_LEN	128
+
+/**
+ * enum shadowk_site_action - what an owned site does for bound processes
+ * @SHADOWK_SITE_NONE: nothing; the function runs as in the kernel.  Owning
+ *	a site this way only makes its page private, for testing coherence.
+ * @SHADOWK_SITE_RETURN: the function returns &struct shadowk_site_add.value
+ *	at once, without running.  Only for system call entry points
+ *	(``__x64_sys_*``).
+ */
+enum shadowk_site_action {
+	SHADOWK_SITE_NONE = 0,
+	SHADOWK_SITE_RETURN = 1
+};
+
+/**
+ * enum shadowk_site_flags - SHADOWK_IOC_SITE_ADD flags
+ * @SHADOWK_SITE_ANY_CONTEXT: act also in interrupts and kernel threads
+ *	that happen to run on a bound process's page tables.  By default a
+ *	site acts only in task context of a bound process, and elsewhere
+ *	behaves exactly like the kernel.
+ */
+enum shadowk_site_flags {
+	SHADOWK_SITE_ANY_CONTEXT = 1 << 0
+};
+
+/**
+ * struct shadowk_site_add - SHADOWK_IOC_SITE_ADD
+ * @size: sizeof(struct shadowk_site_add)
+ * @flags: a mask of &enum shadowk_site_flags
+ * @clone_id: the clone that owns the site
+ * @action: an &enum shadowk_site_action
+ * @addr: the function's address, or 0 to use @symbol
+ * @value: the return value for SHADOWK_SITE_RETURN, else 0
+ * @symbol: the function's name when @addr is 0, NUL-terminated
+ * @site: output, the address of the function-entry site now owned
+ *
+ * The patching primitive: in this clone only, the function's 5-byte entry
+ * site becomes a call into shadowk.  Other clones and unbound processes
+ * keep the kernel's bytes.  Whatever the kernel puts at the site later
+ * (tracing, BPF, livepatch) still runs for bound processes after shadowk's
+ * action, unless the action skips the function.
+ *
+ * Errors: those for kernel functions above, and ENOENT (no such clone),
+ * EBUSY (the clone owns this site already), EINVAL (unknown action or
+ * flag, a value without an action that uses it, a symbol not
+ * NUL-terminated), EOPNOTSUPP (SHADOWK_SITE_RETURN on a function that is
+ * not a system call entry point).
+ */
+struct shadowk_site_add {
+	__u32 size;
+	__u32 flags;
+	__u32 clone_id;
+	__u32 action;
+	__aligned_u64 addr;
+	__s64 value;
+	char symbol[SHADOWK_SYMBOL_LEN];
+	__aligned_u64 site;
+};
+#define SHADOWK_IOC_SITE_ADD	_IO(SHADOWK_TYPE, SHADOWK_CMD_SITE_ADD)
+
+/**
+ * struct shadowk_site_del - SHADOWK_IOC_SITE_DEL
+ * @size: sizeof(struct shadowk_site_del)
+ * @flags: must be 0
+ * @clone_id: the clone that owns the site
+ * @__reserved: must be 0
+ * @addr: the function's address, or 0 to use @symbol
+ * @symbol: the function's name when @addr is 0
+ *
+ * When it returns, no CPU runs shadowk's code for this site any more.
+ *
+ * Errors: ENOENT (no such clone or symbol, or the clone does not own the
+ * site), and those for kernel functions above.
+ */
+struct shadowk_site_del {
+	__u32 size;
+	__u32 flags;
+	__u32 clone_id;
+	__u32 __reserved;
+	__aligned_u64 addr;
+	char symbol[SHADOWK_SYMBOL_LEN];
+};
+#define SHADOWK_IOC_SITE_DEL	_IO(SHADOWK_TYPE, SHADOWK_CMD_SITE_DEL)
 
 #endif /* _UAPI_LINUX_SHADOWK_H */

@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Coherence: every write the kernel makes to its own text after boot
+ * (ftrace, kprobes and optprobes, jump labels, static calls, BPF
+ * trampolines, livepatch through ftrace) goes through __text_poke().  A
+ * callback at its entry repeats the write in every clone's private copy of
+ * the page, so a clone stays byte-identical to the kernel outside the
+ * sites it owns.
+ *
+ * At entry, not after: __text_poke() re-reads what it wrote through the
+ * page tables of whoever called it (BUG_ON on a mismatch), and the caller
+ * may be a bound process.  Writing first means the clone goes through the
+ * same byte sequence as the kernel (int3, tail, head) with the same
+ * text_poke_sync() between steps.
+ *
+ * Owned sites are the exception.  The kernel's bytes there are recorded
+ * (so dispatch can do what the kernel now does) but not written, unless
+ * the caller itself runs on that clone: then its re-read must see them, so
+ * they are written and shadowk's call is put back afterwards by a page
+ * swap (site.c).
+ *
+ * Every caller of __text_poke() holds text_mutex, and so does everything
+ * that changes clones' frames or sites: that is what makes this lockless
+ * walk safe.
+ */
+
+#include <linux/ftrace.h>
+#include <linux/list.h>
+#include <linux/mm_types.h>
+#include <linux/sched.h>
+
+#include <asm/tlbflush.h>
+
+#include "clone.h"
+#include "compat.h"
+#include "hook.h"
+#include "ksyms.h"
+#include "pgtable.h"
+#include "poke.h"
+#include "site.h"
+#include "text.h"
+
+static LIST_HEAD(shadowk_poke_clones);
+
+void shadowk_poke_track(struct shadowk_clone *clone)
+{
+	lockdep_assert_held(shadowk_ksyms.text_mutex);
+	list_add(&clone->poke_node, &shadowk_poke_clones);
+}
+
+void shadowk_poke_forget(struct shadowk_clone *clone)
+{
+	lockdep_assert_held(shadowk_ksyms.text_mutex);
+	list_del_init(&clone->poke_node);
+}
+
+/*
+ * The view __text_poke()'s re-read will see, as the top-level entry for
+ * the kernel image: that of the page tables loaded now (not necessarily
+ * current->active_mm's, see view.c), or none on a lazy CPU, which
+ * use_temporary_mm() moves to init_mm first.
+ */
+static u64 shadowk_poke_reader_view(void)
+{
+	pgd_t *pgd;
+
+	if (this_cpu_read(cpu_tlbstate_shared.is_lazy))
+		return 0;
+	pgd = __va(read_cr3_pa());
+	return pgd_val(READ_ONCE(pgd[pgd_index((unsigned long)shadowk_ksyms.stext)]));
+}
+
+static void shadowk_poke_frame(struct shadowk_clone *clone,
+			       struct shadowk_frame *frame, unsigned long addr,
+			       const u8 *src, bool memset_byte, size_t len,
+			       bool reader)
+{
+	unsigned long i, start = max(addr, frame->va);
+	unsigned long end = min(addr + len, frame->va + PAGE_SIZE);
+	struct shadowk_site *site = NULL;
+	u8 *page = frame->page;
+
+	for (i = start; i < end; i++) {
+		u8 byte = memset_byte ? src[0] : src[i - addr];
+
+		if (!site || i >= site->addr + SHADOWK_SITE_LEN) {
+			site = NULL;
+			if (frame->nr_sites) {
+				struct shadowk_site *s;
+
+				list_for_each_entry(s, &clone->sites, node)
+					if (i >= s->addr &&
+					    i < s->addr + SHADOWK_SITE_LEN) {
+						site = s;
+						break;
+					}
+			}
+		}
+		if (site) {
+			site->kernel_insn[i - site->addr] = byte;
+			/* Once displaced, the frame follows the kernel fully. */
+			if (!reader && !site->displaced)
+				continue;
+			if (!site->displaced)
+				shadowk_site_reown_later(site);
+		}
+		page[i - frame->va] = byte;
+	}
+	if (!frame->nr_sites)
+		return;
+	/* Sites the write touched: follow the kernel's finished instruction. */
+	list_for_each_entry(site, &clone->sites, node)
+		if (site->frame == frame && site->addr < end &&
+		    site->addr + SHADOWK_SITE_LEN > start)
+			shadowk_site_kernel_wrote(site);
+}
+
+static void notrace shadowk_poke_hook(unsigned long ip, unsigned long pip,
+				      struct ftrace_ops *op,
+				      struct ftrace_regs *fregs)
+{
+	struct pt_regs *regs = ftrace_get_regs(fregs);
+	unsigned long addr, va;
+	struct shadowk_clone *clone;
+	const u8 *src;
+	bool memset_byte;
+	u64 reader;
+	size_t len;
+
+	if (!regs || list_empty(&shadowk_poke_clones))
+		return;
+	addr = regs->si;
+	len = regs->cx;
+	if (addr < (unsigned long)shadowk_ksyms.stext ||
+	    addr >= (unsigned long)shadowk_ksyms.etext || !len)
+		return;
+	src = (const u8 *)regs->dx;
+	/* text_poke_memset's source is an int holding the byte. */
+	memset_byte = (void *)regs->di == shadowk_ksyms.text_poke_memset;
+	reader = shadowk_poke_reader_view();
+
+	list_for_each_entry(clone, &shadowk_poke_clones, poke_node) {
+		for (va = addr & PAGE_MASK; va < addr + len; va += PAGE_SIZE) {
+			struct shadowk_frame *frame;
+
+			frame = shadowk_text_frame_find(clone, va);
+			if (!frame || !frame->page)
+				continue;
+			shadowk_poke_frame(clone, frame, addr, src, memset_byte,
+					   len, pgd_val(clone->pt.top) == reader);
+		}
+	}
+}
+
+static struct shadowk_hook shadowk_poke_hook_desc = {
+	.symbol = "__text_poke",
+	.func = shadowk_poke_hook,
+	.flags = FTRACE_OPS_FL_SAVE_REGS,
+};
+
+int __init shadowk_poke_init(void)
+{
+	return shadowk_hook_register(&shadowk_poke_hook_desc);
+}
+
+void shadowk_poke_exit(void)
+{
+	shadowk_hook_unregister(&shadowk_poke_hook_desc);
+}

@@ -1,0 +1,439 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Owned sites: the patching primitive every feature builds on.
+ *
+ * A clone owns a function's 5-byte entry (fentry) site by mapping a private
+ * copy of its page in which the site is "call shadowk_tramp".  The bytes
+ * are installed in a draft page and swapped in (text.c), never written
+ * into live text, and never with an int3.
+ *
+ * Dispatch finds the site from the return address and the clone from the
+ * page tables the CPU runs on: the clone whose top-level entry the active
+ * mm holds is the only one whose text this CPU can be executing.  It acts
+ * only for a bound process in task context unless the site says
+ * otherwise; in every case it then does what the kernel has at the site
+ * (nothing, or its call or jump, as poke.c records it).
+ *
+ * Locking: sites are added and removed under shadowk_clone_mutex and
+ * text_mutex; dispatch reads the table under RCU (preemption disabled), so
+ * a site is freed only after a grace period following its removal.
+ */
+
+#include <linux/kallsyms.h>
+#include <linux/mm_types.h>
+#include <linux/hashtable.h>
+#include <linux/mutex.h>
+#include <linux/preempt.h>
+#include <linux/sched.h>
+#include <linux/security.h>
+#include <linux/workqueue.h>
+
+#include <asm/nops.h>
+#include <asm/text-patching.h>
+
+#include <uapi/linux/shadowk.h>
+
+#include "clone.h"
+#include "dev.h"
+#include "ksyms.h"
+#include "mem.h"
+#include "pgtable.h"
+#include "poke.h"
+#include "site.h"
+#include "text.h"
+
+#define SHADOWK_SITE_FLAGS	SHADOWK_SITE_ANY_CONTEXT
+
+static DEFINE_HASHTABLE(shadowk_site_table, 10);
+static void shadowk_site_reown(struct work_struct *work);
+static DECLARE_WORK(shadowk_site_reown_work, shadowk_site_reown);
+
+static u64 shadowk_site_pack(const u8 insn[SHADOWK_SITE_LEN])
+{
+	u64 v = 0;
+
+	memcpy(&v, insn, SHADOWK_SITE_LEN);
+	return v;
+}
+
+/* The kernel wrote at the site: remember its instruction once complete. */
+void shadowk_site_kernel_wrote(struct shadowk_site *site)
+{
+	/* A leading int3 is the kernel's patch in progress; wait for it. */
+	if (site->kernel_insn[0] == INT3_INSN_OPCODE)
+		return;
+	WRITE_ONCE(site->chain_insn, shadowk_site_pack(site->kernel_insn));
+}
+
+void shadowk_site_reown_later(struct shadowk_site *site)
+{
+	site->displaced = true;
+	queue_work(system_unbound_wq, &shadowk_site_reown_work);
+}
+
+static bool shadowk_site_acts(const struct shadowk_site *site,
+			      struct mm_struct *view)
+{
+	if (site->flags & SHADOWK_SITE_ANY_CONTEXT)
+		return true;
+	/* Not an interrupt, not a kernel thread borrowing the mm. */
+	return in_task() && current->mm == view &&
+	       !(current->flags & PF_KTHREAD);
+}
+
+unsigned long shadowk_site_dispatch(struct shadowk_tramp_regs *regs)
+{
+	unsigned long addr = regs->ip - SHADOWK_SITE_LEN;
+	unsigned long ret = SHADOWK_TRAMP_CONTINUE;
+	struct mm_struct *view = current->active_mm;
+	struct shadowk_site *site;
+	u64 top, insn;
+	s32 rel;
+
+	preempt_disable_notrace();
+	top = pgd_val(READ_ONCE(*shadowk_pgtable_mm_entry(view)));
+	hash_for_each_possible_rcu_notrace(shadowk_site_table, site, hnode,
+					   addr) {
+		if (site->addr == addr &&
+		    pgd_val(site->clone->pt.top) == top)
+			goto found;
+	}
+	goto out;
+found:
+	if (site->action == SHADOWK_SITE_RETURN &&
+	    shadowk_site_acts(site, view)) {
+		regs->ax = site->value;
+		ret = SHADOWK_TRAMP_RETURN;
+		goto out;
+	}
+	insn = READ_ONCE(site->chain_insn);
+	rel = (s32)(insn >> 8);
+	switch ((u8)insn) {
+	case CALL_INSN_OPCODE:
+		regs->r11 = addr + SHADOWK_SITE_LEN + rel;
+		ret = SHADOWK_TRAMP_CALL;
+		break;
+	case JMP32_INSN_OPCODE:
+		regs->r11 = addr + SHADOWK_SITE_LEN + rel;
+		ret = SHADOWK_TRAMP_JMP;
+		break;
+	}
+out:
+	preempt_enable_notrace();
+	return ret;
+}
+
+struct shadowk_site *shadowk_site_at(struct shadowk_clone *clone,
+				     unsigned long addr)
+{
+	struct shadowk_site *site;
+
+	list_for_each_entry(site, &clone->sites, node)
+		if (site->addr == addr)
+			return site;
+	return NULL;
+}
+
+/* The function-entry site for a user's address or symbol. */
+static int shadowk_site_resolve(u64 uaddr, const char *symbol,
+				unsigned long *sitep)
+{
+	unsigned long addr = uaddr, site;
+
+	if (!addr) {
+		if (strnlen(symbol, SHADOWK_SYMBOL_LEN) >= SHADOWK_SYMBOL_LEN ||
+		    !symbol[0])
+			return -EINVAL;
+		addr = shadowk_ksyms_lookup(symbol);
+		if (!addr)
+			return -ENOENT;
+	}
+	if (addr < (unsigned long)shadowk_ksyms.stext ||
+	    addr >= (unsigned long)shadowk_ksyms.etext)
+		return -ERANGE;
+	if ((addr >= (unsigned long)shadowk_ksyms.entry_text_start &&
+	     addr < (unsigned long)shadowk_ksyms.entry_text_end) ||
+	    (addr >= (unsigned long)shadowk_ksyms.noinstr_text_start &&
+	     addr < (unsigned long)shadowk_ksyms.noinstr_text_end))
+		return -EXDEV;
+	/*
+	 * ftrace_location() maps a function's start to its fentry site (past
+	 * an ENDBR), but also any byte inside the site to the site itself.
+	 */
+	site = shadowk_ksyms_call(ftrace_location, addr);
+	if (!site || addr > site || (site & PAGE_MASK) !=
+		     ((site + SHADOWK_SITE_LEN - 1) & PAGE_MASK))
+		return -ENXIO;
+	if (shadowk_ksyms_call(within_kprobe_blacklist, addr) ||
+	    shadowk_ksyms_call(within_kprobe_blacklist, site))
+		return -EACCES;
+	*sitep = site;
+	return 0;
+}
+
+/*
+ * A system call's entry point.  Zero-argument syscalls' __x64_sys_ names
+ * are aliases of their __do_sys_ body, so an address may print as either.
+ */
+static bool shadowk_site_is_syscall(const char *symbol, unsigned long site)
+{
+	static const char *const prefixes[] = { "__x64_sys_", "__do_sys_" };
+	char name[KSYM_SYMBOL_LEN];
+	unsigned int i;
+
+	if (!symbol[0]) {
+		sprint_symbol_no_offset(name, site);
+		symbol = name;
+	}
+	for (i = 0; i < ARRAY_SIZE(prefixes); i++)
+		if (!strncmp(symbol, prefixes[i], strlen(prefixes[i])))
+			return true;
+	return false;
+}
+
+/* Is the kernel's instruction one shadowk knows how to follow? */
+static bool shadowk_site_insn_known(const u8 *insn)
+{
+	static const u8 nop5[SHADOWK_SITE_LEN] = { BYTES_NOP5 };
+
+	return !memcmp(insn, nop5, SHADOWK_SITE_LEN) ||
+	       insn[0] == CALL_INSN_OPCODE || insn[0] == JMP32_INSN_OPCODE;
+}
+
+/* rel32 of "call shadowk_tramp" placed at @site. */
+static long shadowk_site_rel(unsigned long site)
+{
+	unsigned long tramp = (unsigned long)shadowk_tramp;
+
+	/* Keep the compiler from folding this into a reloc to tramp-5. */
+	OPTIMIZER_HIDE_VAR(tramp);
+	return (long)tramp - (long)(site + SHADOWK_SITE_LEN);
+}
+
+static int shadowk_site_install(struct shadowk_clone *clone,
+				struct shadowk_site *site)
+{
+	unsigned long off = offset_in_page(site->addr);
+	long rel = shadowk_site_rel(site->addr);
+	struct shadowk_frame *frame;
+	u8 *draft;
+
+	if (rel != (s32)rel)
+		return -ERANGE;
+	frame = shadowk_text_frame_get(clone, site->addr);
+	if (!frame)
+		return -ENOMEM;
+	/* The kernel's bytes, from its own frame (the region is prepared). */
+	memcpy(site->kernel_insn, shadowk_text_original(site->addr),
+	       SHADOWK_SITE_LEN);
+	if (!shadowk_site_insn_known(site->kernel_insn)) {
+		shadowk_text_frame_put(clone, frame);
+		return -EBUSY;
+	}
+	site->chain_insn = shadowk_site_pack(site->kernel_insn);
+	draft = shadowk_text_frame_draft(frame);
+	if (!draft) {
+		shadowk_text_frame_put(clone, frame);
+		return -ENOMEM;
+	}
+	draft[off] = CALL_INSN_OPCODE;
+	memcpy(&draft[off + 1], &rel, sizeof(s32));
+
+	site->frame = frame;
+	frame->nr_sites++;
+	list_add(&site->node, &clone->sites);
+	/* Findable before any CPU can reach the call. */
+	hash_add_rcu(shadowk_site_table, &site->hnode, site->addr);
+	shadowk_text_frame_swap(frame, draft);
+	return 0;
+}
+
+/* Give the site back to the kernel in this clone.  Caller frees later. */
+static void shadowk_site_uninstall(struct shadowk_clone *clone,
+				   struct shadowk_site *site)
+{
+	struct shadowk_frame *frame = site->frame;
+	u8 *draft = shadowk_text_frame_draft(frame);
+
+	if (draft) {
+		memcpy(draft + offset_in_page(site->addr), site->kernel_insn,
+		       SHADOWK_SITE_LEN);
+		shadowk_text_frame_swap(frame, draft);
+	}
+	list_del(&site->node);
+	hash_del_rcu(&site->hnode);
+	frame->nr_sites--;
+	/* Without a draft page, unmapping the frame restores the kernel's. */
+	shadowk_text_frame_put(clone, frame);
+	if (draft == NULL && frame->nr_sites)
+		pr_err("out of memory while removing a site\n");
+}
+
+int shadowk_site_add(struct shadowk_ucmd *ucmd)
+{
+	struct shadowk_site_add *cmd = ucmd->cmd;
+	struct shadowk_clone *clone;
+	struct shadowk_site *site;
+	unsigned long addr;
+	int err;
+
+	if (cmd->flags & ~SHADOWK_SITE_FLAGS)
+		return -EINVAL;
+	if (cmd->action > SHADOWK_SITE_RETURN ||
+	    (cmd->action != SHADOWK_SITE_RETURN && cmd->value) || cmd->site)
+		return -EINVAL;
+	if (security_locked_down(LOCKDOWN_DBG_WRITE_KERNEL))
+		return -EPERM;
+	clone = shadowk_clone_get(cmd->clone_id);
+	if (!clone)
+		return -ENOENT;
+	err = shadowk_site_resolve(cmd->addr, cmd->symbol, &addr);
+	if (err)
+		goto out_clone;
+	err = -EOPNOTSUPP;
+	if (cmd->action == SHADOWK_SITE_RETURN &&
+	    !shadowk_site_is_syscall(cmd->addr ? "" : cmd->symbol, addr))
+		goto out_clone;
+
+	err = -ENOMEM;
+	site = shadowk_mem_obj_alloc(sizeof(*site), GFP_KERNEL_ACCOUNT);
+	if (!site)
+		goto out_clone;
+	site->clone = clone;
+	site->addr = addr;
+	site->action = cmd->action;
+	site->flags = cmd->flags;
+	site->value = cmd->value;
+
+	shadowk_clone_lock();
+	mutex_lock(shadowk_ksyms.text_mutex);
+	if (clone->dead)
+		err = -ENOENT;
+	else if (shadowk_site_at(clone, addr))
+		err = -EBUSY;
+	else
+		err = shadowk_site_install(clone, site);
+	mutex_unlock(shadowk_ksyms.text_mutex);
+	shadowk_clone_unlock();
+	if (err) {
+		shadowk_mem_obj_free(site);
+		goto out_clone;
+	}
+	cmd->site = addr;
+	err = shadowk_dev_respond(ucmd, sizeof(*cmd));
+out_clone:
+	shadowk_clone_put(clone);
+	return err;
+}
+
+int shadowk_site_del(struct shadowk_ucmd *ucmd)
+{
+	struct shadowk_site_del *cmd = ucmd->cmd;
+	struct shadowk_clone *clone;
+	struct shadowk_site *site = NULL;
+	unsigned long addr;
+	int err;
+
+	if (cmd->flags || cmd->__reserved)
+		return -EINVAL;
+	clone = shadowk_clone_get(cmd->clone_id);
+	if (!clone)
+		return -ENOENT;
+	err = shadowk_site_resolve(cmd->addr, cmd->symbol, &addr);
+	if (err)
+		goto out_clone;
+
+	shadowk_clone_lock();
+	mutex_lock(shadowk_ksyms.text_mutex);
+	site = clone->dead ? NULL : shadowk_site_at(clone, addr);
+	if (site)
+		shadowk_site_uninstall(clone, site);
+	mutex_unlock(shadowk_ksyms.text_mutex);
+	shadowk_clone_unlock();
+	if (!site) {
+		err = -ENOENT;
+		goto out_clone;
+	}
+	/* No CPU reaches the call now; wait out those inside dispatch. */
+	synchronize_rcu();
+	shadowk_mem_obj_free(site);
+out_clone:
+	shadowk_clone_put(clone);
+	return err;
+}
+
+/*
+ * A bound process patched one of its own clone's sites, so poke.c had to
+ * let the kernel's bytes into the frame.  Put shadowk's call back now that
+ * the kernel is done (it held text_mutex for the whole patch).
+ */
+static void shadowk_site_reown(struct work_struct *work)
+{
+	struct shadowk_clone *clone;
+	struct shadowk_site *site;
+
+	shadowk_clone_lock();
+	mutex_lock(shadowk_ksyms.text_mutex);
+	shadowk_clone_for_each(clone) {
+		list_for_each_entry(site, &clone->sites, node) {
+			unsigned long off = offset_in_page(site->addr);
+			long rel = shadowk_site_rel(site->addr);
+			u8 *draft;
+
+			if (!site->displaced)
+				continue;
+			draft = shadowk_text_frame_draft(site->frame);
+			if (!draft)
+				continue;	/* stays displaced: kernel behaviour */
+			draft[off] = CALL_INSN_OPCODE;
+			memcpy(&draft[off + 1], &rel, sizeof(s32));
+			shadowk_text_frame_swap(site->frame, draft);
+			site->displaced = false;
+		}
+	}
+	mutex_unlock(shadowk_ksyms.text_mutex);
+	shadowk_clone_unlock();
+}
+
+/*
+ * DESTROY, after every mm is unbound and flushed: nothing can execute the
+ * clone's text any more, except dispatch calls already under way.
+ */
+void shadowk_site_clone_free(struct shadowk_clone *clone)
+{
+	struct shadowk_site *site, *tmp;
+	LIST_HEAD(gone);
+
+	shadowk_clone_lock();
+	mutex_lock(shadowk_ksyms.text_mutex);
+	list_for_each_entry_safe(site, tmp, &clone->sites, node) {
+		hash_del_rcu(&site->hnode);
+		list_move(&site->node, &gone);
+	}
+	shadowk_poke_forget(clone);
+	shadowk_text_clone_free(clone);
+	mutex_unlock(shadowk_ksyms.text_mutex);
+	shadowk_clone_unlock();
+
+	synchronize_rcu();
+	list_for_each_entry_safe(site, tmp, &gone, node)
+		shadowk_mem_obj_free(site);
+}
+
+/* Let pending re-owning finish, so that callers see a settled clone. */
+void shadowk_site_settle(void)
+{
+	flush_work(&shadowk_site_reown_work);
+}
+
+int __init shadowk_site_init(void)
+{
+	return 0;
+}
+
+void shadowk_site_exit(void)
+{
+	cancel_work_sync(&shadowk_site_reown_work);
+	/* Tasks preempted in shadowk_tramp after dispatch returned. */
+	synchronize_rcu_tasks();
+}

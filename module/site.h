@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _SHADOWK_SITE_H
+#define _SHADOWK_SITE_H
+
+/* What the trampoline does after shadowk_site_dispatch() returns. */
+#define SHADOWK_TRAMP_CONTINUE	0	/* back into the function */
+#define SHADOWK_TRAMP_CALL	1	/* as if the site called regs->r11 */
+#define SHADOWK_TRAMP_RETURN	2	/* return regs->ax from the function */
+#define SHADOWK_TRAMP_JMP	3	/* as if the site jumped to regs->r11 */
+
+#ifndef __ASSEMBLY__
+
+#include <linux/init.h>
+#include <linux/list.h>
+#include <linux/rcupdate.h>
+#include <linux/types.h>
+
+struct shadowk_clone;
+struct shadowk_frame;
+struct shadowk_ucmd;
+
+/* Registers the trampoline saved, lowest address first. */
+struct shadowk_tramp_regs {
+	unsigned long r11, r10, r9, r8, di, si, dx, cx, ax;
+	unsigned long bp;
+	unsigned long ip;		/* the site + 5 */
+	unsigned long parent_ip;	/* the function's return address */
+};
+
+#define SHADOWK_SITE_LEN	5	/* call rel32, and the fentry NOP */
+
+struct shadowk_site {
+	struct list_head node;		/* clone->sites, under text_mutex */
+	struct hlist_node hnode;	/* dispatch table, RCU */
+	struct shadowk_clone *clone;
+	unsigned long addr;
+	struct shadowk_frame *frame;
+	u32 action;
+	u32 flags;
+	long value;
+	/* The kernel's bytes at the site, kept current by poke.c. */
+	u8 kernel_insn[SHADOWK_SITE_LEN];
+	/* The last complete instruction of them, packed; read locklessly. */
+	u64 chain_insn;
+	bool displaced;		/* the kernel's bytes are in the frame */
+	struct rcu_head rcu;
+};
+
+int shadowk_site_add(struct shadowk_ucmd *ucmd);
+int shadowk_site_del(struct shadowk_ucmd *ucmd);
+
+struct shadowk_site *shadowk_site_at(struct shadowk_clone *clone,
+				     unsigned long addr);
+void shadowk_site_kernel_wrote(struct shadowk_site *site);
+void shadowk_site_reown_later(struct shadowk_site *site);
+void shadowk_site_clone_free(struct shadowk_clone *clone);
+void shadowk_site_settle(void);
+
+unsigned long shadowk_site_dispatch(struct shadowk_tramp_regs *regs);
+/* tramp.S; called only from owned sites. */
+void shadowk_tramp(void);
+
+int __init shadowk_site_init(void);
+void shadowk_site_exit(void);
+
+#endif /* __ASSEMBLY__ */
+#endif /* _SHADOWK_SITE_H */

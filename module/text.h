@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _SHADOWK_TEXT_H
+#define _SHADOWK_TEXT_H
+
+#include <linux/list.h>
+#include <linux/types.h>
+
+struct shadowk_clone;
+
+/* A 2 MiB text region that a clone maps with its own PTE page. */
+struct shadowk_region {
+	struct list_head node;		/* clone->regions */
+	unsigned int pmd_idx;
+	pte_t *ptes;
+	unsigned int nr_frames;
+};
+
+/* A 4 KiB text page that a clone has copied. */
+struct shadowk_frame {
+	struct list_head node;		/* clone->frames */
+	unsigned long va;		/* page-aligned */
+	void *page;			/* the private copy, direct-mapped */
+	struct shadowk_region *region;
+	unsigned int nr_sites;
+};
+
+struct shadowk_frame *shadowk_text_frame_get(struct shadowk_clone *clone,
+					     unsigned long va);
+struct shadowk_frame *shadowk_text_frame_find(struct shadowk_clone *clone,
+					      unsigned long va);
+void *shadowk_text_frame_draft(struct shadowk_frame *frame);
+void shadowk_text_frame_swap(struct shadowk_frame *frame, void *draft);
+void shadowk_text_frame_put(struct shadowk_clone *clone,
+			    struct shadowk_frame *frame);
+const void *shadowk_text_original(unsigned long va);
+void shadowk_text_clone_free(struct shadowk_clone *clone);
+
+void shadowk_text_exit(void);
+
+#endif /* _SHADOWK_TEXT_H */

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The code an owned site calls.  It is entered exactly like the kernel's
+ * ftrace trampolines: from a function's first instruction, with the return
+ * address into the function on the stack and the function's arguments in
+ * registers.  It saves what the function may still need, asks
+ * shadowk_site_dispatch() what to do, and then does it with the registers
+ * and stack exactly as they were at entry.
+ */
+
+#include <linux/linkage.h>
+#include <asm/nospec-branch.h>
+#include <asm/unwind_hints.h>
+
+#include "site.h"
+
+	.code64
+	.section .text, "ax"
+
+.macro shadowk_restore
+	popq	%r11
+	popq	%r10
+	popq	%r9
+	popq	%r8
+	popq	%rdi
+	popq	%rsi
+	popq	%rdx
+	popq	%rcx
+	popq	%rax
+	popq	%rbp
+.endm
+
+SYM_FUNC_START(shadowk_tramp)
+	pushq	%rbp
+	movq	%rsp, %rbp
+	pushq	%rax
+	pushq	%rcx
+	pushq	%rdx
+	pushq	%rsi
+	pushq	%rdi
+	pushq	%r8
+	pushq	%r9
+	pushq	%r10
+	pushq	%r11
+	movq	%rsp, %rdi
+	call	shadowk_site_dispatch
+
+	cmpl	$SHADOWK_TRAMP_CALL, %eax
+	je	.Lcall
+	cmpl	$SHADOWK_TRAMP_RETURN, %eax
+	je	.Lreturn
+	cmpl	$SHADOWK_TRAMP_JMP, %eax
+	je	.Ljmp
+	shadowk_restore
+	RET
+
+	/* What the kernel put at the site: enter it with the site's stack. */
+.Lcall:
+	shadowk_restore
+	UNWIND_HINT_FUNC
+	JMP_NOSPEC r11
+
+	/* Leave the function before it starts: drop the return into it. */
+.Lreturn:
+	shadowk_restore
+	addq	$8, %rsp
+	UNWIND_HINT_FUNC
+	RET
+
+.Ljmp:
+	shadowk_restore
+	addq	$8, %rsp
+	UNWIND_HINT_FUNC
+	JMP_NOSPEC r11
+SYM_FUNC_END(shadowk_tramp)

@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _SHADOWK_VIEW_H
+#define _SHADOWK_VIEW_H
+
+#include <linux/init.h>
+
+int __init shadowk_view_init(void);
+void shadowk_view_exit(void);
+
+#endif /* _SHADOWK_VIEW_H */
