@@ -8,6 +8,7 @@
 #   make demo            boot a VM, load the module, show what it does
 #   make vm-test         the selftests on one kernel, quickly (PVH boot)
 #   make vm-shell        an interactive shell in the VM, module loaded
+#   make bench           instruction counts of the mechanism, as a table
 #   make install         module, tool, library and header on this machine
 #   make dkms-install    register the source with DKMS instead
 
@@ -29,7 +30,7 @@ CC ?= cc
 KMOD_DIR = $(O)/kmod/$(1)
 export CC O VERSION
 
-.PHONY: all module lib tools selftests deps check check-host check-vm demo \
+.PHONY: all module lib tools selftests deps check check-host check-vm demo bench \
 	vm-test vm-shell install uninstall dkms-install clean modules-all
 
 all: module lib tools
@@ -79,7 +80,11 @@ demo: deps
 	@$(CURDIR)/selftests/vm/demo.sh $(KERNELRELEASE)
 
 vm-test: module lib tools selftests
-	@$(CURDIR)/selftests/vm/run-vm.sh --pvh $(KERNELRELEASE)
+	@$(CURDIR)/selftests/vm/run-vm.sh --pvh $(if $(ONLY),--only $(ONLY)) $(KERNELRELEASE)
+
+# Instruction counts under QEMU -icount; prints a table, judges nothing.
+bench: module lib tools selftests
+	@$(CURDIR)/selftests/vm/bench.sh $(KERNELRELEASE)
 
 vm-shell: module lib tools selftests
 	@$(CURDIR)/selftests/vm/run-vm.sh --shell $(KERNELRELEASE)

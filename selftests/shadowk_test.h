@@ -81,6 +81,52 @@ static inline int sk_verify(int fd, __u32 id, struct shadowk_verify *v)
 	return sk_ioctl(fd, SHADOWK_IOC_VERIFY, v);
 }
 
+static inline int sk_site_add(int fd, __u32 id, const char *sym,
+			      unsigned long addr, __u32 action, long value,
+			      __u32 flags)
+{
+	struct shadowk_site_add a = {
+		.size = sizeof(a), .flags = flags, .clone_id = id,
+		.action = action, .addr = addr, .value = value,
+	};
+
+	if (sym)
+		snprintf(a.symbol, sizeof(a.symbol), "%s", sym);
+	return sk_ioctl(fd, SHADOWK_IOC_SITE_ADD, &a);
+}
+
+static inline int sk_site_del(int fd, __u32 id, const char *sym,
+			      unsigned long addr)
+{
+	struct shadowk_site_del d = {
+		.size = sizeof(d), .clone_id = id, .addr = addr,
+	};
+
+	if (sym)
+		snprintf(d.symbol, sizeof(d.symbol), "%s", sym);
+	return sk_ioctl(fd, SHADOWK_IOC_SITE_DEL, &d);
+}
+
+/* A kernel symbol's address from /proc/kallsyms (first match), or 0. */
+static inline unsigned long sk_kallsyms(const char *name)
+{
+	char line[512], sym[256], type;
+	unsigned long addr, found = 0;
+	FILE *f = fopen("/proc/kallsyms", "r");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx %c %255s", &addr, &type, sym) == 3 &&
+		    !strcmp(sym, name)) {
+			found = addr;
+			break;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
 /* The module's own page and object balance, from debugfs; -1 if absent. */
 static inline int sk_accounting(long *pages, long *objects)
 {

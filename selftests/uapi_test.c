@@ -79,7 +79,7 @@ TEST_F(dev, handshake)
 	EXPECT_EQ(0, info.features);
 	EXPECT_EQ(0, info.env & ~KNOWN_ENV);
 	/* Exactly the commands this header knows, from GET_INFO on. */
-	EXPECT_EQ((1ULL << (SHADOWK_CMD_VERIFY - SHADOWK_CMD_BASE + 1)) - 1,
+	EXPECT_EQ((1ULL << (SHADOWK_CMD_SITE_DEL - SHADOWK_CMD_BASE + 1)) - 1,
 		  info.ioctls);
 }
 
@@ -196,6 +196,8 @@ TEST_F(dev, every_ioctl_checks_size)
 		{ SHADOWK_IOC_BIND, sizeof(struct shadowk_bind) },
 		{ SHADOWK_IOC_UNBIND, sizeof(struct shadowk_unbind) },
 		{ SHADOWK_IOC_VERIFY, sizeof(struct shadowk_verify) },
+		{ SHADOWK_IOC_SITE_ADD, sizeof(struct shadowk_site_add) },
+		{ SHADOWK_IOC_SITE_DEL, sizeof(struct shadowk_site_del) },
 	};
 	unsigned char buf[512];
 	unsigned int i;

@@ -22,6 +22,10 @@ case "${SHADOWK_MODE:-test}" in
 boot)
 	mark "boot done"
 	;;
+bench)
+	exec > /dev/console 2>&1
+	sh /shadowk/bench.sh
+	;;
 shell)
 	insmod "$ko" && echo "shadowk loaded; try: shadowk version"
 	setsid cttyhack sh -l
@@ -46,10 +50,16 @@ demo)
 	if insmod "$ko"; then
 		for t in /shadowk/tests/*; do
 			case "$t" in */module_test.sh) continue ;; esac
+			# SHADOWK_ONLY=prog[:test] narrows the run (make vm-test ONLY=...).
+			only_args=
+			if [ -n "${SHADOWK_ONLY:-}" ]; then
+				[ "$(basename "$t")" = "${SHADOWK_ONLY%%:*}" ] || continue
+				case "$SHADOWK_ONLY" in *:*) only_args="-t ${SHADOWK_ONLY#*:}" ;; esac
+			fi
 			echo "# shadowk-vm: begin $(basename "$t")" >&3
 			case "$t" in
 			*.sh) sh "$t" >&3 2>&1 ;;
-			*) "$t" >&3 2>&1 ;;
+			*) "$t" $only_args >&3 2>&1 ;;
 			esac
 			echo "# shadowk-vm: end $(basename "$t") rc=$?" >&3
 		done

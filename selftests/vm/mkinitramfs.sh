@@ -25,11 +25,13 @@ need "$O/kmod/$kr/shadowk.ko" "make module KERNELRELEASE=$kr"
 need "$O/tools/shadowk.static" "make tools"
 need "$O/selftests/uapi_test" "make selftests"
 
-mkdir -p "$root"/{bin,dev,proc,sys,tmp,run,shadowk/bin,shadowk/tests,shadowk/kmod}
+mkdir -p "$root"/{bin,dev,proc,sys,tmp,run,shadowk/bin,shadowk/tests,shadowk/kmod,shadowk/bench}
 cp /bin/busybox "$root/bin/busybox"
 cp "$top/selftests/vm/init" "$root/init"
 cp "$top/selftests/vm/guest.sh" "$top/selftests/lib.sh" "$root/shadowk/"
 cp "$top/selftests/vm/demo-guest.sh" "$root/shadowk/demo.sh"
+cp "$top/selftests/vm/bench-guest.sh" "$root/shadowk/bench.sh"
+cp "$O/selftests/bench/bench" "$O/selftests/bench/noop" "$root/shadowk/bench/"
 cp "$O/kmod/$kr/shadowk.ko" "$root/shadowk/shadowk.ko"
 cp "$O/tools/shadowk.static" "$root/shadowk/bin/shadowk"
 cp "$O"/selftests/*_test "$top"/selftests/*_test.sh "$root/shadowk/tests/"

@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * shadowk's benchmark program, run in the VM by bench-guest.sh.  Under
+ * QEMU's -icount shift=0 a guest nanosecond is one instruction, so the
+ * "ns" it prints are instruction counts, repeatable run to run.
+ *
+ *   bench getppid N         cost of one getppid() in this process
+ *   bench clone-state N     the same while a clone with owned sites is
+ *                           bound to another (idle) process
+ *   bench latency K         create+destroy, bind+unbind, fork+exec+wait
+ *   bench memory            page-table pages and frames of a clone
+ */
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../shadowk_test.h"
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static double per_getppid(long n)
+{
+	long long t0;
+	long i;
+
+	for (i = 0; i < n / 10; i++)	/* warm up */
+		syscall(SYS_getppid);
+	t0 = now_ns();
+	for (i = 0; i < n; i++)
+		syscall(SYS_getppid);
+	return (double)(now_ns() - t0) / n;
+}
+
+static int die(const char *what, int err)
+{
+	fprintf(stderr, "bench: %s: %s\n", what, strerror(err));
+	return 1;
+}
+
+/* Syscall entry points in three different 2 MiB text regions. */
+static int three_regions(char names[3][SHADOWK_SYMBOL_LEN])
+{
+	char line[512], sym[SHADOWK_SYMBOL_LEN], type;
+	unsigned long addr, regions[3];
+	FILE *f = fopen("/proc/kallsyms", "r");
+	int n = 0, i, fresh;
+
+	if (!f)
+		return 0;
+	while (n < 3 && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx %c %127s", &addr, &type, sym) != 3 ||
+		    strncmp(sym, "__x64_sys_", 10) || strchr(sym, '.'))
+			continue;
+		for (fresh = 1, i = 0; i < n; i++)
+			if (regions[i] == addr >> 21)
+				fresh = 0;
+		if (!fresh)
+			continue;
+		regions[n] = addr >> 21;
+		snprintf(names[n++], SHADOWK_SYMBOL_LEN, "%s", sym);
+	}
+	fclose(f);
+	return n;
+}
+
+static int clone_state(long n)
+{
+	char names[3][SHADOWK_SYMBOL_LEN];
+	int fd = sk_open(), p[2], err, i;
+	__u32 id;
+	pid_t pid;
+	char c;
+
+	if (fd < 0)
+		return die("open", errno);
+	err = sk_create(fd, "bench", &id);
+	if (err)
+		return die("create", err);
+	/* The syscall being measured, and two more in other regions. */
+	err = sk_site_add(fd, id, "__x64_sys_getppid", 0,
+			  SHADOWK_SITE_RETURN, 1, 0);
+	if (err)
+		return die("site getppid", err);
+	if (three_regions(names) == 3)
+		for (i = 0; i < 2; i++)
+			sk_site_add(fd, id, names[i], 0, SHADOWK_SITE_NONE, 0, 0);
+	if (pipe(p))
+		return die("pipe", errno);
+	pid = fork();
+	if (pid == 0) {
+		if (sk_bind(fd, id, 0, 0) || read(p[0], &c, 1) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	printf("getppid_ns %.2f\n", per_getppid(n));
+	close(p[1]);
+	waitpid(pid, NULL, 0);
+	sk_destroy(fd, id);
+	return 0;
+}
+
+static int latency(int k)
+{
+	long long t0, t_create, t_bind, t_fork;
+	int fd = sk_open(), i, errs = 0;
+	__u32 id;
+
+	if (fd < 0)
+		return die("open", errno);
+	t0 = now_ns();
+	for (i = 0; i < k; i++) {
+		errs += sk_create(fd, NULL, &id) != 0;
+		errs += sk_destroy(fd, id) != 0;
+	}
+	t_create = (now_ns() - t0) / k;
+
+	if (sk_create(fd, NULL, &id))
+		return die("create", errno);
+	t0 = now_ns();
+	for (i = 0; i < k; i++) {
+		errs += sk_bind(fd, id, 0, 0) != 0;
+		errs += sk_unbind(fd, 0) != 0;
+	}
+	t_bind = (now_ns() - t0) / k;
+	sk_destroy(fd, id);
+
+	t0 = now_ns();
+	for (i = 0; i < k; i++) {
+		pid_t pid = fork();
+
+		if (pid == 0) {
+			execl("/shadowk/bench/noop", "noop", (char *)NULL);
+			_exit(127);
+		}
+		errs += waitpid(pid, NULL, 0) != pid;
+	}
+	t_fork = (now_ns() - t0) / k;
+	printf("create_destroy_ns %lld\nbind_unbind_ns %lld\nfork_exec_wait_ns %lld\nerrors %d\n",
+	       t_create, t_bind, t_fork, errs);
+	return errs != 0;
+}
+
+static int memory(void)
+{
+	char names[3][SHADOWK_SYMBOL_LEN];
+	struct shadowk_clone_info a, b;
+	int fd = sk_open(), i, err;
+	__u32 id;
+
+	if (fd < 0)
+		return die("open", errno);
+	if (sk_create(fd, NULL, &id) || sk_info(fd, id, &a))
+		return die("create", errno);
+	if (three_regions(names) != 3)
+		return die("three regions", ENOENT);
+	for (i = 0; i < 3; i++) {
+		err = sk_site_add(fd, id, names[i], 0, SHADOWK_SITE_NONE, 0, 0);
+		if (err)
+			return die(names[i], err);
+	}
+	sk_info(fd, id, &b);
+	printf("new_clone_pt_pages %llu\nnew_clone_bytes %llu\n"
+	       "three_sites_extra_pt_pages %llu\nthree_sites_frames %llu\n"
+	       "three_sites_bytes %llu\n",
+	       (unsigned long long)a.pt_pages, (unsigned long long)a.bytes,
+	       (unsigned long long)(b.pt_pages - a.pt_pages),
+	       (unsigned long long)b.private_frames,
+	       (unsigned long long)b.bytes);
+	sk_destroy(fd, id);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	long n = argc > 2 ? atol(argv[2]) : 1000000;
+
+	if (argc < 2)
+		return 2;
+	if (!strcmp(argv[1], "getppid")) {
+		printf("getppid_ns %.2f\n", per_getppid(n));
+		return 0;
+	}
+	if (!strcmp(argv[1], "clone-state"))
+		return clone_state(n);
+	if (!strcmp(argv[1], "latency"))
+		return latency(argc > 2 ? atoi(argv[2]) : 1000);
+	if (!strcmp(argv[1], "memory"))
+		return memory();
+	return 2;
+}
