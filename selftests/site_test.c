@@ -11,6 +11,8 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include <linux/bpf.h>
+
 #include "shadowk_test.h"
 #include "kselftest_harness.h"
 
@@ -340,6 +342,92 @@ TEST_F(site, bad_addresses)
 
 /* A busy bound process, and one shell command that rewrites kernel text. */
 /*
+ * A BPF fentry program on the owned function, attached and detached with
+ * the bpf(2) calls libbpf would make; bpftool finds the function's BTF id
+ * and must list the program while it is attached.  Returns the link fd.
+ */
+static int btf_func_id(const char *func)
+{
+	char cmd[256], line[256];
+	FILE *p;
+	int id = -1;
+
+	snprintf(cmd, sizeof(cmd),
+		 "bpftool btf dump file /sys/kernel/btf/vmlinux 2>/dev/null | grep -m1 \"FUNC '%s'\"",
+		 func);
+	p = popen(cmd, "r");
+	if (!p)
+		return -1;
+	if (fgets(line, sizeof(line), p) && sscanf(line, "[%d]", &id) != 1)
+		id = -1;
+	pclose(p);
+	return id;
+}
+
+static int bpf_fentry_attach(const char *func, int *prog_fd)
+{
+	struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	union bpf_attr attr;
+	int id = btf_func_id(func), link;
+
+	if (id < 0)
+		return -1;
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_type = BPF_PROG_TYPE_TRACING;
+	attr.expected_attach_type = BPF_TRACE_FENTRY;
+	attr.insns = (unsigned long)insns;
+	attr.insn_cnt = 2;
+	attr.license = (unsigned long)"GPL";
+	attr.attach_btf_id = id;
+	*prog_fd = syscall(SYS_bpf, BPF_PROG_LOAD, &attr, sizeof(attr));
+	if (*prog_fd < 0)
+		return -1;
+	memset(&attr, 0, sizeof(attr));
+	attr.raw_tracepoint.prog_fd = *prog_fd;
+	link = syscall(SYS_bpf, BPF_RAW_TRACEPOINT_OPEN, &attr, sizeof(attr));
+	if (link < 0)
+		close(*prog_fd);
+	return link;
+}
+
+/* bpftool lists the tracing programs loaded now. */
+static int bpftool_lists_fentry(void)
+{
+	FILE *p = popen("bpftool prog show 2>/dev/null | grep -c tracing", "r");
+	int n = 0;
+
+	if (!p)
+		return 0;
+	if (fscanf(p, "%d", &n) != 1)
+		n = 0;
+	pclose(p);
+	return n;
+}
+
+/* Step "bpf attach FUNC" or "bpf detach": 0 or an errno. */
+static int bpf_step(struct __test_metadata *_metadata, const char *what,
+		    int *link, int *prog)
+{
+	int before = bpftool_lists_fentry();
+
+	if (!strncmp(what, "attach ", 7)) {
+		*link = bpf_fentry_attach(what + 7, prog);
+		if (*link < 0)
+			return errno ? errno : ENOENT;
+		if (bpftool_lists_fentry() != before + 1)
+			TH_LOG("bpftool does not list the fentry program");
+		return 0;
+	}
+	close(*link);
+	close(*prog);
+	*link = *prog = -1;
+	return 0;
+}
+
+/*
  * @strict: every bound call during the churn must see the owned site.
  * Otherwise it may see the kernel's own behaviour instead, for as long as
  * a bound writer's patch keeps shadowk's call out of the site.
@@ -348,9 +436,9 @@ static void churn_text_while_bound(struct __test_metadata *_metadata,
 				   int fd, __u32 id, const char *const *steps,
 				   int nsteps, int strict)
 {
+	int go[2], i, err, bpf_link = -1, bpf_prog = -1;
 	struct shadowk_verify v;
 	struct runner r;
-	int go[2], i, err;
 	long calls, magic;
 	char c = 1;
 
@@ -366,7 +454,12 @@ static void churn_text_while_bound(struct __test_metadata *_metadata,
 		snprintf(mark, sizeof(mark), "shadowk-selftest: %s < %s",
 			 steps[i], steps[i + 1]);
 		write_file("/dev/kmsg", mark);
-		err = write_file(steps[i], steps[i + 1]);
+		if (!strcmp(steps[i], "bpf")) {
+			err = bpf_step(_metadata, steps[i + 1], &bpf_link,
+				       &bpf_prog);
+		} else {
+			err = write_file(steps[i], steps[i + 1]);
+		}
 		if (err) {
 			char log[1024] = "";
 			FILE *f = fopen(TRACING "error_log", "r");
@@ -437,9 +530,21 @@ static int page_neighbour(const char *sym, char *out, size_t len)
 	return found;
 }
 
+/*
+ * "attach F" for a BPF fentry program on the owned function.  Zero-argument
+ * syscalls' __x64_sys_ names are aliases, and BTF may know only the
+ * __do_sys_ body (the same address).
+ */
+static const char *fentry_step(void)
+{
+	return btf_func_id("__x64_sys_getppid") >= 0 ?
+	       "attach __x64_sys_getppid" : "attach __do_sys_getppid";
+}
+
 TEST_F_TIMEOUT(site, coherence_unbound_writer, 600)
 {
 	char nb[SHADOWK_SYMBOL_LEN], probe[SHADOWK_SYMBOL_LEN + 32];
+	const char *fentry = fentry_step();
 	const char *steps[] = {
 		TRACING "kprobe_events", probe,
 		TRACING "events/kprobes/shadowk_nb/enable", "1",
@@ -453,6 +558,8 @@ TEST_F_TIMEOUT(site, coherence_unbound_writer, 600)
 		TRACING "kprobe_events", "-:shadowk_own\n",
 		TRACING "events/kprobes/shadowk_nb/enable", "0",
 		TRACING "kprobe_events", "-:shadowk_nb\n",
+		"bpf", fentry,
+		"bpf", "detach",
 	};
 
 	/* A probe on a neighbour: kernel writes into the private page. */
@@ -514,13 +621,16 @@ TEST_F_TIMEOUT(site, kernel_patch_at_owned_site_still_runs, 300)
 /* The same churn, with the writer itself bound to the clone. */
 TEST_F_TIMEOUT(site, coherence_bound_writer, 600)
 {
-	static const char *const steps[] = {
+	const char *fentry = fentry_step();
+	const char *steps[] = {
 		TRACING "current_tracer", "function",
 		TRACING "current_tracer", "nop",
 		TRACING "kprobe_events", "p:shadowk_own __x64_sys_getppid\n",
 		TRACING "events/kprobes/shadowk_own/enable", "1",
 		TRACING "events/kprobes/shadowk_own/enable", "0",
 		TRACING "kprobe_events", "-:shadowk_own\n",
+		"bpf", fentry,
+		"bpf", "detach",
 	};
 
 	ASSERT_EQ(0, sk_site_add(self->fd, self->id, "__x64_sys_getppid", 0,

@@ -100,10 +100,12 @@ static int clone_state(long n)
 		return die("pipe", errno);
 	pid = fork();
 	if (pid == 0) {
+		close(p[1]);	/* so that the parent's close ends the read */
 		if (sk_bind(fd, id, 0, 0) || read(p[0], &c, 1) < 0)
 			_exit(1);
 		_exit(0);
 	}
+	close(p[0]);
 	printf("getppid_ns %.2f\n", per_getppid(n));
 	close(p[1]);
 	waitpid(pid, NULL, 0);

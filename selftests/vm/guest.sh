@@ -48,8 +48,12 @@ demo)
 		echo "# shadowk-vm: end $(basename "$t") rc=$?" >&3
 	done
 	if insmod "$ko"; then
-		for t in /shadowk/tests/*; do
-			case "$t" in */module_test.sh) continue ;; esac
+		# lockdown_test cannot be undone: it runs after all the others.
+		for t in /shadowk/tests/* /shadowk/tests/lockdown_test; do
+			case "$t" in
+			*/module_test.sh) continue ;;
+			*/lockdown_test) [ "${done_rest:-}" ] || { done_rest=1; continue; } ;;
+			esac
 			# SHADOWK_ONLY=prog[:test] narrows the run (make vm-test ONLY=...).
 			only_args=
 			if [ -n "${SHADOWK_ONLY:-}" ]; then

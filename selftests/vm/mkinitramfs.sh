@@ -36,6 +36,17 @@ cp "$O/kmod/$kr/shadowk.ko" "$root/shadowk/shadowk.ko"
 cp "$O/tools/shadowk.static" "$root/shadowk/bin/shadowk"
 cp "$O"/selftests/*_test "$top"/selftests/*_test.sh "$root/shadowk/tests/"
 
+# bpftool (dynamically linked): the binary and the libraries it needs,
+# at the same paths, for the tests that attach BPF programs.
+if [ -x /usr/sbin/bpftool ]; then
+	mkdir -p "$root/usr/sbin"
+	cp /usr/sbin/bpftool "$root/usr/sbin/"
+	for lib in $(ldd /usr/sbin/bpftool | grep -o '/[^ ]*'); do
+		mkdir -p "$root$(dirname "$lib")"
+		cp -L "$lib" "$root$lib"
+	done
+fi
+
 # Kernel modules the guest loads by path, decompressed here so that the
 # guest needs no module tools beyond busybox insmod.
 for m in drivers/misc/pvpanic/pvpanic drivers/misc/pvpanic/pvpanic-pci; do
