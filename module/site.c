@@ -415,6 +415,9 @@ void shadowk_site_clone_free(struct shadowk_clone *clone)
 	mutex_unlock(shadowk_ksyms.text_mutex);
 	shadowk_clone_unlock();
 
+	/* Dispatch can only have been inside a site the clone had. */
+	if (list_empty(&gone))
+		return;
 	synchronize_rcu();
 	list_for_each_entry_safe(site, tmp, &gone, node)
 		shadowk_mem_obj_free(site);

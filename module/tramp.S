@@ -9,7 +9,6 @@
  */
 
 #include <linux/linkage.h>
-#include <asm/nospec-branch.h>
 #include <asm/unwind_hints.h>
 
 #include "site.h"
@@ -54,11 +53,16 @@ SYM_FUNC_START(shadowk_tramp)
 	shadowk_restore
 	RET
 
-	/* What the kernel put at the site: enter it with the site's stack. */
+	/*
+	 * What the kernel put at the site: enter it with the site's stack.
+	 * Through a return, not an indirect jump: the kernel's trampolines
+	 * have no ENDBR, and IBT checks jumps but not returns.
+	 */
 .Lcall:
 	shadowk_restore
+	pushq	%r11
 	UNWIND_HINT_FUNC
-	JMP_NOSPEC r11
+	RET
 
 	/* Leave the function before it starts: drop the return into it. */
 .Lreturn:
@@ -69,7 +73,7 @@ SYM_FUNC_START(shadowk_tramp)
 
 .Ljmp:
 	shadowk_restore
-	addq	$8, %rsp
+	movq	%r11, (%rsp)
 	UNWIND_HINT_FUNC
-	JMP_NOSPEC r11
+	RET
 SYM_FUNC_END(shadowk_tramp)
