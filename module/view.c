@@ -10,7 +10,10 @@
  * read the clone, and a site the clone owns would not match.  So for its
  * duration a bound caller runs on init_mm, as a lazy CPU does, and goes
  * back to its own mm when it returns.  The function touches no user
- * memory, and __text_poke() then re-reads through init_mm as well.
+ * memory, and __text_poke() then re-reads through init_mm as well, so the
+ * clone's owned sites need not take the kernel's bytes meanwhile.  The
+ * same holds for ftrace_arch_code_modify_post_process(), which flushes
+ * the last queued pokes (on 6.12 outside ftrace_replace_code()).
  *
  * The other verifiers read sites shadowk never owns (jump labels, static
  * calls, kprobes, BPF's own pokes), whose bytes are the same in every
@@ -66,25 +69,42 @@ static int shadowk_view_leave(struct kretprobe_instance *ri,
 	return 0;
 }
 
-static struct kretprobe shadowk_view_probe = {
-	.kp.symbol_name = "ftrace_replace_code",
-	.entry_handler = shadowk_view_enter,
-	.handler = shadowk_view_leave,
-	.data_size = sizeof(bool),
-	/* ftrace serialises its updates; room for nesting to be safe. */
-	.maxactive = 8,
+/* ftrace serialises its updates; room for nesting to be safe. */
+#define SHADOWK_VIEW_PROBE(sym) {				\
+	.kp.symbol_name = sym,					\
+	.entry_handler = shadowk_view_enter,			\
+	.handler = shadowk_view_leave,				\
+	.data_size = sizeof(bool),				\
+	.maxactive = 8,						\
+}
+
+static struct kretprobe shadowk_view_probes[] = {
+	SHADOWK_VIEW_PROBE("ftrace_replace_code"),
+	SHADOWK_VIEW_PROBE("ftrace_arch_code_modify_post_process"),
 };
 
 int __init shadowk_view_init(void)
 {
-	int err = register_kretprobe(&shadowk_view_probe);
+	unsigned int i;
+	int err;
 
-	if (err)
-		pr_err("cannot probe ftrace_replace_code (%d)\n", err);
-	return err;
+	for (i = 0; i < ARRAY_SIZE(shadowk_view_probes); i++) {
+		err = register_kretprobe(&shadowk_view_probes[i]);
+		if (err) {
+			pr_err("cannot probe %s (%d)\n",
+			       shadowk_view_probes[i].kp.symbol_name, err);
+			while (i--)
+				unregister_kretprobe(&shadowk_view_probes[i]);
+			return err;
+		}
+	}
+	return 0;
 }
 
 void shadowk_view_exit(void)
 {
-	unregister_kretprobe(&shadowk_view_probe);
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(shadowk_view_probes); i++)
+		unregister_kretprobe(&shadowk_view_probes[i]);
 }
