@@ -297,6 +297,12 @@ static void shadowk_bind_on_fork(void *data, struct task_struct *parent,
 	shadowk_clone_put(clone);
 }
 
+static void shadowk_bind_free_note(struct shadowk_exec_note *note)
+{
+	shadowk_clone_put(note->clone);
+	shadowk_mem_obj_free(note);
+}
+
 /*
  * exec, part one: begin_new_exec() is about to replace current's mm.  If
  * the old one is bound with INHERIT_EXEC, note the clone for part two.
@@ -329,8 +335,7 @@ static void notrace shadowk_bind_on_begin_exec(unsigned long ip,
 			       (unsigned long)current)
 		if (old->task == current) {
 			hash_del(&old->hnode);
-			shadowk_clone_put(old->clone);
-			shadowk_mem_obj_free(old);
+			shadowk_bind_free_note(old);
 			break;
 		}
 	note->task = current;
@@ -373,8 +378,7 @@ static void shadowk_bind_on_exec(void *data, struct task_struct *p,
 		return;
 	if (p->mm)
 		shadowk_bind_atomic(p->mm, note->clone, note->flags, true);
-	shadowk_clone_put(note->clone);
-	shadowk_mem_obj_free(note);
+	shadowk_bind_free_note(note);
 }
 
 /* A task that died between the two parts leaves its note behind. */
@@ -385,10 +389,8 @@ static void shadowk_bind_on_free(void *data, struct task_struct *p)
 	if (hash_empty(shadowk_exec_notes))
 		return;
 	note = shadowk_bind_take_note(p);
-	if (!note)
-		return;
-	shadowk_clone_put(note->clone);
-	shadowk_mem_obj_free(note);
+	if (note)
+		shadowk_bind_free_note(note);
 }
 
 static struct shadowk_hook shadowk_bind_exec_hook = {
@@ -631,8 +633,7 @@ void shadowk_bind_exit(void)
 
 	hash_for_each_safe(shadowk_exec_notes, bkt, tmp, note, hnode) {
 		hash_del(&note->hnode);
-		shadowk_clone_put(note->clone);
-		shadowk_mem_obj_free(note);
+		shadowk_bind_free_note(note);
 	}
 	/* Notifiers being freed call back into this module. */
 	mmu_notifier_synchronize();
