@@ -41,6 +41,7 @@
 #include "poke.h"
 #include "site.h"
 #include "text.h"
+#include "view.h"
 
 #define SHADOWK_SITE_FLAGS	SHADOWK_SITE_ANY_CONTEXT
 
@@ -305,6 +306,8 @@ int shadowk_site_add(struct shadowk_ucmd *ucmd)
 	site->flags = cmd->flags;
 	site->value = cmd->value;
 
+	/* Before the site exists: view.c's guard may be needed from then. */
+	shadowk_view_site_added();
 	shadowk_clone_lock();
 	mutex_lock(shadowk_ksyms.text_mutex);
 	if (clone->dead)
@@ -316,6 +319,7 @@ int shadowk_site_add(struct shadowk_ucmd *ucmd)
 	mutex_unlock(shadowk_ksyms.text_mutex);
 	shadowk_clone_unlock();
 	if (err) {
+		shadowk_view_site_removed();
 		shadowk_mem_obj_free(site);
 		goto out_clone;
 	}
@@ -357,6 +361,7 @@ int shadowk_site_del(struct shadowk_ucmd *ucmd)
 	/* No CPU reaches the call now; wait out those inside dispatch. */
 	synchronize_rcu();
 	shadowk_mem_obj_free(site);
+	shadowk_view_site_removed();
 out_clone:
 	shadowk_clone_put(clone);
 	return err;
@@ -419,8 +424,10 @@ void shadowk_site_clone_free(struct shadowk_clone *clone)
 	if (list_empty(&gone))
 		return;
 	synchronize_rcu();
-	list_for_each_entry_safe(site, tmp, &gone, node)
+	list_for_each_entry_safe(site, tmp, &gone, node) {
 		shadowk_mem_obj_free(site);
+		shadowk_view_site_removed();
+	}
 }
 
 /* Let pending re-owning finish, so that callers see a settled clone. */

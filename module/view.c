@@ -15,13 +15,22 @@
  * same holds for ftrace_arch_code_modify_post_process(), which flushes
  * the last queued pokes (on 6.12 outside ftrace_replace_code()).
  *
+ * A context switch in the middle (6.12's write phase reschedules; with
+ * preempt=full anything can) reloads the task's own mm, so the guard
+ * also puts a preempt notifier on the task that switches back to init_mm
+ * each time it is scheduled in.  Preempt notifiers cost every context
+ * switch a test while enabled, so they are enabled only while some clone
+ * owns a site, the only time the guard has anything to guard.
+ *
  * The other verifiers read sites shadowk never owns (jump labels, static
  * calls, kprobes, BPF's own pokes), whose bytes are the same in every
  * clone; __text_poke()'s own check is handled in poke.c.
  */
 
+#include <linux/atomic.h>
 #include <linux/irqflags.h>
 #include <linux/kprobes.h>
+#include <linux/preempt.h>
 #include <linux/sched.h>
 
 #include "compat.h"
@@ -35,38 +44,85 @@ static bool shadowk_view_bound(struct mm_struct *mm)
 	       pgd_val(shadowk_pgtable_original());
 }
 
+struct shadowk_view_guard {
+	struct preempt_notifier pn;
+	bool on;
+};
+
+/* Sites that exist, in all clones; notifiers are enabled while non-zero. */
+static atomic_t shadowk_view_sites = ATOMIC_INIT(0);
+
+static void shadowk_view_load(struct mm_struct *mm, struct task_struct *tsk)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	shadowk_ksyms_call_void(switch_mm_irqs_off, NULL, mm, tsk);
+	local_irq_restore(flags);
+}
+
+/* The scheduler just loaded the task's own mm: keep the guard. */
+static void shadowk_view_sched_in(struct preempt_notifier *pn, int cpu)
+{
+	shadowk_view_load(shadowk_ksyms.init_mm, NULL);
+}
+
+static void shadowk_view_sched_out(struct preempt_notifier *pn,
+				   struct task_struct *next)
+{
+}
+
+static struct preempt_ops shadowk_view_preempt_ops = {
+	.sched_in = shadowk_view_sched_in,
+	.sched_out = shadowk_view_sched_out,
+};
+
 static int shadowk_view_enter(struct kretprobe_instance *ri,
 			      struct pt_regs *regs)
 {
+	struct shadowk_view_guard *guard = (void *)ri->data;
 	struct mm_struct *mm = current->mm;
-	bool *switched = (bool *)ri->data;
-	unsigned long flags;
 
-	*switched = false;
-	if (!mm || current->active_mm != mm ||
+	guard->on = false;
+	if (!atomic_read(&shadowk_view_sites) || !mm ||
+	    current->active_mm != mm ||
 	    this_cpu_read(cpu_tlbstate_shared.is_lazy) ||
 	    !shadowk_view_bound(mm))
 		return 0;
-	local_irq_save(flags);
-	shadowk_ksyms_call_void(switch_mm_irqs_off, NULL,
-			   shadowk_ksyms.init_mm, NULL);
-	local_irq_restore(flags);
-	*switched = true;
+	shadowk_view_load(shadowk_ksyms.init_mm, NULL);
+	preempt_notifier_init(&guard->pn, &shadowk_view_preempt_ops);
+	preempt_notifier_register(&guard->pn);
+	guard->on = true;
 	return 0;
 }
 
 static int shadowk_view_leave(struct kretprobe_instance *ri,
 			      struct pt_regs *regs)
 {
-	unsigned long flags;
+	struct shadowk_view_guard *guard = (void *)ri->data;
 
-	if (!*(bool *)ri->data)
+	if (!guard->on)
 		return 0;
-	/* A no-op if the task was scheduled out and back meanwhile. */
-	local_irq_save(flags);
-	shadowk_ksyms_call_void(switch_mm_irqs_off, NULL, current->mm, current);
-	local_irq_restore(flags);
+	preempt_notifier_unregister(&guard->pn);
+	/* A no-op if the scheduler already brought the task's mm back. */
+	shadowk_view_load(current->mm, current);
 	return 0;
+}
+
+/*
+ * Sleepable, and never under text_mutex: enabling the notifiers patches
+ * a static key.  Called when a site is added and after one is removed.
+ */
+void shadowk_view_site_added(void)
+{
+	if (atomic_inc_return(&shadowk_view_sites) == 1)
+		preempt_notifier_inc();
+}
+
+void shadowk_view_site_removed(void)
+{
+	if (atomic_dec_and_test(&shadowk_view_sites))
+		preempt_notifier_dec();
 }
 
 /* ftrace serialises its updates; room for nesting to be safe. */
@@ -74,7 +130,7 @@ static int shadowk_view_leave(struct kretprobe_instance *ri,
 	.kp.symbol_name = sym,					\
 	.entry_handler = shadowk_view_enter,			\
 	.handler = shadowk_view_leave,				\
-	.data_size = sizeof(bool),				\
+	.data_size = sizeof(struct shadowk_view_guard),		\
 	.maxactive = 8,						\
 }
 

@@ -4,6 +4,9 @@
 
 #include <linux/init.h>
 
+void shadowk_view_site_added(void);
+void shadowk_view_site_removed(void);
+
 int __init shadowk_view_init(void);
 void shadowk_view_exit(void);
 

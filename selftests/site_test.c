@@ -637,7 +637,7 @@ TEST_F_TIMEOUT(site, coherence_bound_writer, 600)
 				 SHADOWK_SITE_RETURN, MAGIC, 0));
 	ASSERT_EQ(0, sk_bind(self->fd, self->id, 0, 0));
 	churn_text_while_bound(_metadata, self->fd, self->id, steps,
-			       sizeof(steps) / sizeof(steps[0]), 0);
+			       sizeof(steps) / sizeof(steps[0]), 1);
 	/* Settled (VERIFY waits for it): the owned site is back. */
 	EXPECT_EQ(MAGIC, syscall(SYS_getppid));
 	EXPECT_EQ(0, sk_unbind(self->fd, 0));
