@@ -46,7 +46,9 @@ struct shadowk_ioctl_op {
 #define SHADOWK_OP(_cmd, _fn, _struct, _last_v0_field)			\
 	[_IOC_NR(_cmd) - SHADOWK_CMD_BASE] = {				\
 		.cmd = _cmd,						\
-		.size = sizeof(_struct),				\
+		.size = sizeof(_struct) +				\
+			BUILD_BUG_ON_ZERO(sizeof(_struct) >		\
+					  sizeof(union shadowk_ucmd_buffer)), \
 		.min_size = offsetofend(_struct, _last_v0_field),	\
 		.execute = _fn,						\
 	}
@@ -80,9 +82,6 @@ u64 shadowk_dev_ioctl_mask(void)
 	unsigned int i;
 
 	BUILD_BUG_ON(ARRAY_SIZE(shadowk_ioctl_ops) > 64);
-	for (i = 0; i < ARRAY_SIZE(shadowk_ioctl_ops); i++)
-		WARN_ON_ONCE(shadowk_ioctl_ops[i].size >
-			     sizeof(union shadowk_ucmd_buffer));
 	for (i = 0; i < ARRAY_SIZE(shadowk_ioctl_ops); i++)
 		if (shadowk_ioctl_ops[i].execute)
 			mask |= BIT_ULL(i);

@@ -211,10 +211,18 @@ static long shadowk_site_rel(unsigned long site)
 	return (long)tramp - (long)(site + SHADOWK_SITE_LEN);
 }
 
+/* Write "call shadowk_tramp" at @site's place in a draft of its page. */
+static void shadowk_site_write_call(u8 *draft, unsigned long site)
+{
+	s32 rel = shadowk_site_rel(site);
+
+	draft[offset_in_page(site)] = CALL_INSN_OPCODE;
+	memcpy(&draft[offset_in_page(site) + 1], &rel, sizeof(rel));
+}
+
 static int shadowk_site_install(struct shadowk_clone *clone,
 				struct shadowk_site *site)
 {
-	unsigned long off = offset_in_page(site->addr);
 	long rel = shadowk_site_rel(site->addr);
 	struct shadowk_frame *frame;
 	u8 *draft;
@@ -237,8 +245,7 @@ static int shadowk_site_install(struct shadowk_clone *clone,
 		shadowk_text_frame_put(clone, frame);
 		return -ENOMEM;
 	}
-	draft[off] = CALL_INSN_OPCODE;
-	memcpy(&draft[off + 1], &rel, sizeof(s32));
+	shadowk_site_write_call(draft, site->addr);
 
 	site->frame = frame;
 	frame->nr_sites++;
@@ -381,8 +388,6 @@ static void shadowk_site_reown(struct work_struct *work)
 	mutex_lock(shadowk_ksyms.text_mutex);
 	shadowk_clone_for_each(clone) {
 		list_for_each_entry(site, &clone->sites, node) {
-			unsigned long off = offset_in_page(site->addr);
-			long rel = shadowk_site_rel(site->addr);
 			u8 *draft;
 
 			if (!site->displaced)
@@ -390,8 +395,7 @@ static void shadowk_site_reown(struct work_struct *work)
 			draft = shadowk_text_frame_draft(site->frame);
 			if (!draft)
 				continue;	/* stays displaced: kernel behaviour */
-			draft[off] = CALL_INSN_OPCODE;
-			memcpy(&draft[off + 1], &rel, sizeof(s32));
+			shadowk_site_write_call(draft, site->addr);
 			shadowk_text_frame_swap(site->frame, draft);
 			site->displaced = false;
 		}
