@@ -247,34 +247,38 @@ static void kallsyms_many(const char *const *names, unsigned long *addrs,
 	fclose(f);
 }
 
+/* Whether ftrace lists @name among the functions it can trace. */
+static int is_traceable(const char *name)
+{
+	FILE *ff = fopen(TRACING "available_filter_functions", "r");
+	char fl[512];
+	int found = 0;
+
+	if (!ff)
+		return 0;
+	while (!found && fgets(fl, sizeof(fl), ff)) {
+		fl[strcspn(fl, " \n")] = 0;
+		found = !strcmp(fl, name);
+	}
+	fclose(ff);
+	return found;
+}
+
 /* First kprobe-blacklisted function that ftrace can trace, or NULL. */
 static char *blacklisted_traceable(char *buf, size_t len)
 {
 	char line[512], name[SHADOWK_SYMBOL_LEN], *found = NULL;
 	FILE *bl = fopen("/sys/kernel/debug/kprobes/blacklist", "r");
-	FILE *ff;
+	unsigned long a, b;
 
 	if (!bl)
 		return NULL;
 	while (!found && fgets(line, sizeof(line), bl)) {
-		unsigned long a, b;
-		char fl[512];
-
-		if (sscanf(line, "0x%lx-0x%lx %127s", &a, &b, name) != 3)
-			continue;
-		ff = fopen(TRACING "available_filter_functions", "r");
-		if (!ff)
-			break;
-		while (fgets(fl, sizeof(fl), ff)) {
-			fl[strcspn(fl, " \n")] = 0;
-			if (!strcmp(fl, name)) {
-				memcpy(buf, name, len < sizeof(name) ? len : sizeof(name));
-				buf[len - 1] = 0;
-				found = buf;
-				break;
-			}
+		if (sscanf(line, "0x%lx-0x%lx %127s", &a, &b, name) == 3 &&
+		    is_traceable(name)) {
+			snprintf(buf, len, "%s", name);
+			found = buf;
 		}
-		fclose(ff);
 	}
 	fclose(bl);
 	return found;
@@ -496,9 +500,9 @@ static void churn_text_while_bound(struct __test_metadata *_metadata,
 /* A traceable function in the same 4 KiB page as @sym, other than it. */
 static int page_neighbour(const char *sym, char *out, size_t len)
 {
-	char line[512], name[SHADOWK_SYMBOL_LEN], fl[512], type;
+	char line[512], name[SHADOWK_SYMBOL_LEN], type;
 	unsigned long addr, page = 0;
-	FILE *f = fopen("/proc/kallsyms", "r"), *ff;
+	FILE *f = fopen("/proc/kallsyms", "r");
 	int found = 0;
 
 	if (!f)
@@ -511,20 +515,10 @@ static int page_neighbour(const char *sym, char *out, size_t len)
 	while (!found && page && fgets(line, sizeof(line), f)) {
 		if (sscanf(line, "%lx %c %127s", &addr, &type, name) != 3 ||
 		    (addr & ~4095UL) != page || !strcmp(name, sym) ||
-		    (type != 't' && type != 'T'))
+		    (type != 't' && type != 'T') || !is_traceable(name))
 			continue;
-		ff = fopen(TRACING "available_filter_functions", "r");
-		if (!ff)
-			break;
-		while (fgets(fl, sizeof(fl), ff)) {
-			fl[strcspn(fl, " \n")] = 0;
-			if (!strcmp(fl, name)) {
-				snprintf(out, len, "%s", name);
-				found = 1;
-				break;
-			}
-		}
-		fclose(ff);
+		snprintf(out, len, "%s", name);
+		found = 1;
 	}
 	fclose(f);
 	return found;
