@@ -56,6 +56,9 @@ struct shadowk_binding {
 	bool attached;
 	bool mn_registered;
 	struct work_struct register_work;
+	struct rcu_head rcu;
+	/* This process's calls, one count per injection slot (inject.c). */
+	atomic64_t counters[SHADOWK_BIND_COUNTERS];
 };
 
 /* An exec by a bound task, between begin_new_exec() and the tracepoint. */
@@ -71,12 +74,45 @@ static DEFINE_HASHTABLE(shadowk_bind_hash, 8);
 static DEFINE_HASHTABLE(shadowk_exec_notes, 6);
 static struct workqueue_struct *shadowk_bind_wq;
 
+static void shadowk_binding_free_rcu(struct rcu_head *rcu)
+{
+	shadowk_mem_obj_free(container_of(rcu, struct shadowk_binding, rcu));
+}
+
 static void shadowk_binding_put(struct shadowk_binding *b)
 {
 	if (!refcount_dec_and_test(&b->ref))
 		return;
 	mmdrop(b->mm);
-	shadowk_mem_obj_free(b);
+	/* Dispatch may be reading its counters. */
+	call_rcu(&b->rcu, shadowk_binding_free_rcu);
+}
+
+/*
+ * Dispatch, preemption off: the per-process counter @slot of @mm's
+ * binding, or NULL if it has none (it is being unbound).
+ */
+atomic64_t *shadowk_bind_counter(struct mm_struct *mm, unsigned int slot)
+{
+	struct shadowk_binding *b;
+
+	hash_for_each_possible_rcu_notrace(shadowk_bind_hash, b, hnode,
+					   (unsigned long)mm)
+		if (b->mm == mm)
+			return &b->counters[slot];
+	return NULL;
+}
+
+/* A new user of @slot in @clone: every process counts from zero. */
+void shadowk_bind_counter_reset(struct shadowk_clone *clone,
+				unsigned int slot)
+{
+	struct shadowk_binding *b;
+
+	spin_lock_bh(&shadowk_bind_lock);
+	list_for_each_entry(b, &clone->bindings, cnode)
+		atomic64_set(&b->counters[slot], 0);
+	spin_unlock_bh(&shadowk_bind_lock);
 }
 
 static struct shadowk_binding *shadowk_bind_find(struct mm_struct *mm)
@@ -93,7 +129,7 @@ static struct shadowk_binding *shadowk_bind_find(struct mm_struct *mm)
 static void shadowk_bind_attach_locked(struct shadowk_binding *b)
 {
 	lockdep_assert_held(&shadowk_bind_lock);
-	hash_add(shadowk_bind_hash, &b->hnode, (unsigned long)b->mm);
+	hash_add_rcu(shadowk_bind_hash, &b->hnode, (unsigned long)b->mm);
 	list_add(&b->cnode, &b->clone->bindings);
 	b->clone->nr_bound++;
 	b->attached = true;
@@ -108,7 +144,7 @@ static bool shadowk_bind_detach_locked(struct shadowk_binding *b)
 		return false;
 	WRITE_ONCE(*shadowk_pgtable_mm_entry(b->mm),
 		   shadowk_pgtable_original());
-	hash_del(&b->hnode);
+	hash_del_rcu(&b->hnode);
 	list_del(&b->cnode);
 	b->clone->nr_bound--;
 	b->attached = false;
@@ -637,4 +673,6 @@ void shadowk_bind_exit(void)
 	}
 	/* Notifiers being freed call back into this module. */
 	mmu_notifier_synchronize();
+	/* Bindings waiting for readers to leave. */
+	rcu_barrier();
 }

@@ -2,8 +2,15 @@
 #ifndef _SHADOWK_BIND_H
 #define _SHADOWK_BIND_H
 
+#include <linux/atomic.h>
 #include <linux/init.h>
 
+#include <uapi/linux/shadowk.h>
+
+/* Twice the injections: a replaced one's slot stays in use a while. */
+#define SHADOWK_BIND_COUNTERS	(2 * SHADOWK_MAX_INJECTS)
+
+struct mm_struct;
 struct shadowk_clone;
 struct shadowk_ucmd;
 
@@ -12,6 +19,9 @@ int shadowk_unbind_ioctl(struct shadowk_ucmd *ucmd);
 
 unsigned int shadowk_bind_count(struct shadowk_clone *clone);
 void shadowk_bind_detach_clone(struct shadowk_clone *clone);
+atomic64_t *shadowk_bind_counter(struct mm_struct *mm, unsigned int slot);
+void shadowk_bind_counter_reset(struct shadowk_clone *clone,
+				unsigned int slot);
 
 int __init shadowk_bind_init(void);
 void shadowk_bind_exit(void);

@@ -24,6 +24,9 @@ struct shadowk_clone {
 	struct list_head regions;	/* struct shadowk_region */
 	struct list_head frames;	/* struct shadowk_frame */
 	struct list_head sites;		/* struct shadowk_site */
+	/* Injection slots (bind.c's counters) in use, and live injections. */
+	DECLARE_BITMAP(inject_slots, 2 * SHADOWK_MAX_INJECTS);
+	unsigned int nr_injects;
 	struct list_head poke_node;	/* poke.c's list of clones */
 	struct list_head node;		/* shadowk_clone_list */
 };

@@ -20,6 +20,8 @@
 #include "clone.h"
 #include "dev.h"
 #include "info.h"
+#include "inject.h"
+#include "probe.h"
 #include "site.h"
 
 /* Large enough for any command's struct; lives on the ioctl's stack. */
@@ -34,6 +36,13 @@ union shadowk_ucmd_buffer {
 	struct shadowk_verify verify;
 	struct shadowk_site_add site_add;
 	struct shadowk_site_del site_del;
+	struct shadowk_probe_add probe_add;
+	struct shadowk_probe_del probe_del;
+	struct shadowk_probe_read probe_read;
+	struct shadowk_probe_list probe_list;
+	struct shadowk_inject inject;
+	struct shadowk_inject_read inject_read;
+	struct shadowk_inject_del inject_del;
 };
 
 struct shadowk_ioctl_op {
@@ -74,6 +83,20 @@ static const struct shadowk_ioctl_op shadowk_ioctl_ops[] = {
 		   struct shadowk_site_add, site),
 	SHADOWK_OP(SHADOWK_IOC_SITE_DEL, shadowk_site_del,
 		   struct shadowk_site_del, symbol),
+	SHADOWK_OP(SHADOWK_IOC_PROBE_ADD, shadowk_probe_add,
+		   struct shadowk_probe_add, site),
+	SHADOWK_OP(SHADOWK_IOC_PROBE_DEL, shadowk_probe_del,
+		   struct shadowk_probe_del, hits),
+	SHADOWK_OP(SHADOWK_IOC_PROBE_READ, shadowk_probe_read,
+		   struct shadowk_probe_read, site),
+	SHADOWK_OP(SHADOWK_IOC_PROBE_LIST, shadowk_probe_list,
+		   struct shadowk_probe_list, entries),
+	SHADOWK_OP(SHADOWK_IOC_INJECT, shadowk_inject_set,
+		   struct shadowk_inject, site),
+	SHADOWK_OP(SHADOWK_IOC_INJECT_READ, shadowk_inject_read,
+		   struct shadowk_inject_read, symbol),
+	SHADOWK_OP(SHADOWK_IOC_INJECT_DEL, shadowk_inject_del,
+		   struct shadowk_inject_del, symbol),
 };
 
 u64 shadowk_dev_ioctl_mask(void)

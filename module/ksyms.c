@@ -25,7 +25,8 @@ module_param(require_symbol, charp, 0);
 MODULE_PARM_DESC(require_symbol,
 		 "testing only: also require this kernel symbol at load");
 
-enum shadowk_ksym_kind { KSYM_TEXT, KSYM_DATA };
+/* KSYM_OPTIONAL: text that a kernel config may leave out; NULL then. */
+enum shadowk_ksym_kind { KSYM_TEXT, KSYM_DATA, KSYM_OPTIONAL };
 
 struct shadowk_ksym {
 	const char *name;
@@ -51,6 +52,9 @@ static const struct shadowk_ksym shadowk_ksym_table[] __initconst = {
 	KSYM("within_kprobe_blacklist", within_kprobe_blacklist, KSYM_TEXT),
 	KSYM("text_poke_memset", text_poke_memset, KSYM_TEXT),
 	KSYM("switch_mm_irqs_off", switch_mm_irqs_off, KSYM_TEXT),
+	KSYM("kernel_text_address", kernel_text_address, KSYM_TEXT),
+	KSYM("get_injectable_error_type", get_injectable_error_type,
+	     KSYM_OPTIONAL),
 };
 
 unsigned long shadowk_ksyms_lookup(const char *name)
@@ -112,7 +116,7 @@ int __init shadowk_ksyms_init(void)
 		const struct shadowk_ksym *ks = &shadowk_ksym_table[i];
 
 		addr = shadowk_ksyms_lookup(ks->name);
-		if (!addr) {
+		if (!addr && ks->kind != KSYM_OPTIONAL) {
 			pr_err("cannot resolve kernel symbol %s\n", ks->name);
 			return -ENOENT;
 		}
@@ -124,10 +128,18 @@ int __init shadowk_ksyms_init(void)
 	etext = (unsigned long)shadowk_ksyms.etext;
 	for (i = 0; i < ARRAY_SIZE(shadowk_ksym_table); i++) {
 		const struct shadowk_ksym *ks = &shadowk_ksym_table[i];
+		unsigned long *field;
 
-		if (ks->kind != KSYM_TEXT)
+		if (ks->kind == KSYM_DATA)
 			continue;
-		addr = *(unsigned long *)((char *)&shadowk_ksyms + ks->offset);
+		field = (unsigned long *)((char *)&shadowk_ksyms + ks->offset);
+		addr = *field;
+		/* A module's symbol of the same name is not the kernel's. */
+		if (ks->kind == KSYM_OPTIONAL) {
+			if (addr < stext || addr >= etext)
+				*field = 0;
+			continue;
+		}
 		if (addr < stext || addr >= etext) {
 			pr_err("kernel symbol %s is outside core kernel text\n",
 			       ks->name);

@@ -34,6 +34,9 @@ struct shadowk_ksyms {
 	void (*switch_mm_irqs_off)(struct mm_struct *prev,
 				   struct mm_struct *next,
 				   struct task_struct *tsk);
+	int (*kernel_text_address)(unsigned long addr);
+	/* Optional: NULL without CONFIG_FUNCTION_ERROR_INJECTION. */
+	int (*get_injectable_error_type)(unsigned long addr);
 };
 
 extern struct shadowk_ksyms shadowk_ksyms;

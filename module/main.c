@@ -19,6 +19,7 @@
 #include "mem.h"
 #include "pgtable.h"
 #include "poke.h"
+#include "probe.h"
 #include "site.h"
 #include "text.h"
 #include "view.h"
@@ -78,6 +79,7 @@ static void __exit shadowk_exit(void)
 	shadowk_dev_exit();
 	/* Clones outlive the files that made them; unload ends them. */
 	shadowk_clone_exit();
+	shadowk_probe_exit();
 	shadowk_bind_exit();
 	shadowk_site_exit();
 	shadowk_view_exit();

@@ -35,10 +35,13 @@
 
 #include "clone.h"
 #include "dev.h"
+#include "inject.h"
 #include "ksyms.h"
 #include "mem.h"
 #include "pgtable.h"
 #include "poke.h"
+#include "probe.h"
+#include "redirect.h"
 #include "site.h"
 #include "text.h"
 #include "view.h"
@@ -72,12 +75,9 @@ void shadowk_site_reown_later(struct shadowk_site *site)
 	queue_work(system_unbound_wq, &shadowk_site_reown_work);
 }
 
-static bool shadowk_site_acts(const struct shadowk_site *site,
-			      struct mm_struct *view)
+/* A bound process's own call: not an interrupt, not a kernel thread. */
+static bool shadowk_site_acts(struct mm_struct *view)
 {
-	if (site->flags & SHADOWK_SITE_ANY_CONTEXT)
-		return true;
-	/* Not an interrupt, not a kernel thread borrowing the mm. */
 	return in_task() && current->mm == view &&
 	       !(current->flags & PF_KTHREAD);
 }
@@ -87,7 +87,11 @@ unsigned long shadowk_site_dispatch(struct shadowk_tramp_regs *regs)
 	unsigned long addr = regs->ip - SHADOWK_SITE_LEN;
 	unsigned long ret = SHADOWK_TRAMP_CONTINUE;
 	struct mm_struct *view = current->active_mm;
+	struct shadowk_redirect *redirect;
+	struct shadowk_injection *inject;
+	struct shadowk_probe *probe;
 	struct shadowk_site *site;
+	bool task;
 	u64 top, insn;
 	s32 rel;
 
@@ -101,8 +105,29 @@ unsigned long shadowk_site_dispatch(struct shadowk_tramp_regs *regs)
 	}
 	goto out;
 found:
-	if (site->action == SHADOWK_SITE_RETURN &&
-	    shadowk_site_acts(site, view)) {
+	task = shadowk_site_acts(view);
+	probe = READ_ONCE(site->probe);
+	if (probe)
+		shadowk_probe_hit(probe, view, task);
+	if (task) {
+		inject = READ_ONCE(site->inject);
+		if (inject && shadowk_inject_fires(inject, view)) {
+			regs->ax = inject->value;
+			ret = SHADOWK_TRAMP_RETURN;
+			goto out;
+		}
+		redirect = READ_ONCE(site->redirect);
+		if (redirect) {
+			regs->r11 = shadowk_redirect_enter(redirect);
+			regs->r10 = (unsigned long)redirect;
+			ret = SHADOWK_TRAMP_REDIRECT;
+			goto out;
+		}
+	}
+	/* Pairs with SITE_ADD's release: ->action and ->value are set. */
+	if (smp_load_acquire(&site->raw) &&
+	    site->action == SHADOWK_SITE_RETURN &&
+	    (task || (site->flags & SHADOWK_SITE_ANY_CONTEXT))) {
 		regs->ax = site->value;
 		ret = SHADOWK_TRAMP_RETURN;
 		goto out;
@@ -136,7 +161,7 @@ struct shadowk_site *shadowk_site_at(struct shadowk_clone *clone,
 }
 
 /* The function-entry site for a user's address or symbol. */
-static int shadowk_site_resolve(u64 uaddr, const char *symbol,
+int shadowk_site_resolve(u64 uaddr, const char *symbol,
 				unsigned long *sitep)
 {
 	unsigned long addr = uaddr, site;
@@ -176,7 +201,7 @@ static int shadowk_site_resolve(u64 uaddr, const char *symbol,
  * A system call's entry point.  Zero-argument syscalls' __x64_sys_ names
  * are aliases of their __do_sys_ body, so an address may print as either.
  */
-static bool shadowk_site_is_syscall(const char *symbol, unsigned long site)
+bool shadowk_site_is_syscall(const char *symbol, unsigned long site)
 {
 	static const char *const prefixes[] = { "__x64_sys_", "__do_sys_" };
 	char name[KSYM_SYMBOL_LEN];
@@ -277,9 +302,92 @@ static void shadowk_site_uninstall(struct shadowk_clone *clone,
 		pr_err("out of memory while removing a site\n");
 }
 
+/* @may_install: whether the change may install a site (and so allocate). */
+int shadowk_site_txn_begin(struct shadowk_site_txn *txn, bool may_install)
+{
+	INIT_LIST_HEAD(&txn->gone);
+	txn->cleared = false;
+	txn->spare = NULL;
+	if (may_install) {
+		txn->spare = shadowk_mem_obj_alloc(sizeof(*txn->spare),
+						   GFP_KERNEL_ACCOUNT);
+		if (!txn->spare)
+			return -ENOMEM;
+		/*
+		 * Before a site can exist: view.c's guard may be needed from
+		 * then.  Enabling it patches text, so not under text_mutex.
+		 */
+		shadowk_view_site_added();
+	}
+	shadowk_clone_lock();
+	mutex_lock(shadowk_ksyms.text_mutex);
+	return 0;
+}
+
+void shadowk_site_txn_end(struct shadowk_site_txn *txn)
+{
+	struct shadowk_site *site, *tmp;
+
+	mutex_unlock(shadowk_ksyms.text_mutex);
+	shadowk_clone_unlock();
+	/* No CPU reaches what was cleared now; wait out those in dispatch. */
+	if (txn->cleared)
+		synchronize_rcu();
+	list_for_each_entry_safe(site, tmp, &txn->gone, node) {
+		shadowk_mem_obj_free(site);
+		shadowk_view_site_removed();
+	}
+	if (txn->spare) {
+		shadowk_mem_obj_free(txn->spare);
+		shadowk_view_site_removed();
+	}
+}
+
+/* The clone's site at @addr, installed now if it has none. */
+struct shadowk_site *shadowk_site_claim(struct shadowk_site_txn *txn,
+					struct shadowk_clone *clone,
+					unsigned long addr, int *err)
+{
+	struct shadowk_site *site;
+
+	lockdep_assert_held(shadowk_ksyms.text_mutex);
+	if (clone->dead) {
+		*err = -ENOENT;
+		return NULL;
+	}
+	site = shadowk_site_at(clone, addr);
+	if (site)
+		return site;
+	if (WARN_ON_ONCE(!txn->spare)) {
+		*err = -ENOENT;
+		return NULL;
+	}
+	site = txn->spare;
+	site->clone = clone;
+	site->addr = addr;
+	*err = shadowk_site_install(clone, site);
+	if (*err)
+		return NULL;
+	txn->spare = NULL;
+	return site;
+}
+
+/* A user was cleared from @site: give it back if it was the last. */
+void shadowk_site_release(struct shadowk_site_txn *txn,
+			  struct shadowk_site *site)
+{
+	lockdep_assert_held(shadowk_ksyms.text_mutex);
+	txn->cleared = true;
+	if (site->raw || site->probe || site->inject || site->redirect)
+		return;
+	shadowk_site_uninstall(site->clone, site);
+	list_add(&site->node, &txn->gone);
+}
+
 int shadowk_site_add(struct shadowk_ucmd *ucmd)
 {
 	struct shadowk_site_add *cmd = ucmd->cmd;
+	struct shadowk_site_txn txn;
 	struct shadowk_clone *clone;
 	struct shadowk_site *site;
 	unsigned long addr;
@@ -303,33 +411,24 @@ int shadowk_site_add(struct shadowk_ucmd *ucmd)
 	    !shadowk_site_is_syscall(cmd->addr ? "" : cmd->symbol, addr))
 		goto out_clone;
 
-	err = -ENOMEM;
-	site = shadowk_mem_obj_alloc(sizeof(*site), GFP_KERNEL_ACCOUNT);
-	if (!site)
+	err = shadowk_site_txn_begin(&txn, true);
+	if (err)
 		goto out_clone;
-	site->clone = clone;
-	site->addr = addr;
-	site->action = cmd->action;
-	site->flags = cmd->flags;
-	site->value = cmd->value;
-
-	/* Before the site exists: view.c's guard may be needed from then. */
-	shadowk_view_site_added();
-	shadowk_clone_lock();
-	mutex_lock(shadowk_ksyms.text_mutex);
-	if (clone->dead)
-		err = -ENOENT;
-	else if (shadowk_site_at(clone, addr))
+	site = shadowk_site_claim(&txn, clone, addr, &err);
+	if (site && (site->raw || (cmd->action == SHADOWK_SITE_RETURN &&
+				   (site->inject || site->redirect)))) {
 		err = -EBUSY;
-	else
-		err = shadowk_site_install(clone, site);
-	mutex_unlock(shadowk_ksyms.text_mutex);
-	shadowk_clone_unlock();
-	if (err) {
-		shadowk_view_site_removed();
-		shadowk_mem_obj_free(site);
-		goto out_clone;
+		shadowk_site_release(&txn, site);
+	} else if (site) {
+		site->action = cmd->action;
+		site->flags = cmd->flags;
+		site->value = cmd->value;
+		/* Parameters before the flag dispatch tests first. */
+		smp_store_release(&site->raw, true);
 	}
+	shadowk_site_txn_end(&txn);
+	if (err)
+		goto out_clone;
 	cmd->site = addr;
 	err = shadowk_dev_respond(ucmd, sizeof(*cmd));
 out_clone:
@@ -340,6 +439,7 @@ out_clone:
 int shadowk_site_del(struct shadowk_ucmd *ucmd)
 {
 	struct shadowk_site_del *cmd = ucmd->cmd;
+	struct shadowk_site_txn txn;
 	struct shadowk_clone *clone;
 	struct shadowk_site *site = NULL;
 	unsigned long addr;
@@ -354,21 +454,17 @@ int shadowk_site_del(struct shadowk_ucmd *ucmd)
 	if (err)
 		goto out_clone;
 
-	shadowk_clone_lock();
-	mutex_lock(shadowk_ksyms.text_mutex);
-	site = clone->dead ? NULL : shadowk_site_at(clone, addr);
-	if (site)
-		shadowk_site_uninstall(clone, site);
-	mutex_unlock(shadowk_ksyms.text_mutex);
-	shadowk_clone_unlock();
-	if (!site) {
-		err = -ENOENT;
+	err = shadowk_site_txn_begin(&txn, false);
+	if (err)
 		goto out_clone;
+	site = clone->dead ? NULL : shadowk_site_at(clone, addr);
+	if (site && site->raw) {
+		WRITE_ONCE(site->raw, false);
+		shadowk_site_release(&txn, site);
+	} else {
+		err = -ENOENT;
 	}
-	/* No CPU reaches the call now; wait out those inside dispatch. */
-	synchronize_rcu();
-	shadowk_mem_obj_free(site);
-	shadowk_view_site_removed();
+	shadowk_site_txn_end(&txn);
 out_clone:
 	shadowk_clone_put(clone);
 	return err;
@@ -418,6 +514,10 @@ void shadowk_site_clone_free(struct shadowk_clone *clone)
 	list_for_each_entry_safe(site, tmp, &clone->sites, node) {
 		hash_del_rcu(&site->hnode);
 		list_move(&site->node, &gone);
+		if (site->probe)
+			shadowk_probe_unlink(site->probe);
+		if (site->redirect)
+			shadowk_redirect_orphan(site->redirect);
 	}
 	shadowk_poke_forget(clone);
 	shadowk_text_clone_free(clone);
@@ -429,6 +529,10 @@ void shadowk_site_clone_free(struct shadowk_clone *clone)
 		return;
 	synchronize_rcu();
 	list_for_each_entry_safe(site, tmp, &gone, node) {
+		if (site->probe)
+			shadowk_probe_free(site->probe);
+		if (site->inject)
+			shadowk_inject_free(site->inject);
 		shadowk_mem_obj_free(site);
 		shadowk_view_site_removed();
 	}

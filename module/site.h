@@ -7,6 +7,7 @@
 #define SHADOWK_TRAMP_CALL	1	/* as if the site called regs->r11 */
 #define SHADOWK_TRAMP_RETURN	2	/* return regs->ax from the function */
 #define SHADOWK_TRAMP_JMP	3	/* as if the site jumped to regs->r11 */
+#define SHADOWK_TRAMP_REDIRECT	4	/* call regs->r11, then redirect exit */
 
 #ifndef __ASSEMBLY__
 
@@ -15,8 +16,12 @@
 #include <linux/rcupdate.h>
 #include <linux/types.h>
 
+struct mm_struct;
 struct shadowk_clone;
 struct shadowk_frame;
+struct shadowk_injection;
+struct shadowk_probe;
+struct shadowk_redirect;
 struct shadowk_ucmd;
 
 /* Registers the trampoline saved, lowest address first. */
@@ -35,6 +40,15 @@ struct shadowk_site {
 	struct shadowk_clone *clone;
 	unsigned long addr;
 	struct shadowk_frame *frame;
+	/*
+	 * Its users; the site is given back to the kernel when the last one
+	 * goes.  Set under text_mutex, read locklessly by dispatch.
+	 */
+	bool raw;			/* SHADOWK_IOC_SITE_ADD */
+	struct shadowk_probe *probe;
+	struct shadowk_injection *inject;
+	struct shadowk_redirect *redirect;
+	/* SHADOWK_IOC_SITE_ADD's parameters. */
 	u32 action;
 	u32 flags;
 	long value;
@@ -48,6 +62,35 @@ struct shadowk_site {
 
 int shadowk_site_add(struct shadowk_ucmd *ucmd);
 int shadowk_site_del(struct shadowk_ucmd *ucmd);
+
+/*
+ * A change to sites: the locks they change under, a spare site in case
+ * one must be installed, and the sites given back, freed at the end after
+ * a grace period.  Every user of a site (probe, injection, redirection)
+ * changes it this way:
+ *
+ *	err = shadowk_site_txn_begin(&txn, may_install);
+ *	site = shadowk_site_claim(&txn, clone, addr, &err);
+ *	... set or clear the site's pointer to the user ...
+ *	shadowk_site_release(&txn, site);	(when clearing)
+ *	shadowk_site_txn_end(&txn);
+ *	... a user cleared from a site may now be freed ...
+ */
+struct shadowk_site_txn {
+	struct shadowk_site *spare;
+	struct list_head gone;
+	bool cleared;		/* a user was cleared: wait a grace period */
+};
+
+int shadowk_site_txn_begin(struct shadowk_site_txn *txn, bool may_install);
+void shadowk_site_txn_end(struct shadowk_site_txn *txn);
+int shadowk_site_resolve(u64 uaddr, const char *symbol, unsigned long *sitep);
+bool shadowk_site_is_syscall(const char *symbol, unsigned long site);
+struct shadowk_site *shadowk_site_claim(struct shadowk_site_txn *txn,
+					struct shadowk_clone *clone,
+					unsigned long addr, int *err);
+void shadowk_site_release(struct shadowk_site_txn *txn,
+			  struct shadowk_site *site);
 
 struct shadowk_site *shadowk_site_at(struct shadowk_clone *clone,
 				     unsigned long addr);

@@ -9,6 +9,7 @@
  */
 
 #include <linux/linkage.h>
+#include <asm/nospec-branch.h>
 #include <asm/unwind_hints.h>
 
 #include "site.h"
@@ -50,6 +51,8 @@ SYM_FUNC_START(shadowk_tramp)
 	je	.Lreturn
 	cmpl	$SHADOWK_TRAMP_JMP, %eax
 	je	.Ljmp
+	cmpl	$SHADOWK_TRAMP_REDIRECT, %eax
+	je	.Lredirect
 	shadowk_restore
 	RET
 
@@ -75,5 +78,24 @@ SYM_FUNC_START(shadowk_tramp)
 	shadowk_restore
 	movq	%r11, (%rsp)
 	UNWIND_HINT_FUNC
+	RET
+
+	/*
+	 * Call the replacement (r11) in the function's place, with the
+	 * function's register arguments, then count the call out of it
+	 * (r10 is the redirection) and return to the function's caller.
+	 */
+.Lredirect:
+	shadowk_restore
+	addq	$8, %rsp
+	UNWIND_HINT_FUNC
+	pushq	%r10
+	CALL_NOSPEC r11
+	popq	%rdi
+	pushq	%rax
+	pushq	%rdx
+	call	shadowk_redirect_exit
+	popq	%rdx
+	popq	%rax
 	RET
 SYM_FUNC_END(shadowk_tramp)

@@ -77,6 +77,12 @@
  * EPERM
  *	The kernel is locked down (integrity mode or stricter), which
  *	forbids changing kernel code.
+ *
+ * A clone holds at most one of each kind of user per function: one probe,
+ * one injection or redirection (both replace the function, so they
+ * exclude each other and SHADOWK_SITE_RETURN), one SHADOWK_IOC_SITE_ADD.
+ * A second one gives EBUSY.  Different kinds share the function: a probe
+ * counts a call before an injection makes it fail.
  */
 
 #define SHADOWK_TYPE		0xB5
@@ -92,7 +98,14 @@ enum {
 	SHADOWK_CMD_UNBIND,
 	SHADOWK_CMD_VERIFY,
 	SHADOWK_CMD_SITE_ADD,
-	SHADOWK_CMD_SITE_DEL
+	SHADOWK_CMD_SITE_DEL,
+	SHADOWK_CMD_PROBE_ADD,
+	SHADOWK_CMD_PROBE_DEL,
+	SHADOWK_CMD_PROBE_READ,
+	SHADOWK_CMD_PROBE_LIST,
+	SHADOWK_CMD_INJECT,
+	SHADOWK_CMD_INJECT_READ,
+	SHADOWK_CMD_INJECT_DEL
 };
 
 /* Bumped only for a change that old callers cannot detect through size. */
@@ -407,5 +420,280 @@ struct shadowk_site_del {
 	char symbol[SHADOWK_SYMBOL_LEN];
 };
 #define SHADOWK_IOC_SITE_DEL	_IO(SHADOWK_TYPE, SHADOWK_CMD_SITE_DEL)
+
+/**
+ * enum shadowk_probe_flags - SHADOWK_IOC_PROBE_ADD flags
+ * @SHADOWK_PROBE_IRQ: also count calls made in interrupt context (hard or
+ *	soft) while a thread of a bound process is the interrupted task.  By
+ *	default a probe counts only calls a bound process makes itself, in
+ *	task context.  Kernel threads never count, even when they borrow a
+ *	bound address space.
+ */
+enum shadowk_probe_flags {
+	SHADOWK_PROBE_IRQ = 1 << 0
+};
+
+/**
+ * struct shadowk_probe_add - SHADOWK_IOC_PROBE_ADD
+ * @size: sizeof(struct shadowk_probe_add)
+ * @flags: a mask of &enum shadowk_probe_flags
+ * @clone_id: the clone to probe in
+ * @probe_id: output, the new probe's id (never 0); unique among live
+ *	probes of all clones
+ * @addr: the function's address, or 0 to use @symbol
+ * @symbol: the function's name when @addr is 0, NUL-terminated
+ * @site: output, the address of the function-entry site probed
+ *
+ * Counts calls of a function by processes bound to the clone.  A hit is a
+ * direct call into shadowk from the function's entry site in the clone's
+ * text; unbound processes run the kernel's own bytes and are never seen.
+ * A probe lives until SHADOWK_IOC_PROBE_DEL or the clone's end.
+ *
+ * Errors: those for kernel functions above, and ENOENT (no such clone),
+ * EBUSY (the clone probes this function already), EINVAL (unknown flag,
+ * symbol not NUL-terminated), ENOSPC (SHADOWK_MAX_PROBES live probes).
+ */
+struct shadowk_probe_add {
+	__u32 size;
+	__u32 flags;
+	__u32 clone_id;
+	__u32 probe_id;
+	__aligned_u64 addr;
+	char symbol[SHADOWK_SYMBOL_LEN];
+	__aligned_u64 site;
+};
+#define SHADOWK_IOC_PROBE_ADD	_IO(SHADOWK_TYPE, SHADOWK_CMD_PROBE_ADD)
+#define SHADOWK_MAX_PROBES	65536
+
+/**
+ * struct shadowk_probe_del - SHADOWK_IOC_PROBE_DEL
+ * @size: sizeof(struct shadowk_probe_del)
+ * @flags: must be 0
+ * @probe_id: the probe to remove
+ * @__reserved: must be 0
+ * @hits: output, its final count
+ *
+ * When it returns, no CPU runs shadowk's code for this probe any more.
+ *
+ * Errors: ENOENT (no such probe).
+ */
+struct shadowk_probe_del {
+	__u32 size;
+	__u32 flags;
+	__u32 probe_id;
+	__u32 __reserved;
+	__aligned_u64 hits;
+};
+#define SHADOWK_IOC_PROBE_DEL	_IO(SHADOWK_TYPE, SHADOWK_CMD_PROBE_DEL)
+
+/**
+ * struct shadowk_probe_read - SHADOWK_IOC_PROBE_READ
+ * @size: sizeof(struct shadowk_probe_read)
+ * @flags: must be 0
+ * @probe_id: the probe to read
+ * @clone_id: output, its clone
+ * @hits: output, calls counted, summed over CPUs
+ * @site: output, the function-entry site it counts
+ *
+ * The per-CPU counts are summed without stopping the CPUs: a call that
+ * runs at the same moment may or may not be in the sum.  Once every bound
+ * caller has stopped, the count is exact.
+ *
+ * Errors: ENOENT (no such probe).
+ */
+struct shadowk_probe_read {
+	__u32 size;
+	__u32 flags;
+	__u32 probe_id;
+	__u32 clone_id;
+	__aligned_u64 hits;
+	__aligned_u64 site;
+};
+#define SHADOWK_IOC_PROBE_READ	_IO(SHADOWK_TYPE, SHADOWK_CMD_PROBE_READ)
+
+/**
+ * struct shadowk_probe_entry - one probe, as SHADOWK_IOC_PROBE_LIST gives it
+ * @probe_id: its id
+ * @flags: the flags it was added with
+ * @site: the function-entry site it counts
+ * @hits: calls counted, summed over CPUs
+ * @symbol: the function's name, NUL-terminated
+ */
+struct shadowk_probe_entry {
+	__u32 probe_id;
+	__u32 flags;
+	__aligned_u64 site;
+	__aligned_u64 hits;
+	char symbol[SHADOWK_SYMBOL_LEN];
+};
+
+/**
+ * struct shadowk_probe_list - SHADOWK_IOC_PROBE_LIST
+ * @size: sizeof(struct shadowk_probe_list)
+ * @flags: must be 0
+ * @clone_id: the clone whose probes to list
+ * @count: input, room in @entries (in entries); output, the number of the
+ *	clone's probes, which may be more than was room for
+ * @entries: pointer to an array of &struct shadowk_probe_entry, filled in
+ *	ascending order of probe id; may be 0 when @count is 0
+ *
+ * Errors: ENOENT (no such clone), EFAULT.
+ */
+struct shadowk_probe_list {
+	__u32 size;
+	__u32 flags;
+	__u32 clone_id;
+	__u32 count;
+	__aligned_u64 entries;
+};
+#define SHADOWK_IOC_PROBE_LIST	_IO(SHADOWK_TYPE, SHADOWK_CMD_PROBE_LIST)
+
+/**
+ * enum shadowk_inject_policy - which calls of a bound process fail
+ * @SHADOWK_INJECT_ALWAYS: every call
+ * @SHADOWK_INJECT_EVERY_NTH: calls number n, 2n, 3n, ... where n is
+ *	&struct shadowk_inject.nth
+ * @SHADOWK_INJECT_FIRST_N: calls number 1 to n
+ * @SHADOWK_INJECT_PROBABILITY: call number k fails when
+ *	``splitmix64(seed + k * 0x9e3779b97f4a7c15) % 1000000 < ppm``, where
+ *	splitmix64(z) is ``z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9;
+ *	z = (z ^ (z >> 27)) * 0x94d049bb133111eb; return z ^ (z >> 31)`` in
+ *	64-bit arithmetic.  The same seed fails the same calls, every run.
+ *
+ * Calls are numbered from 1 per process: all threads of a process share
+ * one count, and a child bound by SHADOWK_BIND_INHERIT_FORK (or a process
+ * bound later) starts its own count at 1.  A call counts when the
+ * function is entered in task context by a thread of a bound process.
+ * The count starts when the injection is set, and SHADOWK_IOC_INJECT on a
+ * function that already has an injection starts it again.
+ */
+enum shadowk_inject_policy {
+	SHADOWK_INJECT_ALWAYS = 0,
+	SHADOWK_INJECT_EVERY_NTH = 1,
+	SHADOWK_INJECT_FIRST_N = 2,
+	SHADOWK_INJECT_PROBABILITY = 3
+};
+
+/**
+ * enum shadowk_inject_flags - SHADOWK_IOC_INJECT flags
+ * @SHADOWK_INJECT_FORCE: accept any traceable function and any value.
+ *	Dangerous: the function returns at once without running, so its
+ *	caller gets a value it may not expect (a pointer-returning function
+ *	made to return an errno is dereferenced) and whatever the function
+ *	should have done, like taking a lock or a reference, is not done.
+ *	Without it, only system call entry points (``__x64_sys_*``) and
+ *	functions the kernel marks as error-injectable take a negative
+ *	errno.
+ */
+enum shadowk_inject_flags {
+	SHADOWK_INJECT_FORCE = 1 << 0
+};
+
+#define SHADOWK_INJECT_PPM	1000000
+
+/**
+ * struct shadowk_inject - SHADOWK_IOC_INJECT
+ * @size: sizeof(struct shadowk_inject)
+ * @flags: a mask of &enum shadowk_inject_flags
+ * @clone_id: the clone whose bound processes see the failures
+ * @policy: an &enum shadowk_inject_policy
+ * @addr: the function's address, or 0 to use @symbol
+ * @value: what the function returns when a call fails, normally a
+ *	negative errno (-4095 to -1)
+ * @nth: n for SHADOWK_INJECT_EVERY_NTH and SHADOWK_INJECT_FIRST_N (at
+ *	least 1), else 0
+ * @seed: the seed for SHADOWK_INJECT_PROBABILITY, else 0
+ * @ppm: the probability, in parts per million (1 to 1000000), for
+ *	SHADOWK_INJECT_PROBABILITY, else 0
+ * @__reserved: must be 0
+ * @symbol: the function's name when @addr is 0, NUL-terminated
+ * @site: output, the function-entry site
+ *
+ * Makes the function return @value at once, without running, in the calls
+ * of bound processes that the policy picks.  Other calls, and every call
+ * of unbound processes, run the function.  Setting an injection on a
+ * function that has one replaces it (its counts start again).
+ *
+ * Errors: those for kernel functions above, and ENOENT (no such clone),
+ * EINVAL (unknown policy or flag, @nth, @ppm or @seed out of range for the
+ * policy, @value not a negative errno without SHADOWK_INJECT_FORCE),
+ * EOPNOTSUPP (not a system call entry point nor error-injectable, without
+ * SHADOWK_INJECT_FORCE), EBUSY (the function is redirected, or owned by
+ * SHADOWK_SITE_RETURN, in this clone), ENOSPC (SHADOWK_MAX_INJECTS
+ * injections in the clone).
+ */
+struct shadowk_inject {
+	__u32 size;
+	__u32 flags;
+	__u32 clone_id;
+	__u32 policy;
+	__aligned_u64 addr;
+	__s64 value;
+	__aligned_u64 nth;
+	__aligned_u64 seed;
+	__u32 ppm;
+	__u32 __reserved;
+	char symbol[SHADOWK_SYMBOL_LEN];
+	__aligned_u64 site;
+};
+#define SHADOWK_IOC_INJECT	_IO(SHADOWK_TYPE, SHADOWK_CMD_INJECT)
+#define SHADOWK_MAX_INJECTS	32
+
+/**
+ * struct shadowk_inject_read - SHADOWK_IOC_INJECT_READ
+ * @size: sizeof(struct shadowk_inject_read)
+ * @flags: must be 0
+ * @clone_id: the clone
+ * @policy: output, the injection's policy
+ * @addr: the function's address, or 0 to use @symbol
+ * @value: output, the value it returns
+ * @calls: output, calls by bound processes the policy was asked about,
+ *	all processes together
+ * @injected: output, of those, the calls that failed
+ * @symbol: the function's name when @addr is 0, NUL-terminated
+ *
+ * Errors: those for kernel functions above, and ENOENT (no such clone,
+ * or no injection on that function in it).
+ */
+struct shadowk_inject_read {
+	__u32 size;
+	__u32 flags;
+	__u32 clone_id;
+	__u32 policy;
+	__aligned_u64 addr;
+	__s64 value;
+	__aligned_u64 calls;
+	__aligned_u64 injected;
+	char symbol[SHADOWK_SYMBOL_LEN];
+};
+#define SHADOWK_IOC_INJECT_READ	_IO(SHADOWK_TYPE, SHADOWK_CMD_INJECT_READ)
+
+/**
+ * struct shadowk_inject_del - SHADOWK_IOC_INJECT_DEL
+ * @size: sizeof(struct shadowk_inject_del)
+ * @flags: must be 0
+ * @clone_id: the clone
+ * @__reserved: must be 0
+ * @addr: the function's address, or 0 to use @symbol
+ * @calls: output, the final count of calls, as for INJECT_READ
+ * @injected: output, the final count of failed calls
+ * @symbol: the function's name when @addr is 0, NUL-terminated
+ *
+ * Switches the injection off.  When it returns, every later call runs
+ * the function.
+ *
+ * Errors: as for SHADOWK_IOC_INJECT_READ.
+ */
+struct shadowk_inject_del {
+	__u32 size;
+	__u32 flags;
+	__u32 clone_id;
+	__u32 __reserved;
+	__aligned_u64 addr;
+	__aligned_u64 calls;
+	__aligned_u64 injected;
+	char symbol[SHADOWK_SYMBOL_LEN];
+};
+#define SHADOWK_IOC_INJECT_DEL	_IO(SHADOWK_TYPE, SHADOWK_CMD_INJECT_DEL)
 
 #endif /* _UAPI_LINUX_SHADOWK_H */

@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-process fault injection: a function returns a chosen value, without
+ * running, in the calls of bound processes that a policy picks.
+ *
+ * An injection is a user of its function's owned site.  Policies count
+ * calls per process (per bound mm), in a counter the binding holds for
+ * each injection slot of its clone, so "every 3rd call" is exact for each
+ * process whatever its threads or its neighbours do.  The probability
+ * policy is a pure function of the seed and the call's number, so a seed
+ * replays the same failures.
+ */
+
+#include <linux/err.h>
+#include <linux/mm.h>
+#include <linux/security.h>
+
+#include <asm-generic/error-injection.h>
+
+#include "bind.h"
+#include "clone.h"
+#include "dev.h"
+#include "inject.h"
+#include "ksyms.h"
+#include "mem.h"
+#include "site.h"
+
+#define SHADOWK_INJECT_FLAGS	SHADOWK_INJECT_FORCE
+#define SHADOWK_INJECT_GOLDEN	0x9e3779b97f4a7c15ULL
+
+static u64 shadowk_inject_mix(u64 z)
+{
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* Dispatch, preemption off, for a bound process's own call. */
+bool shadowk_inject_fires(struct shadowk_injection *inject,
+			  struct mm_struct *view)
+{
+	atomic64_t *count = shadowk_bind_counter(view, inject->slot);
+	u64 n, draw;
+	bool fire;
+
+	if (!count)
+		return false;
+	n = atomic64_inc_return(count);
+	switch (inject->policy) {
+	case SHADOWK_INJECT_EVERY_NTH:
+		fire = n % inject->nth == 0;
+		break;
+	case SHADOWK_INJECT_FIRST_N:
+		fire = n <= inject->nth;
+		break;
+	case SHADOWK_INJECT_PROBABILITY:
+		draw = shadowk_inject_mix(inject->seed +
+					  n * SHADOWK_INJECT_GOLDEN);
+		fire = draw % SHADOWK_INJECT_PPM < inject->ppm;
+		break;
+	default:
+		fire = true;
+		break;
+	}
+	atomic64_inc(&inject->calls);
+	if (fire)
+		atomic64_inc(&inject->injected);
+	return fire;
+}
+
+void shadowk_inject_free(struct shadowk_injection *inject)
+{
+	shadowk_mem_obj_free(inject);
+}
+
+static int shadowk_inject_check_policy(const struct shadowk_inject *cmd)
+{
+	switch (cmd->policy) {
+	case SHADOWK_INJECT_ALWAYS:
+		return cmd->nth || cmd->seed || cmd->ppm ? -EINVAL : 0;
+	case SHADOWK_INJECT_EVERY_NTH:
+	case SHADOWK_INJECT_FIRST_N:
+		return !cmd->nth || cmd->seed || cmd->ppm ? -EINVAL : 0;
+	case SHADOWK_INJECT_PROBABILITY:
+		return cmd->nth || !cmd->ppm || cmd->ppm > SHADOWK_INJECT_PPM ?
+		       -EINVAL : 0;
+	}
+	return -EINVAL;
+}
+
+/* Without FORCE: a function whose callers expect an errno from it. */
+static bool shadowk_inject_allowed(const char *symbol, unsigned long addr)
+{
+	int etype;
+
+	if (shadowk_site_is_syscall(symbol, addr))
+		return true;
+	if (!shadowk_ksyms.get_injectable_error_type)
+		return false;
+	etype = shadowk_ksyms_call(get_injectable_error_type, addr);
+	return etype == EI_ETYPE_ERRNO || etype == EI_ETYPE_ERRNO_NULL;
+}
+
+static struct shadowk_injection *
+shadowk_inject_new(const struct shadowk_inject *cmd)
+{
+	struct shadowk_injection *inject;
+
+	inject = shadowk_mem_obj_alloc(sizeof(*inject), GFP_KERNEL_ACCOUNT);
+	if (!inject)
+		return NULL;
+	inject->value = cmd->value;
+	inject->policy = cmd->policy;
+	inject->nth = cmd->nth;
+	inject->seed = cmd->seed;
+	inject->ppm = cmd->ppm;
+	return inject;
+}
+
+/* The slot an injection that was just replaced or removed kept. */
+static void shadowk_inject_slot_free(struct shadowk_clone *clone,
+				     struct shadowk_injection *inject)
+{
+	shadowk_clone_lock();
+	clear_bit(inject->slot, clone->inject_slots);
+	shadowk_clone_unlock();
+}
+
+/* Under the site transaction's locks.  Returns the injection replaced. */
+static struct shadowk_injection *
+shadowk_inject_attach(struct shadowk_site_txn *txn,
+		      struct shadowk_clone *clone, unsigned long addr,
+		      struct shadowk_injection *inject, int *err)
+{
+	struct shadowk_injection *old;
+	struct shadowk_site *site;
+	unsigned int slot;
+
+	site = shadowk_site_claim(txn, clone, addr, err);
+	if (!site)
+		return NULL;
+	old = site->inject;
+	*err = -EBUSY;
+	if (site->redirect ||
+	    (site->raw && site->action == SHADOWK_SITE_RETURN))
+		goto release;
+	*err = -ENOSPC;
+	if (!old && clone->nr_injects >= SHADOWK_MAX_INJECTS)
+		goto release;
+	/* A free slot always exists: live ones are at most half of them. */
+	slot = find_first_zero_bit(clone->inject_slots, SHADOWK_BIND_COUNTERS);
+	if (WARN_ON_ONCE(slot >= SHADOWK_BIND_COUNTERS))
+		goto release;
+	set_bit(slot, clone->inject_slots);
+	inject->slot = slot;
+	shadowk_bind_counter_reset(clone, slot);
+	if (!old)
+		clone->nr_injects++;
+	else
+		txn->cleared = true;
+	/* Pairs with dispatch's READ_ONCE: a complete injection or none. */
+	smp_store_release(&site->inject, inject);
+	*err = 0;
+	return old;
+release:
+	shadowk_site_release(txn, site);
+	return NULL;
+}
+
+int shadowk_inject_set(struct shadowk_ucmd *ucmd)
+{
+	struct shadowk_inject *cmd = ucmd->cmd;
+	struct shadowk_injection *inject, *old;
+	struct shadowk_site_txn txn;
+	struct shadowk_clone *clone;
+	unsigned long addr;
+	int err;
+
+	if (cmd->flags & ~SHADOWK_INJECT_FLAGS || cmd->__reserved || cmd->site)
+		return -EINVAL;
+	err = shadowk_inject_check_policy(cmd);
+	if (err)
+		return err;
+	if (!(cmd->flags & SHADOWK_INJECT_FORCE) &&
+	    (cmd->value >= 0 || cmd->value < -MAX_ERRNO))
+		return -EINVAL;
+	if (security_locked_down(LOCKDOWN_DBG_WRITE_KERNEL))
+		return -EPERM;
+	clone = shadowk_clone_get(cmd->clone_id);
+	if (!clone)
+		return -ENOENT;
+	err = shadowk_site_resolve(cmd->addr, cmd->symbol, &addr);
+	if (err)
+		goto out_clone;
+	err = -EOPNOTSUPP;
+	if (!(cmd->flags & SHADOWK_INJECT_FORCE) &&
+	    !shadowk_inject_allowed(cmd->addr ? "" : cmd->symbol, addr))
+		goto out_clone;
+	err = -ENOMEM;
+	inject = shadowk_inject_new(cmd);
+	if (!inject)
+		goto out_clone;
+
+	err = shadowk_site_txn_begin(&txn, true);
+	if (err)
+		goto out_inject;
+	old = shadowk_inject_attach(&txn, clone, addr, inject, &err);
+	shadowk_site_txn_end(&txn);
+	if (err)
+		goto out_inject;
+	if (old) {
+		shadowk_inject_slot_free(clone, old);
+		shadowk_inject_free(old);
+	}
+	cmd->site = addr;
+	err = shadowk_dev_respond(ucmd, sizeof(*cmd));
+	goto out_clone;
+out_inject:
+	shadowk_inject_free(inject);
+out_clone:
+	shadowk_clone_put(clone);
+	return err;
+}
+
+int shadowk_inject_read(struct shadowk_ucmd *ucmd)
+{
+	struct shadowk_inject_read *cmd = ucmd->cmd;
+	struct shadowk_injection *inject = NULL;
+	struct shadowk_clone *clone;
+	struct shadowk_site *site;
+	unsigned long addr;
+	int err;
+
+	if (cmd->flags || cmd->policy || cmd->value || cmd->calls ||
+	    cmd->injected)
+		return -EINVAL;
+	clone = shadowk_clone_get(cmd->clone_id);
+	if (!clone)
+		return -ENOENT;
+	err = shadowk_site_resolve(cmd->addr, cmd->symbol, &addr);
+	if (err)
+		goto out_clone;
+	shadowk_clone_lock();
+	site = shadowk_site_at(clone, addr);
+	if (site)
+		inject = site->inject;
+	if (inject) {
+		cmd->policy = inject->policy;
+		cmd->value = inject->value;
+		cmd->calls = atomic64_read(&inject->calls);
+		cmd->injected = atomic64_read(&inject->injected);
+	}
+	shadowk_clone_unlock();
+	err = inject ? shadowk_dev_respond(ucmd, sizeof(*cmd)) : -ENOENT;
+out_clone:
+	shadowk_clone_put(clone);
+	return err;
+}
+
+int shadowk_inject_del(struct shadowk_ucmd *ucmd)
+{
+	struct shadowk_inject_del *cmd = ucmd->cmd;
+	struct shadowk_injection *inject = NULL;
+	struct shadowk_site_txn txn;
+	struct shadowk_clone *clone;
+	struct shadowk_site *site;
+	unsigned long addr;
+	int err;
+
+	if (cmd->flags || cmd->__reserved || cmd->calls || cmd->injected)
+		return -EINVAL;
+	clone = shadowk_clone_get(cmd->clone_id);
+	if (!clone)
+		return -ENOENT;
+	err = shadowk_site_resolve(cmd->addr, cmd->symbol, &addr);
+	if (err)
+		goto out_clone;
+	err = shadowk_site_txn_begin(&txn, false);
+	if (err)
+		goto out_clone;
+	site = clone->dead ? NULL : shadowk_site_at(clone, addr);
+	if (site)
+		inject = site->inject;
+	if (inject) {
+		WRITE_ONCE(site->inject, NULL);
+		clone->nr_injects--;
+		shadowk_site_release(&txn, site);
+	}
+	shadowk_site_txn_end(&txn);
+	if (!inject) {
+		err = -ENOENT;
+		goto out_clone;
+	}
+	/* After the grace period: the counts are final. */
+	cmd->calls = atomic64_read(&inject->calls);
+	cmd->injected = atomic64_read(&inject->injected);
+	shadowk_inject_slot_free(clone, inject);
+	shadowk_inject_free(inject);
+	err = shadowk_dev_respond(ucmd, sizeof(*cmd));
+out_clone:
+	shadowk_clone_put(clone);
+	return err;
+}
+

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _SHADOWK_INJECT_H
+#define _SHADOWK_INJECT_H
+
+#include <linux/atomic.h>
+#include <linux/types.h>
+
+struct mm_struct;
+struct shadowk_site;
+struct shadowk_ucmd;
+
+struct shadowk_injection {
+	long value;
+	u32 policy;		/* enum shadowk_inject_policy */
+	u32 slot;		/* the bindings' counter for this injection */
+	u64 nth;
+	u64 seed;
+	u32 ppm;
+	atomic64_t calls;
+	atomic64_t injected;
+};
+
+bool shadowk_inject_fires(struct shadowk_injection *inject,
+			  struct mm_struct *view);
+
+int shadowk_inject_set(struct shadowk_ucmd *ucmd);
+int shadowk_inject_read(struct shadowk_ucmd *ucmd);
+int shadowk_inject_del(struct shadowk_ucmd *ucmd);
+
+void shadowk_inject_free(struct shadowk_injection *inject);
+
+#endif /* _SHADOWK_INJECT_H */

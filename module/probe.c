@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Scoped probes: function-entry hit counters for bound processes only.
+ *
+ * A probe is a user of its function's owned site (site.c): the clone's
+ * copy of the entry site calls shadowk, and dispatch adds one to a per-CPU
+ * counter when the caller is a bound process.  Unbound processes run the
+ * kernel's own bytes at the same address and never reach shadowk.
+ *
+ * Probe ids are global and live in an IDR under shadowk_clone_lock(),
+ * which every change to sites holds too, so a probe found by id always
+ * has its site.
+ */
+
+#include <linux/idr.h>
+#include <linux/kallsyms.h>
+#include <linux/mm.h>
+#include <linux/security.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "clone.h"
+#include "dev.h"
+#include "mem.h"
+#include "probe.h"
+#include "site.h"
+
+#define SHADOWK_PROBE_FLAGS	SHADOWK_PROBE_IRQ
+
+static DEFINE_IDR(shadowk_probe_idr);
+static unsigned int shadowk_probe_count;	/* under shadowk_clone_lock() */
+
+static u64 shadowk_probe_sum(const struct shadowk_probe *probe)
+{
+	u64 sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(*per_cpu_ptr(probe->hits, cpu));
+	return sum;
+}
+
+void shadowk_probe_free(struct shadowk_probe *probe)
+{
+	free_percpu(probe->hits);
+	shadowk_mem_obj_free(probe);
+}
+
+void shadowk_probe_unlink(struct shadowk_probe *probe)
+{
+	idr_remove(&shadowk_probe_idr, probe->id);
+	shadowk_probe_count--;
+}
+
+static struct shadowk_probe *shadowk_probe_alloc(u32 flags)
+{
+	struct shadowk_probe *probe;
+
+	probe = shadowk_mem_obj_alloc(sizeof(*probe), GFP_KERNEL_ACCOUNT);
+	if (!probe)
+		return NULL;
+	probe->hits = alloc_percpu_gfp(u64, GFP_KERNEL_ACCOUNT);
+	if (!probe->hits) {
+		shadowk_mem_obj_free(probe);
+		return NULL;
+	}
+	probe->flags = flags;
+	return probe;
+}
+
+/* Under the site transaction's locks. */
+static int shadowk_probe_attach(struct shadowk_site_txn *txn,
+				struct shadowk_clone *clone,
+				unsigned long addr, struct shadowk_probe *probe)
+{
+	struct shadowk_site *site;
+	int err, id;
+
+	if (shadowk_probe_count >= SHADOWK_MAX_PROBES)
+		return -ENOSPC;
+	site = shadowk_site_claim(txn, clone, addr, &err);
+	if (!site)
+		return err;
+	if (site->probe)
+		return -EBUSY;
+	id = idr_alloc_cyclic(&shadowk_probe_idr, probe, 1, INT_MAX,
+			      GFP_KERNEL);
+	if (id < 0) {
+		shadowk_site_release(txn, site);
+		return id;
+	}
+	probe->id = id;
+	probe->site = site;
+	shadowk_probe_count++;
+	/* Counters zeroed before dispatch can see the probe. */
+	smp_store_release(&site->probe, probe);
+	return 0;
+}
+
+int shadowk_probe_add(struct shadowk_ucmd *ucmd)
+{
+	struct shadowk_probe_add *cmd = ucmd->cmd;
+	struct shadowk_probe *probe;
+	struct shadowk_site_txn txn;
+	struct shadowk_clone *clone;
+	unsigned long addr;
+	int err;
+
+	if (cmd->flags & ~SHADOWK_PROBE_FLAGS || cmd->probe_id || cmd->site)
+		return -EINVAL;
+	if (security_locked_down(LOCKDOWN_DBG_WRITE_KERNEL))
+		return -EPERM;
+	clone = shadowk_clone_get(cmd->clone_id);
+	if (!clone)
+		return -ENOENT;
+	err = shadowk_site_resolve(cmd->addr, cmd->symbol, &addr);
+	if (err)
+		goto out_clone;
+	err = -ENOMEM;
+	probe = shadowk_probe_alloc(cmd->flags);
+	if (!probe)
+		goto out_clone;
+
+	err = shadowk_site_txn_begin(&txn, true);
+	if (err)
+		goto out_probe;
+	err = shadowk_probe_attach(&txn, clone, addr, probe);
+	shadowk_site_txn_end(&txn);
+	if (err)
+		goto out_probe;
+	cmd->probe_id = probe->id;
+	cmd->site = addr;
+	/* The probe exists now; a failed copy-out does not undo it. */
+	err = shadowk_dev_respond(ucmd, sizeof(*cmd));
+	goto out_clone;
+out_probe:
+	shadowk_probe_free(probe);
+out_clone:
+	shadowk_clone_put(clone);
+	return err;
+}
+
+int shadowk_probe_del(struct shadowk_ucmd *ucmd)
+{
+	struct shadowk_probe_del *cmd = ucmd->cmd;
+	struct shadowk_probe *probe;
+	struct shadowk_site_txn txn;
+	int err;
+
+	if (cmd->flags || cmd->__reserved)
+		return -EINVAL;
+	err = shadowk_site_txn_begin(&txn, false);
+	if (err)
+		return err;
+	probe = idr_find(&shadowk_probe_idr, cmd->probe_id);
+	if (probe) {
+		shadowk_probe_unlink(probe);
+		WRITE_ONCE(probe->site->probe, NULL);
+		shadowk_site_release(&txn, probe->site);
+	}
+	shadowk_site_txn_end(&txn);
+	if (!probe)
+		return -ENOENT;
+	/* After the grace period: every hit is in. */
+	cmd->hits = shadowk_probe_sum(probe);
+	shadowk_probe_free(probe);
+	return shadowk_dev_respond(ucmd, sizeof(*cmd));
+}
+
+int shadowk_probe_read(struct shadowk_ucmd *ucmd)
+{
+	struct shadowk_probe_read *cmd = ucmd->cmd;
+	struct shadowk_probe *probe;
+
+	if (cmd->flags || cmd->clone_id || cmd->hits || cmd->site)
+		return -EINVAL;
+	shadowk_clone_lock();
+	probe = idr_find(&shadowk_probe_idr, cmd->probe_id);
+	if (probe) {
+		cmd->hits = shadowk_probe_sum(probe);
+		cmd->site = probe->site->addr;
+		cmd->clone_id = probe->site->clone->id;
+	}
+	shadowk_clone_unlock();
+	if (!probe)
+		return -ENOENT;
+	return shadowk_dev_respond(ucmd, sizeof(*cmd));
+}
+
+int shadowk_probe_list(struct shadowk_ucmd *ucmd)
+{
+	struct shadowk_probe_list *cmd = ucmd->cmd;
+	struct shadowk_probe_entry __user *uentries;
+	struct shadowk_probe_entry *entries = NULL;
+	struct shadowk_probe *probe;
+	struct shadowk_clone *clone;
+	u32 room = cmd->count, n = 0;
+	char *name;
+	int id, err = 0;
+
+	if (cmd->flags)
+		return -EINVAL;
+	uentries = u64_to_user_ptr(cmd->entries);
+	room = min_t(u32, room, SHADOWK_MAX_PROBES);
+	name = kmalloc(KSYM_SYMBOL_LEN, GFP_KERNEL);
+	if (room)
+		entries = kvcalloc(room, sizeof(*entries), GFP_KERNEL);
+	if (!name || (room && !entries)) {
+		err = -ENOMEM;
+		goto out;
+	}
+	clone = shadowk_clone_get(cmd->clone_id);
+	if (!clone) {
+		err = -ENOENT;
+		goto out;
+	}
+	/* Snapshot under the lock, copy out after it. */
+	shadowk_clone_lock();
+	idr_for_each_entry(&shadowk_probe_idr, probe, id) {
+		struct shadowk_probe_entry *e;
+
+		if (probe->site->clone != clone)
+			continue;
+		if (n++ >= room)
+			continue;
+		e = &entries[n - 1];
+		e->probe_id = probe->id;
+		e->flags = probe->flags;
+		e->site = probe->site->addr;
+		e->hits = shadowk_probe_sum(probe);
+		sprint_symbol_no_offset(name, e->site);
+		strscpy(e->symbol, name, sizeof(e->symbol));
+	}
+	shadowk_clone_unlock();
+	shadowk_clone_put(clone);
+
+	if (copy_to_user(uentries, entries, min(room, n) * sizeof(*entries))) {
+		err = -EFAULT;
+		goto out;
+	}
+	cmd->count = n;
+	err = shadowk_dev_respond(ucmd, sizeof(*cmd));
+out:
+	kvfree(entries);
+	kfree(name);
+	return err;
+}
+
+/* Every clone, and so every probe, is gone. */
+void shadowk_probe_exit(void)
+{
+	WARN_ON(!idr_is_empty(&shadowk_probe_idr));
+	idr_destroy(&shadowk_probe_idr);
+}

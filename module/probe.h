@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _SHADOWK_PROBE_H
+#define _SHADOWK_PROBE_H
+
+#include <linux/percpu.h>
+#include <linux/sched.h>
+#include <linux/types.h>
+
+#include <uapi/linux/shadowk.h>
+
+struct mm_struct;
+struct shadowk_site;
+struct shadowk_ucmd;
+
+struct shadowk_probe {
+	u32 id;
+	u32 flags;			/* enum shadowk_probe_flags */
+	struct shadowk_site *site;	/* under shadowk_clone_lock() */
+	u64 __percpu *hits;
+};
+
+/*
+ * Dispatch, preemption off.  @task says the call is a bound process's
+ * own; SHADOWK_PROBE_IRQ adds interrupts taken while one runs.  One
+ * per-CPU increment: an interrupt on this CPU cannot tear it.
+ */
+static inline void shadowk_probe_hit(struct shadowk_probe *probe,
+				     struct mm_struct *view, bool task)
+{
+	if (task || ((probe->flags & SHADOWK_PROBE_IRQ) &&
+		     current->mm == view && !(current->flags & PF_KTHREAD)))
+		this_cpu_inc(*probe->hits);
+}
+
+int shadowk_probe_add(struct shadowk_ucmd *ucmd);
+int shadowk_probe_del(struct shadowk_ucmd *ucmd);
+int shadowk_probe_read(struct shadowk_ucmd *ucmd);
+int shadowk_probe_list(struct shadowk_ucmd *ucmd);
+
+/* The clone ends: forget @probe's id now, free it after a grace period. */
+void shadowk_probe_unlink(struct shadowk_probe *probe);
+void shadowk_probe_free(struct shadowk_probe *probe);
+
+void shadowk_probe_exit(void);
+
+#endif /* _SHADOWK_PROBE_H */

@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-process redirection: another module sends a core function to its
+ * own replacement for the processes bound to one clone.
+ *
+ * A redirection is a user of the function's owned site.  Dispatch counts
+ * the call in (->active) and the trampoline calls the replacement, then
+ * shadowk_redirect_exit() counts it out, so that shadowk_unredirect() can
+ * tell when the replacement's code is no longer in use: after clearing
+ * the site and a grace period no call can start, and then it waits for
+ * ->active to drain.  That covers calls that sleep in the replacement,
+ * which no RCU flavour would.
+ */
+
+#include <linux/err.h>
+#include <linux/export.h>
+#include <linux/rcupdate.h>
+#include <linux/security.h>
+#include <linux/wait_bit.h>
+
+#include "clone.h"
+#include "ksyms.h"
+#include "mem.h"
+#include "redirect.h"
+#include "site.h"
+
+void shadowk_redirect_exit(struct shadowk_redirect *redirect)
+{
+	/* The undoer frees @redirect only a grace period after ->active is 0. */
+	rcu_read_lock();
+	if (atomic_dec_and_test(&redirect->active) &&
+	    READ_ONCE(redirect->draining))
+		wake_up_var(&redirect->active);
+	rcu_read_unlock();
+}
+
+void shadowk_redirect_orphan(struct shadowk_redirect *redirect)
+{
+	redirect->site = NULL;
+}
+
+/* Under the site transaction's locks. */
+static int shadowk_redirect_attach(struct shadowk_site_txn *txn,
+				   struct shadowk_clone *clone,
+				   unsigned long addr,
+				   struct shadowk_redirect *redirect)
+{
+	struct shadowk_site *site;
+	int err;
+
+	site = shadowk_site_claim(txn, clone, addr, &err);
+	if (!site)
+		return err;
+	if (site->inject || site->redirect ||
+	    (site->raw && site->action == SHADOWK_SITE_RETURN)) {
+		shadowk_site_release(txn, site);
+		return -EBUSY;
+	}
+	redirect->site = site;
+	/* Pairs with dispatch's READ_ONCE: a complete redirection or none. */
+	smp_store_release(&site->redirect, redirect);
+	return 0;
+}
+
+struct shadowk_redirect *shadowk_redirect(u32 clone_id, const char *symbol,
+					  void *replacement)
+{
+	struct shadowk_redirect *redirect;
+	struct shadowk_site_txn txn;
+	struct shadowk_clone *clone;
+	unsigned long addr;
+	int err;
+
+	if (!symbol || !replacement ||
+	    !shadowk_ksyms_call(kernel_text_address,
+				(unsigned long)replacement))
+		return ERR_PTR(-EINVAL);
+	if (security_locked_down(LOCKDOWN_DBG_WRITE_KERNEL))
+		return ERR_PTR(-EPERM);
+	clone = shadowk_clone_get(clone_id);
+	if (!clone)
+		return ERR_PTR(-ENOENT);
+	err = shadowk_site_resolve(0, symbol, &addr);
+	if (err)
+		goto out_clone;
+	err = -ENOMEM;
+	redirect = shadowk_mem_obj_alloc(sizeof(*redirect), GFP_KERNEL);
+	if (!redirect)
+		goto out_clone;
+	redirect->replacement = replacement;
+
+	err = shadowk_site_txn_begin(&txn, true);
+	if (!err) {
+		err = shadowk_redirect_attach(&txn, clone, addr, redirect);
+		shadowk_site_txn_end(&txn);
+	}
+	if (err)
+		shadowk_mem_obj_free(redirect);
+out_clone:
+	shadowk_clone_put(clone);
+	if (err)
+		return ERR_PTR(err);
+	pr_info("clone %u: %s redirected to %ps\n", clone_id, symbol,
+		replacement);
+	return redirect;
+}
+EXPORT_SYMBOL_GPL(shadowk_redirect);
+
+void shadowk_unredirect(struct shadowk_redirect *redirect)
+{
+	struct shadowk_site_txn txn;
+	struct shadowk_site *site;
+
+	if (IS_ERR_OR_NULL(redirect))
+		return;
+	WRITE_ONCE(redirect->draining, true);
+	/* Without a spare site to allocate, this cannot fail. */
+	shadowk_site_txn_begin(&txn, false);
+	site = redirect->site;
+	if (site) {
+		WRITE_ONCE(site->redirect, NULL);
+		redirect->site = NULL;
+		shadowk_site_release(&txn, site);
+	}
+	txn.cleared = true;
+	shadowk_site_txn_end(&txn);
+	/* No call can enter now; wait for those inside the replacement. */
+	wait_var_event(&redirect->active, !atomic_read(&redirect->active));
+	synchronize_rcu();
+	shadowk_mem_obj_free(redirect);
+}
+EXPORT_SYMBOL_GPL(shadowk_unredirect);
