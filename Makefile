@@ -104,7 +104,8 @@ install: module lib tools
 		$(DESTDIR)/etc/udev/rules.d/60-shadowk.rules
 
 uninstall:
-	rm -f $(DESTDIR)/lib/modules/$(KERNELRELEASE)/updates/shadowk.ko*
+	rm -f $(DESTDIR)/lib/modules/$(KERNELRELEASE)/updates/shadowk.ko* \
+		$(DESTDIR)/lib/modules/$(KERNELRELEASE)/updates/shadowk_detrand.ko*
 	$(if $(DESTDIR),,depmod -a $(KERNELRELEASE))
 	$(MAKE) -C lib uninstall
 	$(MAKE) -C tools uninstall
@@ -114,9 +115,10 @@ uninstall:
 DKMS_SRC = $(DESTDIR)/usr/src/shadowk-$(VERSION)
 dkms-install:
 	@command -v dkms >/dev/null || { echo "dkms is not installed (apt-get install dkms)" >&2; exit 1; }
-	install -d $(DKMS_SRC)/module $(DKMS_SRC)/uapi/linux
+	install -d $(DKMS_SRC)/module/examples $(DKMS_SRC)/uapi/linux
 	install -m 0644 Kbuild dkms.conf $(DKMS_SRC)/
-	install -m 0644 module/*.c module/*.h $(DKMS_SRC)/module/
+	install -m 0644 module/*.c module/*.h module/*.S $(DKMS_SRC)/module/
+	install -m 0644 module/examples/*.c $(DKMS_SRC)/module/examples/
 	install -m 0644 uapi/linux/shadowk.h $(DKMS_SRC)/uapi/linux/
 	dkms add shadowk/$(VERSION)
 	dkms build shadowk/$(VERSION)

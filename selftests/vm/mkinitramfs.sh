@@ -22,6 +22,7 @@ need() {
 
 need /bin/busybox "apt-get install busybox-static, or make deps"
 need "$O/kmod/$kr/shadowk.ko" "make module KERNELRELEASE=$kr"
+need "$O/kmod/$kr/shadowk_detrand.ko" "make module KERNELRELEASE=$kr"
 need "$O/tools/shadowk.static" "make tools"
 need "$O/selftests/uapi_test" "make selftests"
 
@@ -32,7 +33,7 @@ cp "$top/selftests/vm/guest.sh" "$top/selftests/lib.sh" "$root/shadowk/"
 cp "$top/selftests/vm/demo-guest.sh" "$root/shadowk/demo.sh"
 cp "$top/selftests/vm/bench-guest.sh" "$root/shadowk/bench.sh"
 cp "$O/selftests/bench/bench" "$O/selftests/bench/noop" "$root/shadowk/bench/"
-cp "$O/kmod/$kr/shadowk.ko" "$root/shadowk/shadowk.ko"
+cp "$O/kmod/$kr/shadowk.ko" "$O/kmod/$kr/shadowk_detrand.ko" "$root/shadowk/"
 cp "$O/tools/shadowk.static" "$root/shadowk/bin/shadowk"
 cp "$O"/selftests/*_test "$top"/selftests/*_test.sh "$root/shadowk/tests/"
 
