@@ -140,4 +140,105 @@ static inline int sk_accounting(long *pages, long *objects)
 	return n == 2 ? 0 : -1;
 }
 
+static inline int sk_probe_add(int fd, __u32 id, const char *sym, __u32 flags,
+			       __u32 *probe_id)
+{
+	struct shadowk_probe_add a = {
+		.size = sizeof(a), .flags = flags, .clone_id = id,
+	};
+	int err;
+
+	snprintf(a.symbol, sizeof(a.symbol), "%s", sym);
+	err = sk_ioctl(fd, SHADOWK_IOC_PROBE_ADD, &a);
+	if (!err && probe_id)
+		*probe_id = a.probe_id;
+	return err;
+}
+
+/* The probe's hits, or -errno. */
+static inline long long sk_probe_hits(int fd, __u32 probe_id)
+{
+	struct shadowk_probe_read r = {
+		.size = sizeof(r), .probe_id = probe_id,
+	};
+	int err = sk_ioctl(fd, SHADOWK_IOC_PROBE_READ, &r);
+
+	return err ? -err : (long long)r.hits;
+}
+
+/* Removes the probe; its final hits, or -errno. */
+static inline long long sk_probe_del(int fd, __u32 probe_id)
+{
+	struct shadowk_probe_del d = {
+		.size = sizeof(d), .probe_id = probe_id,
+	};
+	int err = sk_ioctl(fd, SHADOWK_IOC_PROBE_DEL, &d);
+
+	return err ? -err : (long long)d.hits;
+}
+
+static inline int sk_inject(int fd, __u32 id, const char *sym, __u32 policy,
+			    long value, __u64 nth, __u64 seed, __u32 ppm,
+			    __u32 flags)
+{
+	struct shadowk_inject i = {
+		.size = sizeof(i), .flags = flags, .clone_id = id,
+		.policy = policy, .value = value, .nth = nth, .seed = seed,
+		.ppm = ppm,
+	};
+
+	snprintf(i.symbol, sizeof(i.symbol), "%s", sym);
+	return sk_ioctl(fd, SHADOWK_IOC_INJECT, &i);
+}
+
+static inline int sk_inject_read(int fd, __u32 id, const char *sym,
+				 __u64 *calls, __u64 *injected)
+{
+	struct shadowk_inject_read r = { .size = sizeof(r), .clone_id = id };
+	int err;
+
+	snprintf(r.symbol, sizeof(r.symbol), "%s", sym);
+	err = sk_ioctl(fd, SHADOWK_IOC_INJECT_READ, &r);
+	if (!err) {
+		*calls = r.calls;
+		*injected = r.injected;
+	}
+	return err;
+}
+
+static inline int sk_inject_del(int fd, __u32 id, const char *sym)
+{
+	struct shadowk_inject_del d = { .size = sizeof(d), .clone_id = id };
+
+	snprintf(d.symbol, sizeof(d.symbol), "%s", sym);
+	return sk_ioctl(fd, SHADOWK_IOC_INJECT_DEL, &d);
+}
+
+/* The documented generator of SHADOWK_INJECT_PROBABILITY and detrand. */
+static inline __u64 sk_splitmix(__u64 seed, __u64 n)
+{
+	__u64 z = seed + n * 0x9e3779b97f4a7c15ULL;
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* Is @name in ftrace's list of traceable functions? 1, 0, or -1. */
+static inline int sk_traceable(const char *name)
+{
+	FILE *f = fopen("/sys/kernel/tracing/available_filter_functions", "r");
+	char line[512];
+	size_t len = strlen(name);
+	int found = 0;
+
+	if (!f)
+		return -1;
+	while (!found && fgets(line, sizeof(line), f))
+		found = !strncmp(line, name, len) &&
+			(line[len] == '\n' || line[len] == ' ');
+	fclose(f);
+	return found;
+}
+
 #endif

@@ -247,23 +247,6 @@ static void kallsyms_many(const char *const *names, unsigned long *addrs,
 	fclose(f);
 }
 
-/* Whether ftrace lists @name among the functions it can trace. */
-static int is_traceable(const char *name)
-{
-	FILE *ff = fopen(TRACING "available_filter_functions", "r");
-	char fl[512];
-	int found = 0;
-
-	if (!ff)
-		return 0;
-	while (!found && fgets(fl, sizeof(fl), ff)) {
-		fl[strcspn(fl, " \n")] = 0;
-		found = !strcmp(fl, name);
-	}
-	fclose(ff);
-	return found;
-}
-
 /* First kprobe-blacklisted function that ftrace can trace, or NULL. */
 static char *blacklisted_traceable(char *buf, size_t len)
 {
@@ -275,7 +258,7 @@ static char *blacklisted_traceable(char *buf, size_t len)
 		return NULL;
 	while (!found && fgets(line, sizeof(line), bl)) {
 		if (sscanf(line, "0x%lx-0x%lx %127s", &a, &b, name) == 3 &&
-		    is_traceable(name)) {
+		    sk_traceable(name) > 0) {
 			snprintf(buf, len, "%s", name);
 			found = buf;
 		}
@@ -515,7 +498,7 @@ static int page_neighbour(const char *sym, char *out, size_t len)
 	while (!found && page && fgets(line, sizeof(line), f)) {
 		if (sscanf(line, "%lx %c %127s", &addr, &type, name) != 3 ||
 		    (addr & ~4095UL) != page || !strcmp(name, sym) ||
-		    (type != 't' && type != 'T') || !is_traceable(name))
+		    (type != 't' && type != 'T') || sk_traceable(name) <= 0)
 			continue;
 		snprintf(out, len, "%s", name);
 		found = 1;
