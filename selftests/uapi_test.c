@@ -79,7 +79,7 @@ TEST_F(dev, handshake)
 	EXPECT_EQ(0, info.features);
 	EXPECT_EQ(0, info.env & ~KNOWN_ENV);
 	/* Exactly the commands this header knows, from GET_INFO on. */
-	EXPECT_EQ((1ULL << (SHADOWK_CMD_SITE_DEL - SHADOWK_CMD_BASE + 1)) - 1,
+	EXPECT_EQ((1ULL << (SHADOWK_CMD_INJECT_DEL - SHADOWK_CMD_BASE + 1)) - 1,
 		  info.ioctls);
 }
 
@@ -198,6 +198,13 @@ TEST_F(dev, every_ioctl_checks_size)
 		{ SHADOWK_IOC_VERIFY, sizeof(struct shadowk_verify) },
 		{ SHADOWK_IOC_SITE_ADD, sizeof(struct shadowk_site_add) },
 		{ SHADOWK_IOC_SITE_DEL, sizeof(struct shadowk_site_del) },
+		{ SHADOWK_IOC_PROBE_ADD, sizeof(struct shadowk_probe_add) },
+		{ SHADOWK_IOC_PROBE_DEL, sizeof(struct shadowk_probe_del) },
+		{ SHADOWK_IOC_PROBE_READ, sizeof(struct shadowk_probe_read) },
+		{ SHADOWK_IOC_PROBE_LIST, sizeof(struct shadowk_probe_list) },
+		{ SHADOWK_IOC_INJECT, sizeof(struct shadowk_inject) },
+		{ SHADOWK_IOC_INJECT_READ, sizeof(struct shadowk_inject_read) },
+		{ SHADOWK_IOC_INJECT_DEL, sizeof(struct shadowk_inject_del) },
 	};
 	unsigned char buf[512];
 	unsigned int i;
