@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Kernel lockdown in integrity mode forbids changing kernel code: adding a
- * site is refused with EPERM, while what changes no code keeps working.
+ * site, probe or injection is refused with EPERM, while what changes no
+ * code, or gives code back to the kernel, keeps working.
  * Lockdown cannot be lifted, so guest.sh runs this program last.
  */
 
@@ -26,7 +27,7 @@ static int lockdown_available(void)
 TEST(integrity_lockdown_refuses_patching)
 {
 	int fd = sk_open(), lfd;
-	__u32 id, other;
+	__u32 id, other, probe;
 
 	ASSERT_LE(0, fd);
 	if (!lockdown_available())
@@ -34,6 +35,9 @@ TEST(integrity_lockdown_refuses_patching)
 	ASSERT_EQ(0, sk_create(fd, NULL, &id));
 	ASSERT_EQ(0, sk_site_add(fd, id, "__x64_sys_getppid", 0,
 				 SHADOWK_SITE_NONE, 0, 0));
+	ASSERT_EQ(0, sk_probe_add(fd, id, "__x64_sys_getppid", 0, &probe));
+	ASSERT_EQ(0, sk_inject(fd, id, "__x64_sys_getuid",
+			       SHADOWK_INJECT_ALWAYS, -EIO, 0, 0, 0, 0));
 
 	lfd = open(LOCKDOWN, O_WRONLY);
 	ASSERT_LE(0, lfd);
@@ -42,6 +46,13 @@ TEST(integrity_lockdown_refuses_patching)
 
 	EXPECT_EQ(EPERM, sk_site_add(fd, id, "__x64_sys_getpid", 0,
 				     SHADOWK_SITE_NONE, 0, 0));
+	EXPECT_EQ(EPERM, sk_probe_add(fd, id, "__x64_sys_getpid", 0, NULL));
+	EXPECT_EQ(EPERM, sk_inject(fd, id, "__x64_sys_getpid",
+				   SHADOWK_INJECT_ALWAYS, -EIO, 0, 0, 0, 0));
+	/* Reading, and giving code back to the kernel, still work. */
+	EXPECT_EQ(0, sk_probe_hits(fd, probe));
+	EXPECT_EQ(0, sk_probe_del(fd, probe));
+	EXPECT_EQ(0, sk_inject_del(fd, id, "__x64_sys_getuid"));
 	/* Nothing that changes no kernel code is refused. */
 	EXPECT_EQ(0, sk_create(fd, NULL, &other));
 	EXPECT_EQ(0, sk_bind(fd, id, 0, 0));
