@@ -5,8 +5,15 @@
  * "ns" it prints are instruction counts, repeatable run to run.
  *
  *   bench getppid N         cost of one getppid() in this process
- *   bench clone-state N     the same while a clone with owned sites is
+ *   bench syscalls N FILE   getppid() and a 64-byte pread() of FILE
+ *   bench clone-state N     getppid() while a clone with owned sites is
  *                           bound to another (idle) process
+ *   bench probes-elsewhere N FILE FUNC...
+ *                           syscalls while a clone bound to another
+ *                           (idle) process probes FUNC...
+ *   bench probes-bound N FILE FUNC...
+ *                           syscalls of this process, bound to a clone,
+ *                           without and then with probes on FUNC...
  *   bench latency K         create+destroy, bind+unbind, fork+exec+wait
  *   bench memory            page-table pages and frames of a clone
  */
@@ -41,6 +48,36 @@ static double per_getppid(long n)
 	for (i = 0; i < n; i++)
 		syscall(SYS_getppid);
 	return (double)(now_ns() - t0) / n;
+}
+
+static double per_pread(long n, int fd)
+{
+	char buf[64];
+	long long t0;
+	long i;
+
+	for (i = 0; i < n / 10; i++)
+		if (pread(fd, buf, sizeof(buf), 0) < 0)
+			return -1;
+	t0 = now_ns();
+	for (i = 0; i < n; i++)
+		if (pread(fd, buf, sizeof(buf), 0) < 0)
+			return -1;
+	return (double)(now_ns() - t0) / n;
+}
+
+static int syscalls(long n, const char *file, const char *prefix)
+{
+	int fd = open(file, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		fprintf(stderr, "bench: %s: %s\n", file, strerror(errno));
+		return 1;
+	}
+	printf("%sgetppid_ns %.2f\n", prefix, per_getppid(n));
+	printf("%spread_ns %.2f\n", prefix, per_pread(n, fd));
+	close(fd);
+	return 0;
 }
 
 static int die(const char *what, int err)
@@ -111,6 +148,78 @@ static int clone_state(long n)
 	waitpid(pid, NULL, 0);
 	sk_destroy(fd, id);
 	return 0;
+}
+
+static int add_probes(int fd, __u32 id, char **funcs, int nfuncs,
+		      __u32 *ids)
+{
+	int i, err;
+
+	for (i = 0; i < nfuncs; i++) {
+		err = sk_probe_add(fd, id, funcs[i], 0, &ids[i]);
+		if (err) {
+			fprintf(stderr, "bench: probe %s: %s\n", funcs[i],
+				strerror(err));
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* (b): a clone bound to an idle process probes the measured path. */
+static int probes_elsewhere(long n, const char *file, char **funcs,
+			    int nfuncs)
+{
+	int fd = sk_open(), p[2], rc;
+	__u32 id, ids[16];
+	pid_t pid;
+	char c;
+
+	if (fd < 0)
+		return die("open", errno);
+	if (nfuncs > 16 || sk_create(fd, "bench", &id) ||
+	    add_probes(fd, id, funcs, nfuncs, ids) || pipe(p))
+		return die("probes elsewhere", EINVAL);
+	pid = fork();
+	if (pid == 0) {
+		close(p[1]);
+		if (sk_bind(fd, id, 0, 0) || read(p[0], &c, 1) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	close(p[0]);
+	rc = syscalls(n, file, "");
+	close(p[1]);
+	waitpid(pid, NULL, 0);
+	sk_destroy(fd, id);
+	return rc;
+}
+
+/* (d): this process bound, without and then with the probes. */
+static int probes_bound(long n, const char *file, char **funcs, int nfuncs)
+{
+	int fd = sk_open(), rc, i;
+	__u32 id, ids[16];
+	struct shadowk_probe_read r = { .size = sizeof(r) };
+
+	if (fd < 0)
+		return die("open", errno);
+	if (nfuncs > 16 || sk_create(fd, "bench", &id) || sk_bind(fd, id, 0, 0))
+		return die("bind", EINVAL);
+	rc = syscalls(n, file, "bound_");
+	if (rc || add_probes(fd, id, funcs, nfuncs, ids))
+		return 1;
+	rc = syscalls(n, file, "probed_");
+	for (i = 0; i < nfuncs; i++) {
+		r.probe_id = ids[i];
+		r.hits = r.site = r.clone_id = 0;
+		if (!sk_ioctl(fd, SHADOWK_IOC_PROBE_READ, &r))
+			printf("hits_%s %llu\n", funcs[i],
+			       (unsigned long long)r.hits);
+	}
+	sk_unbind(fd, 0);
+	sk_destroy(fd, id);
+	return rc;
 }
 
 static int latency(int k)
@@ -190,6 +299,12 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "clone-state"))
 		return clone_state(n);
+	if (!strcmp(argv[1], "syscalls") && argc > 3)
+		return syscalls(n, argv[3], "");
+	if (!strcmp(argv[1], "probes-elsewhere") && argc > 4)
+		return probes_elsewhere(n, argv[3], argv + 4, argc - 4);
+	if (!strcmp(argv[1], "probes-bound") && argc > 4)
+		return probes_bound(n, argv[3], argv + 4, argc - 4);
 	if (!strcmp(argv[1], "latency"))
 		return latency(argc > 2 ? atoi(argv[2]) : 1000);
 	if (!strcmp(argv[1], "memory"))

@@ -1,20 +1,92 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The benchmark, inside the VM (booted with -icount shift=0, so guest
-# nanoseconds are instructions).  Every result line starts with
-# "shadowk-bench: " for the host to collect.
+# nanoseconds are instructions; or without it, for wall-clock figures).
+# Every result line starts with "shadowk-bench: " for the host to collect.
 
 b=/shadowk/bench/bench
-n=${SHADOWK_BENCH_CALLS:-1000000}
+n=${SHADOWK_BENCH_CALLS:-300000}
+T=/sys/kernel/tracing
+file=/tmp/bench-small
+# The three hottest traceable functions of each measured path, each
+# entered once per call: getppid(), and a 64-byte pread() of a small file.
+getppid_path="__x64_sys_getppid __task_pid_nr_ns task_active_pid_ns"
+pread_path="__x64_sys_pread64 vfs_read rw_verify_area"
+entries="__x64_sys_getppid __x64_sys_pread64"
 
 out() {
 	sed "s/^/shadowk-bench: $1 /"
 }
 
-$b getppid "$n" | out "no-module"
+# kprobes FILTER FUNC...: a kprobe event on each FUNC, enabled, with FILTER.
+kprobes() {
+	filter=$1
+	shift
+	i=0
+	for f in "$@"; do
+		echo "p:shadowk_bench/f$i $f" >> $T/kprobe_events || return 1
+		[ -z "$filter" ] || echo "$filter" > $T/events/shadowk_bench/f$i/filter
+		echo 1 > $T/events/shadowk_bench/f$i/enable
+		i=$((i + 1))
+	done
+}
+
+# The name ftrace lists for FUNC: a zero-argument syscall's __x64_sys_
+# entry is an alias of its __do_sys_ body, and ftrace lists the body.
+ftrace_name() {
+	if grep -qx "$1" $T/available_filter_functions; then
+		echo "$1"
+	else
+		echo "$1" | sed 's/^__x64_sys_/__do_sys_/'
+	fi
+}
+
+kprobes_off() {
+	echo 0 > $T/events/shadowk_bench/enable
+	echo > $T/kprobe_events
+}
+
+head -c 4096 /dev/zero > "$file"
+# A process that is not the benchmark, for filters and bindings to name.
+sleep 100000 &
+idle=$!
+
+$b getppid 1000000 | out "no-module"
+$b syscalls "$n" "$file" | out "a-unbound"
+
+# (c) today's way: system-wide kprobes, filtered to another process.
+kprobes "common_pid == $idle" $getppid_path $pread_path &&
+	$b syscalls "$n" "$file" | out "c-kprobe-filtered"
+kprobes_off
+
+# (d) per-hit costs of the kernel's own hooks, on the entry functions.
+echo > $T/trace
+kprobes "" $entries && $b syscalls "$n" "$file" | out "d-kprobe"
+kprobes_off
+echo > $T/trace
+for f in $entries; do
+	ftrace_name "$f" >> $T/set_ftrace_filter
+done
+# Never the function tracer on everything: only if the filter took.
+if [ "$(grep -c . $T/set_ftrace_filter)" -eq 2 ]; then
+	echo function > $T/current_tracer
+	$b syscalls "$n" "$file" | out "d-ftrace-function"
+	echo 0 > $T/tracing_on
+	$b syscalls "$n" "$file" | out "d-ftrace-hook-only"
+fi
+echo nop > $T/current_tracer
+echo > $T/set_ftrace_filter
+echo 1 > $T/tracing_on
+echo > $T/trace
+
 insmod /shadowk/shadowk.ko || exit 1
-$b getppid "$n" | out "module-loaded"
-$b clone-state "$n" | out "clone-bound-elsewhere"
+$b getppid 1000000 | out "module-loaded"
+$b clone-state 1000000 | out "clone-bound-elsewhere"
+# (b) shadowk's way: the same probes in a clone bound to another process.
+$b probes-elsewhere "$n" "$file" $getppid_path $pread_path | out "b-shadowk-elsewhere"
+# (d) the bound process itself, without and with probes on the entries.
+$b probes-bound "$n" "$file" $entries | out "d-shadowk"
 $b latency 1000 | out "latency"
 $b memory | out "memory"
 rmmod shadowk
+kill "$idle"

@@ -1,46 +1,97 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# bench.sh KERNELRELEASE: one VM run under -icount shift=0 (instruction
-# counts, repeatable), printed as a table.  Not a test: nothing here
-# passes or fails on a number.
+# bench.sh KERNELRELEASE: the benchmark table.  Two VM runs of the same
+# guest script: one under -icount shift=0 (1 guest ns = 1 instruction,
+# repeatable), the figures that count, and one plain, for wall-clock
+# nanoseconds as a second opinion.  Not a test: nothing here passes or
+# fails on a number.
 
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 O=${O:-$top/build}
 kr=${1:?usage: bench.sh KERNELRELEASE}
-log=$O/vm/logs/bench-$kr
+icount=$O/vm/logs/bench-$kr
+wall=$O/vm/logs/bench-wall-$kr
 
 SHADOWK_QEMU_ACCEL=tcg SHADOWK_QEMU_EXTRA="-icount shift=0,sleep=off" \
 	"$top/selftests/vm/run-vm.sh" --mode bench --la57 0 --name "bench-$kr" \
-	--timeout 900 "$kr" || exit 1
+	--timeout 1200 "$kr" || exit 1
+SHADOWK_QEMU_ACCEL=tcg \
+	"$top/selftests/vm/run-vm.sh" --mode bench --la57 0 \
+	--name "bench-wall-$kr" --timeout 1200 "$kr" || exit 1
 
-r() { sed -n "s/^shadowk-bench: $1 $2 //p" "$log/console.clean" | head -n 1; }
+# r LOG RUN KEY: one figure of one run.
+r() { sed -n "s/^shadowk-bench: $2 $3 //p" "$1/console.clean" | head -n 1; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.4f", a / b; else print "-" }'; }
+minus() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "" && b != "") printf "%.1f", a - b; else print "-" }'; }
 
-none=$(r no-module getppid_ns)
-loaded=$(r module-loaded getppid_ns)
-clone=$(r clone-bound-elsewhere getppid_ns)
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.4f", a / b }'; }
+# row LABEL RUN [BASE_RUN]: both syscalls, icount and wall, and the
+# icount ratio to BASE_RUN.
+row() {
+	local g p gw pw
+	g=$(r "$icount" "$2" getppid_ns)
+	p=$(r "$icount" "$2" pread_ns)
+	gw=$(r "$wall" "$2" getppid_ns)
+	pw=$(r "$wall" "$2" pread_ns)
+	printf '%-44s %9s %9s %7s %7s   %8s %8s\n' "$1" "$g" "$p" "${gw%.*}" "${pw%.*}" \
+		"$(ratio "$g" "$(r "$icount" "${3:-a-unbound}" getppid_ns)")" \
+		"$(ratio "$p" "$(r "$icount" "${3:-a-unbound}" pread_ns)")"
+}
+
+# hit LABEL RUN BASE_RUN [PREFIX]: per-call difference, icount and wall.
+hit() {
+	local k
+	printf '%-44s' "$1"
+	for k in getppid_ns pread_ns; do
+		printf ' %9s' "$(minus "$(r "$icount" "$2" "${4:-}$k")" "$(r "$icount" "$3" "${5:-}$k")")"
+	done
+	for k in getppid_ns pread_ns; do
+		printf ' %7s' "$(minus "$(r "$wall" "$2" "${4:-}$k")" "$(r "$wall" "$3" "${5:-}$k")")"
+	done
+	echo
+}
 
 echo
-echo "shadowk benchmark on $kr (QEMU -icount shift=0: 1 ns = 1 instruction)"
+echo "shadowk benchmark on $kr: instructions per call under QEMU -icount shift=0"
+echo "(repeatable), and wall-clock ns under plain TCG as a second opinion."
+echo "pread = a 64-byte pread() of a 4 KiB file in tmpfs."
 echo
-printf '%-52s %12s %8s\n' "getppid() of an unbound process" "instr/call" "ratio"
+printf '%-44s %9s %9s %7s %7s   %8s %8s\n' "an unbound process's syscalls" \
+	getppid pread "wall:g" "wall:p" "ratio:g" "ratio:p"
+row "(a) nothing installed" a-unbound
+row "(b) shadowk probes 3+3 fns, clone elsewhere" b-shadowk-elsewhere
+row "(c) kprobes on the same fns, pid-filtered" c-kprobe-filtered
+echo
+printf '%-44s %9s %9s %7s %7s\n' "per-hit cost for the process (entry fn)" \
+	getppid pread "wall:g" "wall:p"
+hit "  shadowk probe (bound, with - without)" d-shadowk d-shadowk probed_ bound_
+hit "  kprobe event (recorded), minus (a)" d-kprobe a-unbound
+hit "  ftrace function tracer, minus (a)" d-ftrace-function a-unbound
+hit "  ftrace hook, tracing off, minus (a)" d-ftrace-hook-only a-unbound
+echo "  (shadowk counted: getppid $(r "$icount" d-shadowk hits___x64_sys_getppid)," \
+	"pread $(r "$icount" d-shadowk hits___x64_sys_pread64) hits)"
+echo
+
+none=$(r "$icount" no-module getppid_ns)
+loaded=$(r "$icount" module-loaded getppid_ns)
+clone=$(r "$icount" clone-bound-elsewhere getppid_ns)
+printf '%-52s %12s %8s\n' "getppid() of an unbound process (1M calls)" "instr/call" "ratio"
 printf '%-52s %12s %8s\n' "  no module" "$none" "1.0000"
 printf '%-52s %12s %8s\n' "  module loaded, no clone" "$loaded" "$(ratio "$loaded" "$none")"
 printf '%-52s %12s %8s\n' "  clone with 3 owned sites bound to another process" "$clone" "$(ratio "$clone" "$none")"
 echo
-fork=$(r latency fork_exec_wait_ns)
+fork=$(r "$icount" latency fork_exec_wait_ns)
 printf '%-52s %12s %8s\n' "latency (instructions, average of 1000)" "instr" "vs fork"
 printf '%-52s %12s %8s\n' "  fork+exec+wait of a static no-op" "$fork" "1.0000"
 for k in create_destroy bind_unbind; do
-	v=$(r latency ${k}_ns)
+	v=$(r "$icount" latency ${k}_ns)
 	printf '%-52s %12s %8s\n' "  ${k/_/ + }" "$v" "$(ratio "$v" "$fork")"
 done
 echo
 echo "memory"
-printf '  %-50s %s\n' "new clone: page-table pages" "$(r memory new_clone_pt_pages)"
-printf '  %-50s %s\n' "new clone: bytes" "$(r memory new_clone_bytes)"
-printf '  %-50s %s\n' "3 sites in 3 regions: extra page-table pages" "$(r memory three_sites_extra_pt_pages)"
-printf '  %-50s %s\n' "3 sites in 3 regions: private frames" "$(r memory three_sites_frames)"
-printf '  %-50s %s\n' "3 sites in 3 regions: bytes in all" "$(r memory three_sites_bytes)"
+printf '  %-50s %s\n' "new clone: page-table pages" "$(r "$icount" memory new_clone_pt_pages)"
+printf '  %-50s %s\n' "new clone: bytes" "$(r "$icount" memory new_clone_bytes)"
+printf '  %-50s %s\n' "3 sites in 3 regions: extra page-table pages" "$(r "$icount" memory three_sites_extra_pt_pages)"
+printf '  %-50s %s\n' "3 sites in 3 regions: private frames" "$(r "$icount" memory three_sites_frames)"
+printf '  %-50s %s\n' "3 sites in 3 regions: bytes in all" "$(r "$icount" memory three_sites_bytes)"
