@@ -186,12 +186,10 @@ int shadowk_inject_set(struct shadowk_ucmd *ucmd)
 		return -EINVAL;
 	if (security_locked_down(LOCKDOWN_DBG_WRITE_KERNEL))
 		return -EPERM;
-	clone = shadowk_clone_get(cmd->clone_id);
-	if (!clone)
-		return -ENOENT;
-	err = shadowk_site_resolve(cmd->addr, cmd->symbol, &addr);
+	err = shadowk_site_target(cmd->clone_id, cmd->addr, cmd->symbol,
+				  &clone, &addr);
 	if (err)
-		goto out_clone;
+		return err;
 	err = -EOPNOTSUPP;
 	if (!(cmd->flags & SHADOWK_INJECT_FORCE) &&
 	    !shadowk_inject_allowed(cmd->addr ? "" : cmd->symbol, addr))
@@ -234,12 +232,10 @@ int shadowk_inject_read(struct shadowk_ucmd *ucmd)
 	if (cmd->flags || cmd->policy || cmd->value || cmd->calls ||
 	    cmd->injected)
 		return -EINVAL;
-	clone = shadowk_clone_get(cmd->clone_id);
-	if (!clone)
-		return -ENOENT;
-	err = shadowk_site_resolve(cmd->addr, cmd->symbol, &addr);
+	err = shadowk_site_target(cmd->clone_id, cmd->addr, cmd->symbol,
+				  &clone, &addr);
 	if (err)
-		goto out_clone;
+		return err;
 	shadowk_clone_lock();
 	site = shadowk_site_at(clone, addr);
 	if (site)
@@ -252,7 +248,6 @@ int shadowk_inject_read(struct shadowk_ucmd *ucmd)
 	}
 	shadowk_clone_unlock();
 	err = inject ? shadowk_dev_respond(ucmd, sizeof(*cmd)) : -ENOENT;
-out_clone:
 	shadowk_clone_put(clone);
 	return err;
 }
@@ -269,12 +264,10 @@ int shadowk_inject_del(struct shadowk_ucmd *ucmd)
 
 	if (cmd->flags || cmd->__reserved || cmd->calls || cmd->injected)
 		return -EINVAL;
-	clone = shadowk_clone_get(cmd->clone_id);
-	if (!clone)
-		return -ENOENT;
-	err = shadowk_site_resolve(cmd->addr, cmd->symbol, &addr);
+	err = shadowk_site_target(cmd->clone_id, cmd->addr, cmd->symbol,
+				  &clone, &addr);
 	if (err)
-		goto out_clone;
+		return err;
 	err = shadowk_site_txn_begin(&txn, false);
 	if (err)
 		goto out_clone;

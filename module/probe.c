@@ -110,12 +110,10 @@ int shadowk_probe_add(struct shadowk_ucmd *ucmd)
 		return -EINVAL;
 	if (security_locked_down(LOCKDOWN_DBG_WRITE_KERNEL))
 		return -EPERM;
-	clone = shadowk_clone_get(cmd->clone_id);
-	if (!clone)
-		return -ENOENT;
-	err = shadowk_site_resolve(cmd->addr, cmd->symbol, &addr);
+	err = shadowk_site_target(cmd->clone_id, cmd->addr, cmd->symbol,
+				  &clone, &addr);
 	if (err)
-		goto out_clone;
+		return err;
 	err = -ENOMEM;
 	probe = shadowk_probe_alloc(cmd->flags);
 	if (!probe)

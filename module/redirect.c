@@ -77,12 +77,9 @@ struct shadowk_redirect *shadowk_redirect(u32 clone_id, const char *symbol,
 		return ERR_PTR(-EINVAL);
 	if (security_locked_down(LOCKDOWN_DBG_WRITE_KERNEL))
 		return ERR_PTR(-EPERM);
-	clone = shadowk_clone_get(clone_id);
-	if (!clone)
-		return ERR_PTR(-ENOENT);
-	err = shadowk_site_resolve(0, symbol, &addr);
+	err = shadowk_site_target(clone_id, 0, symbol, &clone, &addr);
 	if (err)
-		goto out_clone;
+		return ERR_PTR(err);
 	err = -ENOMEM;
 	redirect = shadowk_mem_obj_alloc(sizeof(*redirect), GFP_KERNEL);
 	if (!redirect)

@@ -161,7 +161,7 @@ struct shadowk_site *shadowk_site_at(struct shadowk_clone *clone,
 }
 
 /* The function-entry site for a user's address or symbol. */
-int shadowk_site_resolve(u64 uaddr, const char *symbol,
+static int shadowk_site_resolve(u64 uaddr, const char *symbol,
 				unsigned long *sitep)
 {
 	unsigned long addr = uaddr, site;
@@ -215,6 +215,27 @@ bool shadowk_site_is_syscall(const char *symbol, unsigned long site)
 		if (!strncmp(symbol, prefixes[i], strlen(prefixes[i])))
 			return true;
 	return false;
+}
+
+/*
+ * What a command names: a reference to the live clone @clone_id, and the
+ * function-entry site of @addr, or of @symbol when @addr is 0.
+ */
+int shadowk_site_target(u32 clone_id, u64 addr, const char *symbol,
+			struct shadowk_clone **clonep, unsigned long *sitep)
+{
+	struct shadowk_clone *clone = shadowk_clone_get(clone_id);
+	int err;
+
+	if (!clone)
+		return -ENOENT;
+	err = shadowk_site_resolve(addr, symbol, sitep);
+	if (err) {
+		shadowk_clone_put(clone);
+		return err;
+	}
+	*clonep = clone;
+	return 0;
 }
 
 /* Is the kernel's instruction one shadowk knows how to follow? */
@@ -400,12 +421,10 @@ int shadowk_site_add(struct shadowk_ucmd *ucmd)
 		return -EINVAL;
 	if (security_locked_down(LOCKDOWN_DBG_WRITE_KERNEL))
 		return -EPERM;
-	clone = shadowk_clone_get(cmd->clone_id);
-	if (!clone)
-		return -ENOENT;
-	err = shadowk_site_resolve(cmd->addr, cmd->symbol, &addr);
+	err = shadowk_site_target(cmd->clone_id, cmd->addr, cmd->symbol,
+				  &clone, &addr);
 	if (err)
-		goto out_clone;
+		return err;
 	err = -EOPNOTSUPP;
 	if (cmd->action == SHADOWK_SITE_RETURN &&
 	    !shadowk_site_is_syscall(cmd->addr ? "" : cmd->symbol, addr))
@@ -447,12 +466,10 @@ int shadowk_site_del(struct shadowk_ucmd *ucmd)
 
 	if (cmd->flags || cmd->__reserved)
 		return -EINVAL;
-	clone = shadowk_clone_get(cmd->clone_id);
-	if (!clone)
-		return -ENOENT;
-	err = shadowk_site_resolve(cmd->addr, cmd->symbol, &addr);
+	err = shadowk_site_target(cmd->clone_id, cmd->addr, cmd->symbol,
+				  &clone, &addr);
 	if (err)
-		goto out_clone;
+		return err;
 
 	err = shadowk_site_txn_begin(&txn, false);
 	if (err)
