@@ -29,21 +29,6 @@ static int step_spin(long i, struct sk_shared *sh)
 	return 0;
 }
 
-/* One write(2); with @s empty, truncate (which is how tracefs clears). */
-static int write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC | (*s ? 0 : O_TRUNC));
-	int err = 0;
-	ssize_t len = strlen(s);
-
-	if (fd < 0)
-		return errno;
-	if (write(fd, s, len) != len)
-		err = errno ? errno : EIO;
-	close(fd);
-	return err;
-}
-
 /* utime + stime of @pid, in clock ticks, or -1. */
 static long cpu_ticks(pid_t pid)
 {
@@ -374,10 +359,10 @@ TEST_F_TIMEOUT(probe, traced_function_still_counts, 300)
 	int go[2];
 	FILE *f;
 
-	ASSERT_EQ(0, write_file(TRACING "tracing_on", "0"));
-	ASSERT_EQ(0, write_file(TRACING "trace", ""));
-	ASSERT_EQ(0, write_file(TRACING "set_ftrace_filter", fn));
-	ASSERT_EQ(0, write_file(TRACING "current_tracer", "function"));
+	ASSERT_EQ(0, sk_write_file(TRACING "tracing_on", "0"));
+	ASSERT_EQ(0, sk_write_file(TRACING "trace", ""));
+	ASSERT_EQ(0, sk_write_file(TRACING "set_ftrace_filter", fn));
+	ASSERT_EQ(0, sk_write_file(TRACING "current_tracer", "function"));
 	ASSERT_EQ(0, sk_probe_add(self->fd, self->id, "__x64_sys_getppid", 0,
 				  &p));
 
@@ -385,11 +370,11 @@ TEST_F_TIMEOUT(probe, traced_function_still_counts, 300)
 	w = sk_worker_start(go[0], 1000, step_getppid);
 	ASSERT_LT(0, w.pid);
 	ASSERT_EQ(0, sk_bind(self->fd, self->id, w.pid, 0));
-	ASSERT_EQ(0, write_file(TRACING "tracing_on", "1"));
+	ASSERT_EQ(0, sk_write_file(TRACING "tracing_on", "1"));
 	snprintf(pidtag, sizeof(pidtag), "-%d ", w.pid);
 	ASSERT_EQ(1, write(go[1], "g", 1));
 	EXPECT_EQ(0, sk_worker_finish(&w));
-	ASSERT_EQ(0, write_file(TRACING "tracing_on", "0"));
+	ASSERT_EQ(0, sk_write_file(TRACING "tracing_on", "0"));
 
 	EXPECT_EQ(1000, sk_probe_hits(self->fd, p));
 	f = fopen(TRACING "trace", "r");
@@ -399,9 +384,9 @@ TEST_F_TIMEOUT(probe, traced_function_still_counts, 300)
 	fclose(f);
 	EXPECT_EQ(1000, traced);
 	sk_worker_free(&w);
-	EXPECT_EQ(0, write_file(TRACING "current_tracer", "nop"));
-	EXPECT_EQ(0, write_file(TRACING "set_ftrace_filter", ""));
-	EXPECT_EQ(0, write_file(TRACING "tracing_on", "1"));
+	EXPECT_EQ(0, sk_write_file(TRACING "current_tracer", "nop"));
+	EXPECT_EQ(0, sk_write_file(TRACING "set_ftrace_filter", ""));
+	EXPECT_EQ(0, sk_write_file(TRACING "tracing_on", "1"));
 }
 
 TEST_HARNESS_MAIN

@@ -224,6 +224,25 @@ static inline __u64 sk_splitmix(__u64 seed, __u64 n)
 	return z ^ (z >> 31);
 }
 
+/*
+ * One write(2) of @s, never truncating (that would delete every kprobe
+ * event), except that an empty @s truncates, which is how tracefs clears a
+ * file.  0 or errno.
+ */
+static inline int sk_write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC | (*s ? 0 : O_TRUNC));
+	ssize_t len = strlen(s);
+	int err = 0;
+
+	if (fd < 0)
+		return errno;
+	if (len && write(fd, s, len) != len)
+		err = errno ? errno : EIO;
+	close(fd);
+	return err;
+}
+
 /* Is @name in ftrace's list of traceable functions? 1, 0, or -1. */
 static inline int sk_traceable(const char *name)
 {

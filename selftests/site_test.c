@@ -29,20 +29,6 @@ static int wait_exit(pid_t pid)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-/* One write(2), never truncating: that would delete every kprobe event. */
-static int write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), err = 0;
-	ssize_t len = strlen(s);
-
-	if (fd < 0)
-		return errno;
-	if (write(fd, s, len) != len)
-		err = errno ? errno : EIO;
-	close(fd);
-	return err;
-}
-
 /*
  * A child that waits for the go byte, then makes getppid() calls and
  * counts how many returned MAGIC: @calls of them, or, with @calls 0, as
@@ -440,12 +426,12 @@ static void churn_text_while_bound(struct __test_metadata *_metadata,
 		/* Say in the kernel log what is about to change. */
 		snprintf(mark, sizeof(mark), "shadowk-selftest: %s < %s",
 			 steps[i], steps[i + 1]);
-		write_file("/dev/kmsg", mark);
+		sk_write_file("/dev/kmsg", mark);
 		if (!strcmp(steps[i], "bpf")) {
 			err = bpf_step(_metadata, steps[i + 1], &bpf_link,
 				       &bpf_prog);
 		} else {
-			err = write_file(steps[i], steps[i + 1]);
+			err = sk_write_file(steps[i], steps[i + 1]);
 		}
 		if (err) {
 			char log[1024] = "";
@@ -577,9 +563,9 @@ TEST_F_TIMEOUT(site, kernel_patch_at_owned_site_still_runs, 300)
 
 	ASSERT_EQ(0, sk_site_add(self->fd, self->id, "__x64_sys_getppid", 0,
 				 SHADOWK_SITE_NONE, 0, 0));
-	ASSERT_EQ(0, write_file(TRACING "kprobe_events",
+	ASSERT_EQ(0, sk_write_file(TRACING "kprobe_events",
 				"p:shadowk_chain __x64_sys_getppid\n"));
-	ASSERT_EQ(0, write_file(TRACING "events/kprobes/shadowk_chain/enable",
+	ASSERT_EQ(0, sk_write_file(TRACING "events/kprobes/shadowk_chain/enable",
 				"1"));
 	ASSERT_EQ(0, sk_bind(self->fd, self->id, 0, 0));
 	before = kprobe_hits("shadowk_chain");
@@ -590,9 +576,9 @@ TEST_F_TIMEOUT(site, kernel_patch_at_owned_site_still_runs, 300)
 	ASSERT_EQ(0, sk_verify(self->fd, self->id, &v));
 	EXPECT_EQ(0, v.diff_bytes);
 	EXPECT_EQ(0, sk_unbind(self->fd, 0));
-	EXPECT_EQ(0, write_file(TRACING "events/kprobes/shadowk_chain/enable",
+	EXPECT_EQ(0, sk_write_file(TRACING "events/kprobes/shadowk_chain/enable",
 				"0"));
-	EXPECT_EQ(0, write_file(TRACING "kprobe_events", "-:shadowk_chain\n"));
+	EXPECT_EQ(0, sk_write_file(TRACING "kprobe_events", "-:shadowk_chain\n"));
 }
 
 /* The same churn, with the writer itself bound to the clone. */
