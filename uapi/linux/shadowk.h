@@ -380,7 +380,9 @@ enum shadowk_site_flags {
  * action, unless the action skips the function.
  *
  * Errors: those for kernel functions above, and ENOENT (no such clone),
- * EBUSY (the clone owns this site already), EINVAL (unknown action or
+ * EBUSY (SHADOWK_IOC_SITE_ADD owns this site in the clone already, or
+ * SHADOWK_SITE_RETURN where an injection or redirection replaces the
+ * function), EINVAL (unknown action or
  * flag, a value without an action that uses it, a symbol not
  * NUL-terminated), EOPNOTSUPP (SHADOWK_SITE_RETURN on a function that is
  * not a system call entry point).
