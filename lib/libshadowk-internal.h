@@ -2,12 +2,37 @@
 #ifndef LIBSHADOWK_INTERNAL_H
 #define LIBSHADOWK_INTERNAL_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "libshadowk.h"
 
 #define SHADOWK_EXPORT __attribute__((visibility("default")))
 
 __attribute__((format(printf, 3, 4)))
 void shadowk_log(struct shadowk_ctx *ctx, int priority, const char *fmt, ...);
-int shadowk_ioctl(struct shadowk_ctx *ctx, unsigned long cmd, void *arg);
+
+/* The ioctl, logged at LOG_DEBUG when it fails; 0 or -errno. */
+int shadowk_ioctl(struct shadowk_ctx *ctx, unsigned long cmd, void *arg,
+		  const char *name);
+
+/*
+ * 0 if opts (which may be NULL) can be read as a struct of known_sz bytes:
+ * -EINVAL if it is smaller than first_sz, -E2BIG if a byte past known_sz
+ * is set.
+ */
+int shadowk_opts_check(const void *opts, size_t known_sz, size_t first_sz);
+#define shadowk_opts_ok(opts, type, first_field)			\
+	shadowk_opts_check(opts, sizeof(type),				\
+			   offsetof(type, first_field) +		\
+			   sizeof(((type *)0)->first_field))
+
+/* A function named by symbol or "0x" address into an ioctl struct. */
+int shadowk_func_set(const char *func, __u64 *addr, char *symbol);
+
+/* Room for an ioctl's list, grown until the module's count fits. */
+int shadowk_list_fetch(struct shadowk_ctx *ctx, unsigned long cmd,
+		       const char *name, void *arg, __u32 *count,
+		       __u64 *ptr, size_t elem, void **out, size_t *nr);
 
 #endif /* LIBSHADOWK_INTERNAL_H */

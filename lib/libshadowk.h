@@ -4,11 +4,24 @@
  *
  * Every function that can fail returns 0 or a negative errno and never
  * prints; messages go to the log function set with shadowk_set_log_fn().
+ * The errnos are the module's, as the uapi header documents them, plus
+ * EINVAL for a NULL argument the call needs.
+ *
+ * Options structs start with ``size_t sz``, set with SHADOWK_OPTS() to
+ * the size the caller was built with.  A NULL options pointer means all
+ * defaults.  A newer caller's struct is accepted as long as the bytes this
+ * library does not know are zero (else -E2BIG), like the kernel's
+ * copy_struct_from_user().
+ *
+ * A kernel function is named by a string: its symbol, or its address
+ * written in hex with a leading "0x".
  */
 #ifndef LIBSHADOWK_H
 #define LIBSHADOWK_H
 
 #include <stdarg.h>
+#include <stddef.h>
+#include <sys/types.h>
 #include <linux/shadowk.h>
 
 #ifdef __cplusplus
@@ -20,6 +33,13 @@ struct shadowk_ctx;
 typedef void (*shadowk_log_fn)(void *data, int priority, const char *fmt,
 			       va_list args);
 
+/* Declares an options struct with its size set: SHADOWK_OPTS(x, o, ...). */
+#define SHADOWK_OPTS(kind, name, ...)					\
+	struct shadowk_##kind##_opts name = {				\
+		.sz = sizeof(struct shadowk_##kind##_opts),		\
+		__VA_ARGS__						\
+	}
+
 /*
  * Open the device (SHADOWK_DEVICE in the environment overrides
  * /dev/shadowk) and make the handshake.  -ENOENT: no device node, so the
@@ -30,6 +50,7 @@ int shadowk_new(struct shadowk_ctx **ctxp);
 struct shadowk_ctx *shadowk_ref(struct shadowk_ctx *ctx);
 struct shadowk_ctx *shadowk_unref(struct shadowk_ctx *ctx);
 
+/* priority is a syslog level (LOG_ERR .. LOG_DEBUG). */
 void shadowk_set_log_fn(struct shadowk_ctx *ctx, shadowk_log_fn fn,
 			void *data);
 
@@ -38,6 +59,88 @@ int shadowk_get_info(struct shadowk_ctx *ctx, struct shadowk_info *info);
 
 /* Version of this library, "MAJOR.MINOR.PATCH". */
 const char *shadowk_lib_version(void);
+
+/* Clones. */
+struct shadowk_create_opts {
+	size_t sz;
+	const char *name;	/* optional, unique, < SHADOWK_NAME_LEN bytes */
+};
+
+int shadowk_clone_create(struct shadowk_ctx *ctx,
+			 const struct shadowk_create_opts *opts,
+			 __u32 *clone_id);
+int shadowk_clone_destroy(struct shadowk_ctx *ctx, __u32 clone_id);
+int shadowk_clone_info(struct shadowk_ctx *ctx, __u32 clone_id,
+		       struct shadowk_clone_info *info);
+/* *ids is malloc()ed, ascending; free() it.  An empty list gives NULL. */
+int shadowk_clone_list(struct shadowk_ctx *ctx, __u32 **ids, size_t *count);
+/* A clone by name; -ENOENT if no live clone has it. */
+int shadowk_clone_find(struct shadowk_ctx *ctx, const char *name,
+		       __u32 *clone_id);
+int shadowk_clone_verify(struct shadowk_ctx *ctx, __u32 clone_id,
+			 struct shadowk_verify *result);
+
+/* Processes.  pid 0 is the caller. */
+struct shadowk_bind_opts {
+	size_t sz;
+	__u32 flags;		/* enum shadowk_bind_flags */
+};
+
+int shadowk_process_bind(struct shadowk_ctx *ctx, __u32 clone_id, pid_t pid,
+			 const struct shadowk_bind_opts *opts);
+int shadowk_process_unbind(struct shadowk_ctx *ctx, pid_t pid);
+
+/* Raw sites (SHADOWK_IOC_SITE_ADD/DEL). */
+struct shadowk_site_opts {
+	size_t sz;
+	__u32 flags;		/* enum shadowk_site_flags */
+	__u32 action;		/* enum shadowk_site_action */
+	__s64 value;		/* for SHADOWK_SITE_RETURN */
+};
+
+int shadowk_site_add(struct shadowk_ctx *ctx, __u32 clone_id,
+		     const char *func, const struct shadowk_site_opts *opts,
+		     __u64 *site);
+int shadowk_site_del(struct shadowk_ctx *ctx, __u32 clone_id,
+		     const char *func);
+
+/* Probes. */
+struct shadowk_probe_opts {
+	size_t sz;
+	__u32 flags;		/* enum shadowk_probe_flags */
+};
+
+int shadowk_probe_add(struct shadowk_ctx *ctx, __u32 clone_id,
+		      const char *func, const struct shadowk_probe_opts *opts,
+		      __u32 *probe_id);
+/* hits may be NULL; else the final count. */
+int shadowk_probe_del(struct shadowk_ctx *ctx, __u32 probe_id, __u64 *hits);
+int shadowk_probe_read(struct shadowk_ctx *ctx, __u32 probe_id,
+		       struct shadowk_probe_read *result);
+/* *entries is malloc()ed, ascending by probe id; free() it. */
+int shadowk_probe_list(struct shadowk_ctx *ctx, __u32 clone_id,
+		       struct shadowk_probe_entry **entries, size_t *count);
+
+/* Fault injection. */
+struct shadowk_inject_opts {
+	size_t sz;
+	__u32 flags;		/* enum shadowk_inject_flags */
+	__u32 policy;		/* enum shadowk_inject_policy */
+	__s64 value;		/* the return value: a negative errno */
+	__u64 nth;		/* EVERY_NTH, FIRST_N */
+	__u64 seed;		/* PROBABILITY */
+	__u32 ppm;		/* PROBABILITY, 1 .. SHADOWK_INJECT_PPM */
+};
+
+/* opts is required: it holds the value. */
+int shadowk_inject_set(struct shadowk_ctx *ctx, __u32 clone_id,
+		       const char *func,
+		       const struct shadowk_inject_opts *opts);
+int shadowk_inject_read(struct shadowk_ctx *ctx, __u32 clone_id,
+			const char *func, struct shadowk_inject_read *result);
+/* result may be NULL; else the final counts. */
+int shadowk_inject_del(struct shadowk_ctx *ctx, __u32 clone_id,
+		       const char *func, struct shadowk_inject_del *result);
 
 #ifdef __cplusplus
 }

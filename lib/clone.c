@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* Clones: create, destroy, describe, list, find by name, verify. */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "libshadowk-internal.h"
+
+SHADOWK_EXPORT int shadowk_clone_create(struct shadowk_ctx *ctx,
+					const struct shadowk_create_opts *opts,
+					__u32 *clone_id)
+{
+	struct shadowk_create arg = { .size = sizeof(arg) };
+	int err;
+
+	if (!ctx || !clone_id)
+		return -EINVAL;
+	err = shadowk_opts_ok(opts, struct shadowk_create_opts, name);
+	if (err)
+		return err;
+	if (opts && opts->name) {
+		if (strlen(opts->name) >= sizeof(arg.name))
+			return -ENAMETOOLONG;
+		strcpy(arg.name, opts->name);
+	}
+	err = shadowk_ioctl(ctx, SHADOWK_IOC_CREATE, &arg, "CREATE");
+	if (!err)
+		*clone_id = arg.clone_id;
+	return err;
+}
+
+SHADOWK_EXPORT int shadowk_clone_destroy(struct shadowk_ctx *ctx,
+					 __u32 clone_id)
+{
+	struct shadowk_destroy arg = {
+		.size = sizeof(arg),
+		.clone_id = clone_id,
+	};
+
+	if (!ctx)
+		return -EINVAL;
+	return shadowk_ioctl(ctx, SHADOWK_IOC_DESTROY, &arg, "DESTROY");
+}
+
+SHADOWK_EXPORT int shadowk_clone_info(struct shadowk_ctx *ctx,
+				      __u32 clone_id,
+				      struct shadowk_clone_info *info)
+{
+	if (!ctx || !info)
+		return -EINVAL;
+	memset(info, 0, sizeof(*info));
+	info->size = sizeof(*info);
+	info->clone_id = clone_id;
+	return shadowk_ioctl(ctx, SHADOWK_IOC_CLONE_INFO, info, "CLONE_INFO");
+}
+
+SHADOWK_EXPORT int shadowk_clone_list(struct shadowk_ctx *ctx, __u32 **ids,
+				      size_t *count)
+{
+	struct shadowk_clone_list arg = { .size = sizeof(arg) };
+
+	if (!ctx || !ids || !count)
+		return -EINVAL;
+	*ids = NULL;
+	*count = 0;
+	return shadowk_list_fetch(ctx, SHADOWK_IOC_CLONE_LIST, "CLONE_LIST",
+				  &arg, &arg.count, &arg.ids, sizeof(__u32),
+				  (void **)ids, count);
+}
+
+SHADOWK_EXPORT int shadowk_clone_find(struct shadowk_ctx *ctx,
+				      const char *name, __u32 *clone_id)
+{
+	struct shadowk_clone_info info;
+	__u32 *ids;
+	size_t i, n;
+	int err;
+
+	if (!ctx || !name || !*name || !clone_id)
+		return -EINVAL;
+	err = shadowk_clone_list(ctx, &ids, &n);
+	if (err)
+		return err;
+	err = -ENOENT;
+	for (i = 0; i < n; i++) {
+		/* A clone destroyed since the list is simply not a match. */
+		if (shadowk_clone_info(ctx, ids[i], &info))
+			continue;
+		if (!strncmp(info.name, name, sizeof(info.name))) {
+			*clone_id = ids[i];
+			err = 0;
+			break;
+		}
+	}
+	free(ids);
+	return err;
+}
+
+SHADOWK_EXPORT int shadowk_clone_verify(struct shadowk_ctx *ctx,
+					__u32 clone_id,
+					struct shadowk_verify *result)
+{
+	if (!ctx || !result)
+		return -EINVAL;
+	memset(result, 0, sizeof(*result));
+	result->size = sizeof(*result);
+	result->clone_id = clone_id;
+	return shadowk_ioctl(ctx, SHADOWK_IOC_VERIFY, result, "VERIFY");
+}

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* Raw patch sites: the primitive under probes and injections. */
+
+#include <errno.h>
+
+#include "libshadowk-internal.h"
+
+SHADOWK_EXPORT int shadowk_site_add(struct shadowk_ctx *ctx, __u32 clone_id,
+				    const char *func,
+				    const struct shadowk_site_opts *opts,
+				    __u64 *site)
+{
+	struct shadowk_site_add arg = {
+		.size = sizeof(arg),
+		.clone_id = clone_id,
+	};
+	int err;
+
+	if (!ctx)
+		return -EINVAL;
+	err = shadowk_opts_ok(opts, struct shadowk_site_opts, value);
+	if (!err)
+		err = shadowk_func_set(func, &arg.addr, arg.symbol);
+	if (err)
+		return err;
+	if (opts) {
+		arg.flags = opts->flags;
+		arg.action = opts->action;
+		arg.value = opts->value;
+	}
+	err = shadowk_ioctl(ctx, SHADOWK_IOC_SITE_ADD, &arg, "SITE_ADD");
+	if (!err && site)
+		*site = arg.site;
+	return err;
+}
+
+SHADOWK_EXPORT int shadowk_site_del(struct shadowk_ctx *ctx, __u32 clone_id,
+				    const char *func)
+{
+	struct shadowk_site_del arg = {
+		.size = sizeof(arg),
+		.clone_id = clone_id,
+	};
+	int err;
+
+	if (!ctx)
+		return -EINVAL;
+	err = shadowk_func_set(func, &arg.addr, arg.symbol);
+	if (err)
+		return err;
+	return shadowk_ioctl(ctx, SHADOWK_IOC_SITE_DEL, &arg, "SITE_DEL");
+}
