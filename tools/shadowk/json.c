@@ -116,3 +116,15 @@ void json_finish(struct json *j)
 	fputc('\n', j->out);
 	fflush(j->out);
 }
+
+void json_s64(struct json *j, const char *key, int64_t val)
+{
+	json_member(j, key);
+	fprintf(j->out, "%" PRId64, val);
+}
+
+void json_double(struct json *j, const char *key, double val)
+{
+	json_member(j, key);
+	fprintf(j->out, "%.3f", val);
+}

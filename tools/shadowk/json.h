@@ -22,6 +22,8 @@ void json_arr_end(struct json *j);
 void json_str(struct json *j, const char *key, const char *val);
 void json_u64(struct json *j, const char *key, uint64_t val);
 void json_bool(struct json *j, const char *key, bool val);
+void json_s64(struct json *j, const char *key, int64_t val);
+void json_double(struct json *j, const char *key, double val);
 void json_finish(struct json *j);
 
 #endif

@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The one place errors are printed: each errno the module documents
+ * becomes a sentence and one of the exit codes of shadowk(8).
+ */
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "main.h"
+
+int tool_err(int code, const char *fmt, ...)
+{
+	char msg[512];
+	va_list args;
+
+	va_start(args, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, args);
+	va_end(args);
+
+	if (tool.json) {
+		json_init(&tool.j, stdout, tool.pretty);
+		json_obj_begin(&tool.j, NULL);
+		json_str(&tool.j, "error", msg);
+		json_u64(&tool.j, "exit_code", code);
+		json_obj_end(&tool.j);
+		json_finish(&tool.j);
+	} else {
+		fprintf(stderr, "%s: %s\n", tool.prog, msg);
+	}
+	return code;
+}
+
+int tool_open(struct shadowk_ctx **ctxp)
+{
+	int err = shadowk_new(ctxp);
+	int ret;
+
+	/* SHADOWK_DEVICE names a node on purpose: never load for it. */
+	if (err == -ENOENT && !tool.no_load && !getenv("SHADOWK_DEVICE")) {
+		ret = tool_load_module();
+		if (ret)
+			return ret;
+		err = shadowk_new(ctxp);
+	}
+	switch (err) {
+	case 0:
+		return EXIT_OK;
+	case -ENOENT:
+		return tool_err(EXIT_NO_MODULE,
+				"/dev/shadowk does not exist: the shadowk module is not loaded (try: modprobe shadowk)");
+	case -EACCES:
+		return tool_err(EXIT_NO_PERM,
+				"cannot open /dev/shadowk: permission denied (it is root-only)");
+	case -EPERM:
+		return tool_err(EXIT_NO_PERM,
+				"cannot open /dev/shadowk: CAP_SYS_ADMIN is required");
+	case -EPROTO:
+		return tool_err(EXIT_FAIL,
+				"the loaded shadowk module speaks a different ABI version than this tool");
+	default:
+		return tool_err(EXIT_FAIL, "cannot open /dev/shadowk: %s",
+				strerror(-err));
+	}
+}
+
+int tool_clone(struct shadowk_ctx *ctx, const char *arg, __u32 *clone_id)
+{
+	struct shadowk_clone_info info;
+	unsigned long long id;
+	int err;
+
+	if (tool_parse_u64(arg, UINT32_MAX, &id)) {
+		*clone_id = id;
+		err = shadowk_clone_info(ctx, *clone_id, &info);
+	} else {
+		err = shadowk_clone_find(ctx, arg, clone_id);
+	}
+	if (err == -ENOENT || err == -EINVAL)
+		return tool_err(EXIT_NO_CLONE, "no clone '%s' (see: %s list)",
+				arg, tool.prog);
+	if (err)
+		return tool_call_err(err, "cannot look up the clone");
+	return EXIT_OK;
+}
+
+int tool_func_err(int err, const char *func)
+{
+	switch (err) {
+	case -ENOENT:
+		return tool_err(EXIT_BAD_FUNC, "no kernel function '%s'", func);
+	case -ENAMETOOLONG:
+		return tool_err(EXIT_BAD_FUNC, "'%s': name too long", func);
+	case -ERANGE:
+		return tool_err(EXIT_BAD_FUNC,
+				"'%s' is not in the core kernel's text (data, a module or user space)",
+				func);
+	case -EXDEV:
+		return tool_err(EXIT_BAD_FUNC,
+				"'%s' is entry or noinstr code, which shadowk cannot follow",
+				func);
+	case -ENXIO:
+		return tool_err(EXIT_BAD_FUNC,
+				"'%s' is not the entry of a traceable function (not in available_filter_functions)",
+				func);
+	case -EACCES:
+		return tool_err(EXIT_BAD_FUNC,
+				"'%s' is on the kernel's kprobe blacklist", func);
+	case -EOPNOTSUPP:
+		return tool_err(EXIT_BAD_FUNC,
+				"'%s' is neither a system call entry (__x64_sys_*) nor marked error-injectable (--force overrides, at your risk)",
+				func);
+	case -EPERM:
+		return tool_err(EXIT_NO_PERM,
+				"the kernel is locked down: it forbids changing kernel code");
+	case -EBUSY:
+		return tool_err(EXIT_FAIL,
+				"'%s' is taken in this clone already (one probe, and one injection or redirection, per function)",
+				func);
+	case -ENOSPC:
+		return tool_err(EXIT_FAIL,
+				"'%s': the clone is full (at most %d injections, %d probes in all)",
+				func, SHADOWK_MAX_INJECTS, SHADOWK_MAX_PROBES);
+	default:
+		return tool_call_err(err, func);
+	}
+}
+
+int tool_call_err(int err, const char *what)
+{
+	int code = EXIT_FAIL;
+
+	switch (err) {
+	case -EPERM:
+	case -EACCES:
+		code = EXIT_NO_PERM;
+		break;
+	case -ESRCH:
+		code = EXIT_NO_PROCESS;
+		break;
+	}
+	return tool_err(code, "%s: %s", what, strerror(-err));
+}
+
+struct json *tool_json(void)
+{
+	json_init(&tool.j, stdout, tool.pretty);
+	return &tool.j;
+}
+
+void tool_json_done(void)
+{
+	json_finish(&tool.j);
+}

@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Numbers, pids and errnos from the command line. */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "main.h"
+
+bool tool_parse_u64(const char *s, unsigned long long max,
+		    unsigned long long *val)
+{
+	char *end;
+
+	/* strtoull() takes "-1" as a huge number; a count never has a sign. */
+	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+		return false;
+	errno = 0;
+	*val = strtoull(s, &end, 0);
+	return !errno && !*end && *val <= max;
+}
+
+bool tool_parse_pid(const char *s, pid_t *pid)
+{
+	unsigned long long v;
+
+	if (!tool_parse_u64(s, 0x3fffffff, &v) || !v)
+		return false;
+	*pid = v;
+	return true;
+}
+
+const char *tool_errno_name(int err)
+{
+	const char *name = err > 0 ? strerrorname_np(err) : NULL;
+
+	return name ? name : "?";
+}
+
+int tool_errno_parse(const char *s)
+{
+	unsigned long long v;
+	const char *name;
+	int e;
+
+	if (!s)
+		return 0;
+	if (*s == '-')
+		s++;
+	if (tool_parse_u64(s, 4095, &v))
+		return v;
+	/* Every name glibc knows; the kernel's errnos end well below 4096. */
+	for (e = 1; e < 4096; e++) {
+		name = strerrorname_np(e);
+		if (name && !strcmp(name, s))
+			return e;
+	}
+	return 0;
+}
+
+unsigned long long tool_ksym_addr(const char *name)
+{
+	unsigned long long addr, found = 0;
+	char line[512], sym[256];
+	FILE *f;
+
+	f = fopen("/proc/kallsyms", "re");
+	if (!f)
+		return 0;
+	while (!found && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx %*c %255s", &addr, sym) == 2 &&
+		    !strcmp(sym, name))
+			found = addr;
+	}
+	fclose(f);
+	return found;
+}

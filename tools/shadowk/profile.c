@@ -1,0 +1,356 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * shadowk profile: run a command in a fresh clone with a probe on every
+ * function of a set, and rank the functions it called.  Only the command
+ * (and its children) run the probed text; the rest of the machine runs
+ * the kernel's own bytes and pays nothing.
+ */
+
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "main.h"
+
+#define PROGRESS_MS 250
+
+struct func_set {
+	char **names;
+	__u32 *probe_ids;	/* parallel to names; 0 where refused */
+	size_t n, room;
+};
+
+static int set_add(struct func_set *set, const char *name)
+{
+	char **grown;
+
+	if (set->n == set->room) {
+		set->room = set->room ? 2 * set->room : 512;
+		grown = realloc(set->names, set->room * sizeof(*grown));
+		if (!grown)
+			return -ENOMEM;
+		set->names = grown;
+	}
+	set->names[set->n] = strdup(name);
+	if (!set->names[set->n])
+		return -ENOMEM;
+	set->n++;
+	return 0;
+}
+
+static void set_free(struct func_set *set)
+{
+	while (set->n)
+		free(set->names[--set->n]);
+	free(set->names);
+	free(set->probe_ids);
+}
+
+/*
+ * The report names a function as the set did: the module's name is the
+ * kernel's first symbol at the address, which may be an alias.
+ */
+static void set_rename(const struct func_set *set,
+		       struct shadowk_probe_entry *e, size_t n)
+{
+	size_t i, k;
+
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < set->n; k++) {
+			if (set->probe_ids[k] == e[i].probe_id) {
+				snprintf(e[i].symbol, sizeof(e[i].symbol), "%s",
+					 set->names[k]);
+				break;
+			}
+		}
+	}
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every system call entry of the core kernel, each name once. */
+static int load_syscalls(struct func_set *set)
+{
+	char line[512], type, name[256];
+	size_t i, kept;
+	FILE *f;
+	int err = 0;
+
+	f = fopen("/proc/kallsyms", "re");
+	if (!f)
+		return tool_call_err(-errno, "cannot read /proc/kallsyms");
+	while (!err && fgets(line, sizeof(line), f)) {
+		/* Module symbols carry a fourth column and are skipped. */
+		if (sscanf(line, "%*s %c %255s %*s", &type, name) != 2 ||
+		    strchr(line, '['))
+			continue;
+		if ((type == 't' || type == 'T') &&
+		    !strncmp(name, "__x64_sys_", 10))
+			err = set_add(set, name);
+	}
+	fclose(f);
+	if (err)
+		return tool_call_err(err, "profile");
+	qsort(set->names, set->n, sizeof(*set->names), name_cmp);
+	for (i = kept = 0; i < set->n; i++) {
+		if (kept && !strcmp(set->names[kept - 1], set->names[i]))
+			free(set->names[i]);
+		else
+			set->names[kept++] = set->names[i];
+	}
+	set->n = kept;
+	if (!set->n)
+		return tool_err(EXIT_FAIL,
+				"/proc/kallsyms lists no system calls (is kernel.kptr_restrict hiding them?)");
+	return EXIT_OK;
+}
+
+/* One function per line; blank lines and '#' comments are skipped. */
+static int load_file(struct func_set *set, const char *path)
+{
+	char line[512], *s, *e;
+	FILE *f;
+	int err = 0;
+
+	f = fopen(path, "re");
+	if (!f)
+		return tool_err(EXIT_USAGE, "profile: cannot read '%s': %m", path);
+	while (!err && fgets(line, sizeof(line), f)) {
+		s = line + strspn(line, " \t");
+		e = s + strcspn(s, " \t\r\n#");
+		if (e == s)
+			continue;
+		*e = '\0';
+		err = set_add(set, s);
+	}
+	fclose(f);
+	if (err)
+		return tool_call_err(err, "profile");
+	if (!set->n)
+		return tool_err(EXIT_USAGE, "profile: '%s' names no function",
+				path);
+	return EXIT_OK;
+}
+
+static double since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) + (t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static __u64 total_hits(struct shadowk_ctx *ctx, __u32 id)
+{
+	struct shadowk_probe_entry *e;
+	__u64 total = 0;
+	size_t i, n;
+
+	if (shadowk_probe_list(ctx, id, &e, &n))
+		return 0;
+	for (i = 0; i < n; i++)
+		total += e[i].hits;
+	free(e);
+	return total;
+}
+
+/* Waits for the child, redrawing one status line on a terminal. */
+static int watch(struct shadowk_ctx *ctx, __u32 id, pid_t pid,
+		 const char *cmd, const struct timespec *t0)
+{
+	bool progress = !tool.json && isatty(STDERR_FILENO);
+	struct pollfd pfd = { .events = POLLIN };
+
+	pfd.fd = syscall(SYS_pidfd_open, pid, 0);
+	while (pfd.fd >= 0 && poll(&pfd, 1, PROGRESS_MS) <= 0) {
+		if (progress)
+			fprintf(stderr, "\rprofiling %s (pid %d): %.1f s, %llu calls ",
+				cmd, pid, since(t0),
+				(unsigned long long)total_hits(ctx, id));
+	}
+	if (progress)
+		fprintf(stderr, "\r\033[K");
+	if (pfd.fd >= 0)
+		close(pfd.fd);
+	return tool_wait_child(pid);
+}
+
+static void report(struct shadowk_probe_entry *e, size_t n, size_t top,
+		   char **cmd, pid_t pid, int status, double secs,
+		   size_t probed, size_t skipped)
+{
+	__u64 total = 0;
+	size_t i, shown;
+	struct json *j;
+
+	qsort(e, n, sizeof(*e), tool_probe_cmp_hits);
+	for (i = 0; i < n; i++)
+		total += e[i].hits;
+	for (shown = 0; shown < n && e[shown].hits; shown++)
+		;
+	if (top && shown > top)
+		shown = top;
+
+	if (tool.json) {
+		j = tool_json();
+		json_obj_begin(j, NULL);
+		json_arr_begin(j, "command");
+		for (i = 0; cmd[i]; i++)
+			json_str(j, NULL, cmd[i]);
+		json_arr_end(j);
+		json_u64(j, "pid", pid);
+		json_u64(j, "exit_status", status);
+		json_double(j, "seconds", secs);
+		json_u64(j, "probed", probed);
+		json_u64(j, "skipped", skipped);
+		json_u64(j, "total_calls", total);
+		json_arr_begin(j, "functions");
+		for (i = 0; i < shown; i++) {
+			json_obj_begin(j, NULL);
+			json_str(j, "function", e[i].symbol);
+			json_u64(j, "calls", e[i].hits);
+			json_obj_end(j);
+		}
+		json_arr_end(j);
+		json_obj_end(j);
+		tool_json_done();
+		return;
+	}
+	printf("%s (pid %d) exited with status %d after %.2f s\n", cmd[0],
+	       pid, status, secs);
+	printf("%llu calls into %zu probed kernel functions, by this command (and its children) alone\n",
+	       (unsigned long long)total, probed);
+	if (skipped)
+		printf("(%zu function%s of the set cannot be probed: left out)\n",
+		       skipped, skipped == 1 ? "" : "s");
+	printf("%14s %6s  %s\n", "CALLS", "%", "FUNCTION");
+	for (i = 0; i < shown; i++)
+		printf("%14llu %6.2f  %s\n", (unsigned long long)e[i].hits,
+		       total ? 100.0 * e[i].hits / total : 0.0, e[i].symbol);
+}
+
+/* Probes on every function of the set; refused ones are counted out. */
+static int add_probes(struct shadowk_ctx *ctx, __u32 id,
+		      struct func_set *set, bool strict,
+		      size_t *skipped)
+{
+	SHADOWK_OPTS(probe, popts);
+	size_t i;
+	int err;
+
+	set->probe_ids = calloc(set->n, sizeof(*set->probe_ids));
+	if (!set->probe_ids)
+		return tool_call_err(-ENOMEM, "profile");
+	for (i = 0; i < set->n; i++) {
+		err = shadowk_probe_add(ctx, id, set->names[i], &popts,
+					&set->probe_ids[i]);
+		if (!err || err == -EBUSY)	/* EBUSY: named twice */
+			continue;
+		if (strict || err == -EPERM || err == -ENOMEM || err == -ENOSPC)
+			return tool_func_err(err, set->names[i]);
+		(*skipped)++;
+	}
+	return EXIT_OK;
+}
+
+int do_profile(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "top", required_argument, NULL, 't' },
+		{ "syscalls", no_argument, NULL, 's' },
+		{ "funcs", required_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
+	};
+	SHADOWK_OPTS(create, copts);
+	struct shadowk_probe_entry *e = NULL;
+	struct func_set set = { 0 };
+	const char *funcs = NULL;
+	unsigned long long top = 20;
+	struct shadowk_ctx *ctx;
+	size_t n = 0, skipped = 0;
+	struct timespec t0;
+	char name[SHADOWK_NAME_LEN];
+	int c, err, ret, status;
+	bool syscalls = false;
+	pid_t pid;
+	__u32 id;
+
+	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		switch (c) {
+		case 't':
+			if (!tool_parse_u64(optarg, 1000000, &top))
+				return tool_usage_err("profile",
+						      "--top takes a count (0 for all)");
+			break;
+		case 's':
+			syscalls = true;
+			break;
+		case 'f':
+			funcs = optarg;
+			break;
+		default:
+			return tool_usage_err("profile", "unknown option");
+		}
+	}
+	if (syscalls && funcs)
+		return tool_usage_err("profile",
+				      "--syscalls and --funcs exclude each other");
+	if (optind >= argc)
+		return tool_usage_err("profile", "which command?");
+	argv += optind;
+
+	ret = funcs ? load_file(&set, funcs) : load_syscalls(&set);
+	if (ret)
+		goto out_set;
+	ret = tool_open(&ctx);
+	if (ret)
+		goto out_set;
+	snprintf(name, sizeof(name), "profile-%d", getpid());
+	copts.name = name;
+	err = shadowk_clone_create(ctx, &copts, &id);
+	if (err) {
+		ret = tool_call_err(err, "cannot create a clone");
+		goto out_ctx;
+	}
+	ret = add_probes(ctx, id, &set, funcs, &skipped);
+	if (ret)
+		goto out_clone;
+
+	/* The terminal's ^C is for the command; the report still comes. */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGQUIT, SIG_IGN);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ret = tool_spawn_bound(ctx, id, SHADOWK_BIND_INHERIT_FORK |
+			       SHADOWK_BIND_INHERIT_EXEC, argv, &pid);
+	if (ret)
+		goto out_clone;
+	status = watch(ctx, id, pid, argv[0], &t0);
+
+	err = shadowk_probe_list(ctx, id, &e, &n);
+	if (err) {
+		ret = tool_call_err(err, "cannot read the probes");
+		goto out_clone;
+	}
+	set_rename(&set, e, n);
+	report(e, n, top, argv, pid, status, since(&t0), n, skipped);
+	free(e);
+	ret = status;
+out_clone:
+	/* Destroying the clone takes its probes along. */
+	shadowk_clone_destroy(ctx, id);
+out_ctx:
+	shadowk_unref(ctx);
+out_set:
+	set_free(&set);
+	return ret;
+}
