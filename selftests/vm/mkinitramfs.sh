@@ -5,7 +5,9 @@
 #
 # A tiny initramfs for one Debian kernel: busybox-static, the pvpanic
 # drivers of that kernel (so a guest panic ends QEMU with an error), the
-# freshly built shadowk.ko, the static selftests and the static tool.
+# freshly built modules (also installed under /lib/modules, where libkmod
+# finds them), the static selftests, and the tool, jq and bpftool with the
+# shared libraries they need.
 
 set -euo pipefail
 
@@ -15,6 +17,8 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 O=${O:-$top/build}
 root=$(mktemp -d "${TMPDIR:-/tmp}/shadowk-initramfs.XXXXXX")
 trap 'rm -rf "$root"' EXIT
+# mktemp made it 0700; it becomes the guest's / and must be traversable.
+chmod 0755 "$root"
 
 need() {
 	[ -e "$1" ] || { echo "mkinitramfs: missing $1${2:+ ($2)}" >&2; exit 1; }
@@ -23,7 +27,7 @@ need() {
 need /bin/busybox "apt-get install busybox-static, or make deps"
 need "$O/kmod/$kr/shadowk.ko" "make module KERNELRELEASE=$kr"
 need "$O/kmod/$kr/shadowk_detrand.ko" "make module KERNELRELEASE=$kr"
-need "$O/tools/shadowk.static" "make tools"
+need "$O/tools/shadowk" "make tools"
 need "$O/selftests/uapi_test" "make selftests"
 
 mkdir -p "$root"/{bin,dev,proc,sys,tmp,run,shadowk/bin,shadowk/tests,shadowk/kmod,shadowk/bench}
@@ -34,19 +38,31 @@ cp "$top/selftests/vm/demo-guest.sh" "$root/shadowk/demo.sh"
 cp "$top/selftests/vm/bench-guest.sh" "$root/shadowk/bench.sh"
 cp "$O/selftests/bench/bench" "$O/selftests/bench/noop" "$root/shadowk/bench/"
 cp "$O/kmod/$kr/shadowk.ko" "$O/kmod/$kr/shadowk_detrand.ko" "$root/shadowk/"
-cp "$O/tools/shadowk.static" "$root/shadowk/bin/shadowk"
 cp "$O"/selftests/*_test "$top"/selftests/*_test.sh "$root/shadowk/tests/"
+cp "$O"/selftests/bin/* "$root/shadowk/bin/"
 
-# bpftool (dynamically linked): the binary and the libraries it needs,
-# at the same paths, for the tests that attach BPF programs.
-if [ -x /usr/sbin/bpftool ]; then
-	mkdir -p "$root/usr/sbin"
-	cp /usr/sbin/bpftool "$root/usr/sbin/"
-	for lib in $(ldd /usr/sbin/bpftool | grep -o '/[^ ]*'); do
+# A dynamically linked program and the libraries it needs, at the same
+# paths as here.
+with_libs() {	# with_libs BINARY DEST
+	local lib
+	mkdir -p "$root$(dirname "$2")"
+	cp "$1" "$root$2"
+	for lib in $(ldd "$1" | grep -o '/[^ ]*'); do
 		mkdir -p "$root$(dirname "$lib")"
 		cp -L "$lib" "$root$lib"
 	done
-fi
+}
+with_libs "$O/tools/shadowk" /usr/sbin/shadowk
+# jq checks the tool's JSON; bpftool attaches BPF programs.
+need /usr/bin/jq "apt-get install jq, or make deps"
+with_libs /usr/bin/jq /usr/bin/jq
+[ -x /usr/sbin/bpftool ] && with_libs /usr/sbin/bpftool /usr/sbin/bpftool
+
+# The modules as "make install" would put them, indexed by the host's
+# depmod, so that the tool's libkmod loading works as on a real machine.
+mkdir -p "$root/lib/modules/$kr/updates"
+cp "$O/kmod/$kr/shadowk.ko" "$O/kmod/$kr/shadowk_detrand.ko" "$root/lib/modules/$kr/updates/"
+depmod -b "$root" "$kr" 2>/dev/null || { echo "mkinitramfs: depmod failed" >&2; exit 1; }
 
 # Kernel modules the guest loads by path, decompressed here so that the
 # guest needs no module tools beyond busybox insmod.
