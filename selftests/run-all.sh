@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# run-all.sh KERNELRELEASE...: the host tests, then the VM matrix, then one
-# closing line with the totals.  Exit status 0 only if nothing failed.
+# run-all.sh KERNELRELEASE...: the host tests, the VM matrix, then "make
+# demo" on the newest kernel with its output checked, then one closing line
+# with the totals.  Exit status 0 only if nothing failed.
 
 set -uo pipefail
 
@@ -10,14 +11,17 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 O=${O:-$top/build}
 start=$SECONDS
 
-rm -f "$O/host/counts" "$O/vm/counts"
+rm -f "$O/host/counts" "$O/vm/counts" "$O/vm/demo-counts"
 echo "== host tests (no kernel needed)"
 "$top/selftests/host/run.sh"
 echo "== VM matrix"
 "$top/selftests/vm/matrix.sh" "$@"
+echo "== make demo (${*: -1}), its output checked"
+"$top/selftests/vm/demo.sh" "${*: -1}"
+"$top/selftests/vm/demo-check.sh" "$O/vm/demo.log"
 
 pass=0 fail=0 skip=0
-for f in "$O/host/counts" "$O/vm/counts"; do
+for f in "$O/host/counts" "$O/vm/counts" "$O/vm/demo-counts"; do
 	N_PASS=0 N_FAIL=1 N_SKIP=0
 	[ -f "$f" ] && . "$f"
 	pass=$((pass + N_PASS)) fail=$((fail + N_FAIL)) skip=$((skip + N_SKIP))
