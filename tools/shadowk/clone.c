@@ -67,9 +67,9 @@ int do_create(int argc, char **argv)
 int do_destroy(int argc, char **argv)
 {
 	struct shadowk_ctx *ctx;
-	struct json *j = NULL;
+	struct json *j;
+	int i, done, err, ret;
 	__u32 *ids;
-	int i, err, ret;
 
 	if (argc < 2)
 		return tool_usage_err("destroy", "which clone?");
@@ -84,31 +84,27 @@ int do_destroy(int argc, char **argv)
 	}
 	for (i = 1; i < argc && !ret; i++)
 		ret = tool_clone(ctx, argv[i], &ids[i]);
+	for (done = 1; done < argc && !ret; done++) {
+		err = shadowk_clone_destroy(ctx, ids[done]);
+		/* ENOENT: destroyed meanwhile (or named twice): it is gone. */
+		if (err && err != -ENOENT)
+			ret = tool_call_err(err, "cannot destroy the clone");
+	}
+	/* Output once every destroy is done, so JSON is one document. */
 	if (!ret && tool.json) {
 		j = tool_json();
 		json_arr_begin(j, NULL);
-	}
-	for (i = 1; i < argc && !ret; i++) {
-		err = shadowk_clone_destroy(ctx, ids[i]);
-		if (err == -ENOENT) {
-			/* Someone else destroyed it meanwhile: it is gone. */
-			err = 0;
-		} else if (err) {
-			ret = tool_call_err(err, "cannot destroy the clone");
-			break;
-		}
-		if (j) {
+		for (i = 1; i < argc; i++) {
 			json_obj_begin(j, NULL);
 			json_u64(j, "id", ids[i]);
 			json_bool(j, "destroyed", true);
 			json_obj_end(j);
-		} else {
-			printf("clone %u destroyed\n", ids[i]);
 		}
-	}
-	if (j && !ret) {
 		json_arr_end(j);
 		tool_json_done();
+	} else if (!ret) {
+		for (i = 1; i < argc; i++)
+			printf("clone %u destroyed\n", ids[i]);
 	}
 	free(ids);
 	shadowk_unref(ctx);

@@ -37,11 +37,14 @@ int tool_err(int code, const char *fmt, ...)
 
 int tool_open(struct shadowk_ctx **ctxp)
 {
+	const char *dev = getenv("SHADOWK_DEVICE");
 	int err = shadowk_new(ctxp);
 	int ret;
 
 	/* SHADOWK_DEVICE names a node on purpose: never load for it. */
-	if (err == -ENOENT && !tool.no_load && !getenv("SHADOWK_DEVICE")) {
+	if (dev && !*dev)
+		dev = NULL;
+	if (err == -ENOENT && !tool.no_load && !dev) {
 		ret = tool_load_module();
 		if (ret)
 			return ret;
@@ -52,19 +55,22 @@ int tool_open(struct shadowk_ctx **ctxp)
 		return EXIT_OK;
 	case -ENOENT:
 		return tool_err(EXIT_NO_MODULE,
-				"/dev/shadowk does not exist: the shadowk module is not loaded (try: modprobe shadowk)");
+				"%s does not exist: the shadowk module is not loaded (try: modprobe shadowk)",
+				dev ? dev : "/dev/shadowk");
 	case -EACCES:
 		return tool_err(EXIT_NO_PERM,
-				"cannot open /dev/shadowk: permission denied (it is root-only)");
+				"cannot open %s: permission denied (it is root-only)",
+				dev ? dev : "/dev/shadowk");
 	case -EPERM:
 		return tool_err(EXIT_NO_PERM,
-				"cannot open /dev/shadowk: CAP_SYS_ADMIN is required");
+				"cannot open %s: CAP_SYS_ADMIN is required",
+				dev ? dev : "/dev/shadowk");
 	case -EPROTO:
 		return tool_err(EXIT_FAIL,
 				"the loaded shadowk module speaks a different ABI version than this tool");
 	default:
-		return tool_err(EXIT_FAIL, "cannot open /dev/shadowk: %s",
-				strerror(-err));
+		return tool_err(EXIT_FAIL, "cannot open %s: %s",
+				dev ? dev : "/dev/shadowk", strerror(-err));
 	}
 }
 

@@ -140,7 +140,7 @@ int main(int argc, char **argv)
 			usage(stdout);
 			return EXIT_OK;
 		case 'V':
-			return do_version(0, NULL);
+			return tool_print_versions();
 		default:
 			usage(stderr);
 			return EXIT_USAGE;

@@ -78,6 +78,8 @@ int tool_wait_child(pid_t pid);
 /* qsort() order of probe entries: most hits first, then by name. */
 int tool_probe_cmp_hits(const void *a, const void *b);
 
+/* Versions of the tool and the library alone (-V). */
+int tool_print_versions(void);
 int do_version(int argc, char **argv);
 int do_create(int argc, char **argv);
 int do_destroy(int argc, char **argv);

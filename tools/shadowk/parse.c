@@ -40,16 +40,20 @@ const char *tool_errno_name(int err)
 
 int tool_errno_parse(const char *s)
 {
-	unsigned long long v;
+	unsigned long v;
 	const char *name;
+	char *end;
 	int e;
 
 	if (!s)
 		return 0;
 	if (*s == '-')
 		s++;
-	if (tool_parse_u64(s, 4095, &v))
-		return v;
+	/* Decimal only: "010" is ten, never octal eight. */
+	if (*s >= '0' && *s <= '9') {
+		v = strtoul(s, &end, 10);
+		return !*end && v <= 4095 ? (int)v : 0;
+	}
 	/* Every name glibc knows; the kernel's errnos end well below 4096. */
 	for (e = 1; e < 4096; e++) {
 		name = strerrorname_np(e);

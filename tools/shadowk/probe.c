@@ -105,13 +105,11 @@ static int probe_del(struct shadowk_ctx *ctx, int argc, char **argv)
 	const struct shadowk_probe_entry **del;
 	struct shadowk_probe_entry *e;
 	struct json *j = NULL;
+	__u64 *hits;
 	size_t n;
-	__u64 hits;
 	__u32 id;
 	int i, err, ret;
 
-	if (argc < 3)
-		return tool_usage_err("probe", "del takes CLONE and FUNC|ID...");
 	ret = tool_clone(ctx, argv[1], &id);
 	if (ret)
 		return ret;
@@ -119,9 +117,10 @@ static int probe_del(struct shadowk_ctx *ctx, int argc, char **argv)
 	if (err)
 		return tool_call_err(err, "cannot list probes");
 	del = calloc(argc, sizeof(*del));
-	if (!del) {
-		free(e);
-		return tool_call_err(-ENOMEM, "probe del");
+	hits = calloc(argc, sizeof(*hits));
+	if (!del || !hits) {
+		ret = tool_call_err(-ENOMEM, "probe del");
+		goto out;
 	}
 	/* Every argument must name a probe before any goes. */
 	for (i = 2; i < argc && !ret; i++) {
@@ -130,34 +129,39 @@ static int probe_del(struct shadowk_ctx *ctx, int argc, char **argv)
 			ret = tool_err(EXIT_BAD_FUNC, "clone %u has no probe '%s'",
 				       id, argv[i]);
 	}
+	for (i = 2; i < argc && !ret; i++) {
+		err = shadowk_probe_del(ctx, del[i]->probe_id, &hits[i]);
+		if (err == -ENOENT)
+			del[i] = NULL;	/* deleted meanwhile, or named twice */
+		else if (err)
+			ret = tool_call_err(err, "cannot delete the probe");
+	}
+	/* Output once every delete is done, so JSON is one document. */
 	if (!ret && tool.json) {
 		j = tool_json();
 		json_arr_begin(j, NULL);
 	}
 	for (i = 2; i < argc && !ret; i++) {
-		err = shadowk_probe_del(ctx, del[i]->probe_id, &hits);
-		if (err == -ENOENT)
-			continue;	/* deleted meanwhile, or named twice */
-		if (err) {
-			ret = tool_call_err(err, "cannot delete the probe");
-			break;
-		}
+		if (!del[i])
+			continue;
 		if (j) {
 			json_obj_begin(j, NULL);
 			json_u64(j, "id", del[i]->probe_id);
 			json_str(j, "function", del[i]->symbol);
-			json_u64(j, "hits", hits);
+			json_u64(j, "hits", hits[i]);
 			json_obj_end(j);
 		} else {
 			printf("probe %u: %s deleted, %llu hits\n",
 			       del[i]->probe_id, del[i]->symbol,
-			       (unsigned long long)hits);
+			       (unsigned long long)hits[i]);
 		}
 	}
-	if (j && !ret) {
+	if (j) {
 		json_arr_end(j);
 		tool_json_done();
 	}
+out:
+	free(hits);
 	free(del);
 	free(e);
 	return ret;
@@ -256,6 +260,10 @@ int do_probe(int argc, char **argv)
 		return tool_usage_err("probe", "unknown subcommand '%s'", sub);
 	if (!strcmp(sub, "list") && argc != 3)
 		return tool_usage_err("probe", "list takes one CLONE");
+	if (!strcmp(sub, "del") && argc < 4)
+		return tool_usage_err("probe", "del takes CLONE and FUNC|ID...");
+	if (!strcmp(sub, "add") && argc - 2 - (argc > 2 && !strcmp(argv[2], "--irq")) < 2)
+		return tool_usage_err("probe", "add takes CLONE and FUNC...");
 	ret = tool_open(&ctx);
 	if (ret)
 		return ret;

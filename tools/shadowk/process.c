@@ -146,6 +146,9 @@ int tool_spawn_bound(struct shadowk_ctx *ctx, __u32 clone_id, __u32 flags,
 	}
 	if (*pid == 0) {
 		close(pipefd[0]);
+		/* The tool ignores ^C while it waits; the command must not. */
+		signal(SIGINT, SIG_DFL);
+		signal(SIGQUIT, SIG_DFL);
 		/* Bound before the exec: the command's first instruction runs
 		 * on the clone (SHADOWK_BIND_INHERIT_EXEC keeps it there). */
 		f.bind_err = shadowk_process_bind(ctx, clone_id, 0, &bopts);

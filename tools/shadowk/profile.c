@@ -111,7 +111,7 @@ static int load_syscalls(struct func_set *set)
 	set->n = kept;
 	if (!set->n)
 		return tool_err(EXIT_FAIL,
-				"/proc/kallsyms lists no system calls (is kernel.kptr_restrict hiding them?)");
+				"/proc/kallsyms lists no system call entry (__x64_sys_*)");
 	return EXIT_OK;
 }
 

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* shadowk version: this tool, the library and the loaded module. */
+/*
+ * shadowk version: this tool, the library and the loaded module;
+ * shadowk -V: the first two only, which need no module.
+ */
 
 #include <stdio.h>
 
@@ -94,6 +97,24 @@ static void print_text(const struct shadowk_info *info)
 			printf(" 0x%x", SHADOWK_CMD_BASE + i);
 	}
 	printf("\n");
+}
+
+int tool_print_versions(void)
+{
+	struct json *j;
+
+	if (!tool.json) {
+		printf("shadowk %s (libshadowk %s)\n", SHADOWK_TOOL_VERSION,
+		       shadowk_lib_version());
+		return EXIT_OK;
+	}
+	j = tool_json();
+	json_obj_begin(j, NULL);
+	json_str(j, "tool", SHADOWK_TOOL_VERSION);
+	json_str(j, "library", shadowk_lib_version());
+	json_obj_end(j);
+	tool_json_done();
+	return EXIT_OK;
 }
 
 int do_version(int argc, char **argv)
