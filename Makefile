@@ -9,7 +9,8 @@
 #   make vm-test         the selftests on one kernel, quickly (PVH boot)
 #   make vm-shell        an interactive shell in the VM, module loaded
 #   make bench           instruction counts of the mechanism, as a table
-#   make install         module, tool, library and header on this machine
+#   make install         module, tool, library, headers, man pages, udev rule
+#                        and bash completion on this machine
 #   make dkms-install    register the source with DKMS instead
 
 SHELL := /bin/bash
@@ -24,14 +25,16 @@ KERNELDIR ?= /lib/modules/$(KERNELRELEASE)/build
 KERNELS = $(shell $(CURDIR)/selftests/vm/kernels.sh)
 
 PREFIX ?= /usr/local
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 DESTDIR ?=
 CC ?= cc
 
 KMOD_DIR = $(O)/kmod/$(1)
 export CC O VERSION
 
-.PHONY: all module lib tools selftests deps check check-host check-vm demo bench \
-	vm-test vm-shell install uninstall dkms-install clean modules-all
+.PHONY: all module lib tools selftests man deps check check-host check-vm demo \
+	bench vm-test vm-shell install uninstall dkms-install clean modules-all
 
 all: module lib tools
 
@@ -62,7 +65,19 @@ tools: lib
 selftests: lib
 	$(MAKE) -C selftests
 
-check-host: lib tools selftests
+# shadowk(8) and libshadowk(3), rendered from Documentation/man/*.rst.
+MANS := $(O)/man/shadowk.8 $(O)/man/libshadowk.3
+# Every library function gets a man3 name that points at libshadowk(3).
+LIB_FUNCS = $(shell sed -n 's/^[[:space:]]*\(shadowk_[a-z_]*\);/\1/p' lib/libshadowk.sym)
+
+man: $(MANS)
+
+$(O)/man/%: Documentation/man/%.rst
+	@command -v rst2man >/dev/null || { echo "no rst2man: apt-get install python3-docutils, or make deps" >&2; exit 1; }
+	@mkdir -p $(dir $@)
+	rst2man --halt=warning $< > $@.tmp && mv $@.tmp $@
+
+check-host: lib tools selftests man
 	@$(CURDIR)/selftests/host/run.sh
 
 check-vm: modules-all lib tools selftests
@@ -73,7 +88,7 @@ check: deps
 	@$(MAKE) --no-print-directory check-build
 	@$(CURDIR)/selftests/run-all.sh $(KERNELS)
 
-check-build: modules-all lib tools selftests
+check-build: modules-all lib tools selftests man
 
 demo: deps
 	@$(MAKE) --no-print-directory module lib tools selftests
@@ -92,7 +107,7 @@ vm-shell: module lib tools selftests
 # Signing is left to the administrator (a MOK key, or DKMS's own), so
 # modules_install is told not to try the kernel's build-time key.  With
 # DESTDIR (packaging) depmod is left to the package's scripts.
-install: module lib tools
+install: module lib tools man
 	$(MAKE) -C $(KERNELDIR) M=$(call KMOD_DIR,$(KERNELRELEASE)) \
 		INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=updates \
 		CONFIG_MODULE_SIG_ALL= modules_install
@@ -102,6 +117,12 @@ install: module lib tools
 	install -D -m 0644 uapi/linux/shadowk.h $(DESTDIR)$(PREFIX)/include/linux/shadowk.h
 	install -D -m 0644 tools/udev/60-shadowk.rules \
 		$(DESTDIR)/etc/udev/rules.d/60-shadowk.rules
+	install -D -m 0644 $(O)/man/shadowk.8 $(DESTDIR)$(MANDIR)/man8/shadowk.8
+	install -D -m 0644 $(O)/man/libshadowk.3 $(DESTDIR)$(MANDIR)/man3/libshadowk.3
+	for f in $(LIB_FUNCS); do \
+		echo '.so man3/libshadowk.3' > $(DESTDIR)$(MANDIR)/man3/$$f.3 || exit 1; \
+	done
+	install -D -m 0644 tools/completion/shadowk $(DESTDIR)$(BASHCOMPDIR)/shadowk
 
 uninstall:
 	rm -f $(DESTDIR)/lib/modules/$(KERNELRELEASE)/updates/shadowk.ko* \
@@ -111,6 +132,9 @@ uninstall:
 	$(MAKE) -C tools uninstall
 	rm -f $(DESTDIR)$(PREFIX)/include/linux/shadowk.h
 	rm -f $(DESTDIR)/etc/udev/rules.d/60-shadowk.rules
+	rm -f $(DESTDIR)$(MANDIR)/man8/shadowk.8 $(DESTDIR)$(MANDIR)/man3/libshadowk.3 \
+		$(foreach f,$(LIB_FUNCS),$(DESTDIR)$(MANDIR)/man3/$(f).3)
+	rm -f $(DESTDIR)$(BASHCOMPDIR)/shadowk
 
 DKMS_SRC = $(DESTDIR)/usr/src/shadowk-$(VERSION)
 dkms-install:

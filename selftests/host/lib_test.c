@@ -44,6 +44,47 @@ TEST(null_arguments_are_einval)
 	shadowk_set_log_fn(NULL, NULL, NULL);
 }
 
+/* Every call checks its context before it touches a device. */
+TEST(every_call_needs_a_context)
+{
+	struct shadowk_probe_entry *entries;
+	struct shadowk_clone_info ci;
+	struct shadowk_probe_read pr;
+	struct shadowk_inject_read ir;
+	struct shadowk_verify v;
+	SHADOWK_OPTS(inject, inj, .value = -EIO);
+	__u32 id, *ids;
+	__u64 u;
+	size_t n;
+
+	EXPECT_EQ(-EINVAL, shadowk_clone_create(NULL, NULL, &id));
+	EXPECT_EQ(-EINVAL, shadowk_clone_destroy(NULL, 1));
+	EXPECT_EQ(-EINVAL, shadowk_clone_info(NULL, 1, &ci));
+	EXPECT_EQ(-EINVAL, shadowk_clone_list(NULL, &ids, &n));
+	EXPECT_EQ(-EINVAL, shadowk_clone_find(NULL, "x", &id));
+	EXPECT_EQ(-EINVAL, shadowk_clone_verify(NULL, 1, &v));
+	EXPECT_EQ(-EINVAL, shadowk_process_bind(NULL, 1, 0, NULL));
+	EXPECT_EQ(-EINVAL, shadowk_process_unbind(NULL, 0));
+	EXPECT_EQ(-EINVAL, shadowk_site_add(NULL, 1, "f", NULL, &u));
+	EXPECT_EQ(-EINVAL, shadowk_site_del(NULL, 1, "f"));
+	EXPECT_EQ(-EINVAL, shadowk_probe_add(NULL, 1, "f", NULL, &id));
+	EXPECT_EQ(-EINVAL, shadowk_probe_del(NULL, 1, &u));
+	EXPECT_EQ(-EINVAL, shadowk_probe_read(NULL, 1, &pr));
+	EXPECT_EQ(-EINVAL, shadowk_probe_list(NULL, 1, &entries, &n));
+	EXPECT_EQ(-EINVAL, shadowk_inject_set(NULL, 1, "f", &inj));
+	EXPECT_EQ(-EINVAL, shadowk_inject_read(NULL, 1, "f", &ir));
+	EXPECT_EQ(-EINVAL, shadowk_inject_del(NULL, 1, "f", NULL));
+}
+
+TEST(opts_macro_sets_the_size)
+{
+	SHADOWK_OPTS(inject, o, .nth = 3);
+
+	EXPECT_EQ(sizeof(struct shadowk_inject_opts), o.sz);
+	EXPECT_EQ(3, o.nth);
+	EXPECT_EQ(0, o.flags);
+}
+
 TEST(version_is_semver)
 {
 	const char *v = shadowk_lib_version();

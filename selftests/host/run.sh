@@ -85,7 +85,10 @@ install_roundtrip() {
 	want="etc/udev/rules.d/60-shadowk.rules usr/local/sbin/shadowk
 		usr/local/lib/libshadowk.so.1 usr/local/lib/libshadowk.so
 		usr/local/lib/libshadowk.a usr/local/lib/pkgconfig/libshadowk.pc
-		usr/local/include/libshadowk.h usr/local/include/linux/shadowk.h"
+		usr/local/include/libshadowk.h usr/local/include/linux/shadowk.h
+		usr/local/share/man/man8/shadowk.8 usr/local/share/man/man3/libshadowk.3
+		usr/local/share/man/man3/shadowk_probe_add.3
+		usr/local/share/bash-completion/completions/shadowk"
 	for f in $want; do
 		[ -e "$d/$f" ] || { echo "missing $f"; rc=1; }
 	done
@@ -125,6 +128,56 @@ check "tool: unknown command" tool_expect 2 "unknown command 'frobnicate'" frobn
 check "tool: unknown option" tool_expect 2 'Usage: shadowk' --frobnicate
 check "tool: no module" tool_expect 3 'module is not loaded' version
 check "tool: version takes no arguments" tool_expect 2 'takes no arguments' version extra
+check "tool: -V needs no module" tool_expect 0 "^shadowk [0-9.]+ \\(libshadowk [0-9.]+\\)" -V
+
+# Every command checks its arguments before it needs the module.
+check "tool: help COMMAND" tool_expect 0 'Usage: shadowk inject CLONE FUNC' help inject
+check "tool: COMMAND --help" tool_expect 0 'Usage: shadowk profile' profile --help
+check "tool: help of an unknown command" tool_expect 2 "unknown command 'nope'" help nope
+check "tool: create with a stray argument" tool_expect 2 "unexpected argument 'x'" create x
+check "tool: create with an all-digit name" tool_expect 2 'cannot be all digits' create --name 42
+check "tool: create with a long name" tool_expect 2 'a name has 1 to 31 bytes' \
+	create --name 0123456789012345678901234567890123
+check "tool: destroy without a clone" tool_expect 2 'which clone' destroy
+check "tool: info without a clone" tool_expect 2 'takes one CLONE' info
+check "tool: bind with a bad pid" tool_expect 2 "'x' is not a process id" bind 1 x
+check "tool: bind with pid 0" tool_expect 2 "'0' is not a process id" bind 1 0
+check "tool: bind with an unknown option" tool_expect 2 'Usage: shadowk bind' bind --frob 1 2
+check "tool: unbind with a negative pid" tool_expect 2 "'-3' is not a process id" unbind -3
+check "tool: exec without a command" tool_expect 2 'which command' exec 1 --
+check "tool: probe without a subcommand" tool_expect 2 'add, del or list' probe
+check "tool: probe with an unknown subcommand" tool_expect 2 "unknown subcommand 'frob'" probe frob
+check "tool: probe add without a function" tool_expect 2 'add takes CLONE and FUNC' probe add 1
+check "tool: probe list with two clones" tool_expect 2 'list takes one CLONE' probe list 1 2
+check "tool: stat without a clone" tool_expect 2 'takes one CLONE' stat
+check "tool: inject without --errno" tool_expect 2 'exactly one of --errno, --off and --show' inject 1 f
+check "tool: inject with an unknown errno" tool_expect 2 "'EBOGUS' is not an errno" inject 1 f --errno EBOGUS
+check "tool: inject --every 0" tool_expect 2 'at least 1' inject 1 f --errno EIO --every 0
+check "tool: inject --prob 0" tool_expect 2 'percentage above 0' inject 1 f --errno EIO --prob 0
+check "tool: inject --prob 100.5" tool_expect 2 'percentage above 0' inject 1 f --errno EIO --prob 100.5
+check "tool: inject two policies" tool_expect 2 'exclude each other' inject 1 f --errno EIO --every 2 --first 3
+check "tool: inject --seed without --prob" tool_expect 2 'goes with --prob' inject 1 f --errno EIO --seed 3
+check "tool: inject --off with a policy" tool_expect 2 'takes no other option' inject 1 f --off --every 2
+check "tool: profile without a command" tool_expect 2 'which command' profile --
+check "tool: profile --top not a number" tool_expect 2 'takes a count' profile --top x -- true
+check "tool: profile --syscalls with --funcs" tool_expect 2 'exclude each other' profile --syscalls --funcs f -- true
+check "tool: profile --funcs unreadable" tool_expect 2 "cannot read '/nonexistent/f'" profile --funcs /nonexistent/f -- true
+for c in "list" "create" "info 1" "destroy 1" "bind 1 1" "unbind 1" "exec 1 -- true" \
+	"probe add 1 f" "probe list 1" "stat 1" "inject 1 f --errno EIO" "verify 1"; do
+	# shellcheck disable=SC2086
+	check "tool: $c without a module is exit 3" tool_expect 3 'module is not loaded' $c
+done
+
+tool_json_usage() {
+	local log
+	log=$(SHADOWK_DEVICE=/nonexistent/shadowk "$tool" -j bind 1 x 2>/dev/null)
+	jq -e '.exit_code == 2 and (.error | test("not a process id"))' <<< "$log" > /dev/null ||
+		{ echo "bad JSON: $log"; return 1; }
+}
+check "tool: JSON error for bad usage" tool_json_usage
+
+# Bash completion, sourced into a bash with a stub tool.
+check "bash completion" bash "$top/selftests/host/completion_test.sh"
 
 tool_json_error() {
 	local log

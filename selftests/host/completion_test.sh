@@ -1,0 +1,111 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The bash completion of shadowk (tools/completion/shadowk), driven the way
+# bash drives it: COMP_WORDS, COMP_CWORD, COMP_LINE and COMP_POINT set,
+# _shadowk called, COMPREPLY read.  Needs neither the tool nor the module:
+# a 'shadowk' on PATH that prints nothing stands in for the tool.
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failed=0
+
+mkdir "$tmp/bin"
+printf '#!/bin/sh\nexit 0\n' > "$tmp/bin/shadowk"
+# What 'shadowk list' and 'shadowk probe list' print with clones about.
+cat > "$tmp/bin/shadowk-fake" << 'EOF'
+#!/bin/sh
+case "$*" in
+"--no-load list")
+	printf '%6s  %-20s %6s %6s %6s %10s\n' ID NAME BOUND PROBES SITES MEMORY
+	printf '%6u  %-20s %6u %6u %6u %8u K\n' 3 web 1 2 2 36
+	printf '%6u  %-20s %6u %6u %6u %8u K\n' 7 - 0 0 0 8
+	;;
+"--no-load probe list web")
+	printf '%6s %14s  %-4s %-18s %s\n' ID HITS IRQ SITE FUNCTION
+	printf '%6u %14u  %-4s 0x%016x %s\n' 4 10 no 1 vfs_read
+	;;
+*)
+	echo "unexpected: $*" >&2
+	exit 2
+	;;
+esac
+EOF
+printf '#!/bin/sh\n' > "$tmp/bin/zzshadowk-cmd"
+chmod +x "$tmp/bin/shadowk" "$tmp/bin/shadowk-fake" "$tmp/bin/zzshadowk-cmd"
+PATH=$tmp/bin:$PATH
+
+# shellcheck source=tools/completion/shadowk
+. "$top/tools/completion/shadowk"
+
+# comp WORD... : complete the last word, with the cursor at its end.
+comp()
+{
+	COMP_WORDS=("$@")
+	COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+	COMP_LINE="${COMP_WORDS[*]}"
+	COMP_POINT=${#COMP_LINE}
+	COMPREPLY=()
+	_shadowk "${COMP_WORDS[0]}" "${COMP_WORDS[COMP_CWORD]}" \
+		"${COMP_WORDS[COMP_CWORD - 1]}"
+}
+
+result()	# result 0|1 NAME
+{
+	if [ "$1" -eq 0 ]; then
+		echo "ok - $2"
+	else
+		echo "not ok - $2"
+		echo "#   got: ${COMPREPLY[*]}"
+		failed=1
+	fi
+}
+
+# exact NAME "WANTED..." WORD... : COMPREPLY is WANTED, in any order.
+exact()
+{
+	local name=$1 want got
+	# shellcheck disable=SC2086 # the words of $2, one per line
+	want=$(printf '%s\n' $2 | sed '/^$/d' | sort | tr '\n' ' ')
+	shift 2
+	comp "$@"
+	got=$(printf '%s\n' "${COMPREPLY[@]}" | sed '/^$/d' | sort | tr '\n' ' ')
+	[ "$got" = "$want" ]
+	result $? "$name"
+}
+
+# has NAME "WANTED..." WORD... : COMPREPLY holds every word of WANTED.
+has()
+{
+	local name=$1 want=$2 w rc=0
+	shift 2
+	comp "$@"
+	for w in $want; do
+		printf '%s\n' "${COMPREPLY[@]}" | grep -qxF -- "$w" || rc=1
+	done
+	result $rc "$name"
+}
+
+exact "commands by prefix" "probe profile" shadowk pro
+exact "probe subcommands" "add del list" shadowk probe ""
+exact "inject option by prefix" "--errno" shadowk inject x y --er
+exact "errno names after --errno" "ENOSPC" shadowk inject x y --errno ENOS
+has "global options" "--json --pretty --no-load" shadowk -
+has "help offers the commands" "inject profile version" shadowk help ""
+exact "commands after a global option" "stat" shadowk -j sta
+exact "errno after --errno=" "ENOSPC" shadowk inject x y --errno = ENOS
+exact "no clones: nothing offered" "" shadowk destroy ""
+exact "clone ids and names from list" "3 web 7" shadowk-fake destroy ""
+exact "probe del offers the clone's probes" "4 vfs_read" \
+	shadowk-fake probe del web ""
+exact "bind options" "--fork --exec" shadowk bind --
+exact "profile options" "--top --syscalls --funcs --" shadowk profile --
+exact "exec: the command after --" "zzshadowk-cmd" \
+	shadowk exec web -- zzshadowk-c
+exact "profile: the command after its options" "zzshadowk-cmd" \
+	shadowk profile --top 5 zzshadowk-c
+exact "nothing after --top" "" shadowk profile --top ""
+has "pids for unbind" "$$" shadowk unbind "$$"
+
+exit $failed
