@@ -27,7 +27,9 @@ bench)
 	sh /shadowk/bench.sh
 	;;
 shell)
-	insmod "$ko" && echo "shadowk loaded; try: shadowk version"
+	insmod "$ko" && echo "shadowk loaded.  Try: shadowk help;" \
+		"shadowk profile -- du -s /sys/module;" \
+		"shadowk create --name me; shadowk exec me -- sh"
 	setsid cttyhack sh -l
 	;;
 demo)
