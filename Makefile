@@ -11,7 +11,8 @@
 #   make bench           instruction counts of the mechanism, as a table
 #   make install         module, tool, library, headers, man pages, udev rule
 #                        and bash completion on this machine
-#   make dkms-install    register the source with DKMS instead
+#   make dkms-install    register the module's source with DKMS instead
+#   make install-user    all of make install but the modules (with DKMS)
 
 SHELL := /bin/bash
 O ?= $(CURDIR)/build
@@ -34,7 +35,9 @@ KMOD_DIR = $(O)/kmod/$(1)
 export CC O VERSION
 
 .PHONY: all module lib tools selftests man deps check check-host check-vm demo \
-	bench vm-test vm-shell install uninstall dkms-install clean modules-all
+	bench vm-test vm-shell install install-module install-user uninstall \
+	dkms-src dkms-install clean \
+	modules-all
 
 all: module lib tools
 
@@ -107,11 +110,16 @@ vm-shell: module lib tools selftests
 # Signing is left to the administrator (a MOK key, or DKMS's own), so
 # modules_install is told not to try the kernel's build-time key.  With
 # DESTDIR (packaging) depmod is left to the package's scripts.
-install: module lib tools man
+install: install-module install-user
+
+install-module: module
 	$(MAKE) -C $(KERNELDIR) M=$(call KMOD_DIR,$(KERNELRELEASE)) \
 		INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=updates \
 		CONFIG_MODULE_SIG_ALL= modules_install
 	$(if $(DESTDIR),,depmod -a $(KERNELRELEASE))
+
+# Everything but the modules: with DKMS, "make dkms-install install-user".
+install-user: lib tools man
 	$(MAKE) -C lib install
 	$(MAKE) -C tools install
 	install -D -m 0644 uapi/linux/shadowk.h $(DESTDIR)$(PREFIX)/include/linux/shadowk.h
@@ -136,14 +144,18 @@ uninstall:
 		$(foreach f,$(LIB_FUNCS),$(DESTDIR)$(MANDIR)/man3/$(f).3)
 	rm -f $(DESTDIR)$(BASHCOMPDIR)/shadowk
 
-DKMS_SRC = $(DESTDIR)/usr/src/shadowk-$(VERSION)
-dkms-install:
-	@command -v dkms >/dev/null || { echo "dkms is not installed (apt-get install dkms)" >&2; exit 1; }
+DKMS_SRC ?= $(DESTDIR)/usr/src/shadowk-$(VERSION)
+# The sources DKMS builds from; the host tests build them with dkms too.
+dkms-src:
 	install -d $(DKMS_SRC)/module/examples $(DKMS_SRC)/uapi/linux
 	install -m 0644 Kbuild dkms.conf $(DKMS_SRC)/
 	install -m 0644 module/*.c module/*.h module/*.S $(DKMS_SRC)/module/
 	install -m 0644 module/examples/*.c $(DKMS_SRC)/module/examples/
 	install -m 0644 uapi/linux/shadowk.h $(DKMS_SRC)/uapi/linux/
+
+dkms-install:
+	@command -v dkms >/dev/null || { echo "dkms is not installed (apt-get install dkms)" >&2; exit 1; }
+	$(MAKE) --no-print-directory dkms-src
 	dkms add shadowk/$(VERSION)
 	dkms build shadowk/$(VERSION)
 	dkms install shadowk/$(VERSION)

@@ -12,6 +12,7 @@ set -eu
 
 base_pkgs="gcc make libc6-dev pkg-config binutils kmod libkmod-dev
 	qemu-system-x86 busybox-static cpio xz-utils zstd bpftool jq python3-docutils
+	dkms
 	linux-source-6.1 linux-image-amd64 linux-headers-amd64"
 
 as_root() {

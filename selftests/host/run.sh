@@ -101,6 +101,36 @@ install_roundtrip() {
 }
 check "make install and uninstall with DESTDIR" install_roundtrip
 
+# dkms.conf builds both modules for every supported kernel, from exactly
+# the files make dkms-install copies (a private DKMS tree, no root, no
+# install).
+dkms_builds() {
+	local d kr ver rc=0 kernels
+	command -v dkms > /dev/null || { echo "no dkms: apt-get install dkms, or make deps"; return 1; }
+	ver=$(sed -n 's/^shadowk-version := //p' "$top/Kbuild")
+	kernels=$("$top/selftests/vm/kernels.sh")
+	[ -n "$kernels" ] || { echo "no supported kernel headers"; return 1; }
+	d=$(mktemp -d)
+	mkdir "$d/tree"
+	make -s -C "$top" dkms-src DKMS_SRC="$d/src/shadowk-$ver" > "$d/log" 2>&1 &&
+		dkms add -m shadowk -v "$ver" --dkmstree "$d/tree" --sourcetree "$d/src" \
+			>> "$d/log" 2>&1 || { cat "$d/log"; rm -rf "$d"; return 1; }
+	for kr in $kernels; do
+		if ! dkms build -m shadowk -v "$ver" -k "$kr" --dkmstree "$d/tree" \
+			--sourcetree "$d/src" > "$d/log" 2>&1; then
+			echo "dkms build for $kr failed:"; tail -n 20 "$d/log"; rc=1
+			continue
+		fi
+		for m in shadowk shadowk_detrand; do
+			ls "$d/tree/shadowk/$ver/$kr/x86_64/module/$m.ko"* > /dev/null 2>&1 ||
+				{ echo "$kr: no $m.ko after dkms build"; rc=1; }
+		done
+	done
+	rm -rf "$d"
+	return $rc
+}
+check "dkms.conf builds on every supported kernel" dkms_builds
+
 # libshadowk without a device.
 log=$("$O/selftests/host/lib_test" 2>&1)
 rc=$?

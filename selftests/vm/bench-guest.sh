@@ -84,6 +84,16 @@ $b getppid 1000000 | out "module-loaded"
 $b clone-state 1000000 | out "clone-bound-elsewhere"
 # (b) shadowk's way: the same probes in a clone bound to another process.
 $b probes-elsewhere "$n" "$file" $getppid_path $pread_path | out "b-shadowk-elsewhere"
+# (b) a whole "shadowk profile" elsewhere: every system call entry probed,
+# in a clone bound to another process, set up with the tool.
+shadowk create --name all > /dev/null
+for f in $(grep ' [tT] __x64_sys_' /proc/kallsyms | grep -v '\[' | cut -d' ' -f3 | sort -u); do
+	shadowk probe add all "$f" > /dev/null 2>&1
+done
+echo "probes $(shadowk -j info all | jq .probes)" | out "b-all-syscalls-elsewhere"
+shadowk bind all "$idle" > /dev/null &&
+	$b syscalls "$n" "$file" | out "b-all-syscalls-elsewhere"
+shadowk destroy all > /dev/null
 # (d) the bound process itself, without and with probes on the entries.
 $b probes-bound "$n" "$file" $entries | out "d-shadowk"
 $b latency 1000 | out "latency"

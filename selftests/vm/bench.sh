@@ -61,6 +61,8 @@ printf '%-44s %9s %9s %7s %7s   %8s %8s\n' "an unbound process's syscalls" \
 	getppid pread "wall:g" "wall:p" "ratio:g" "ratio:p"
 row "(a) nothing installed" a-unbound
 row "(b) shadowk probes 3+3 fns, clone elsewhere" b-shadowk-elsewhere
+row "(b) every syscall probed, clone elsewhere" b-all-syscalls-elsewhere
+echo "    ($(r "$icount" b-all-syscalls-elsewhere probes) probes: what 'shadowk profile' installs)"
 row "(c) kprobes on the same fns, pid-filtered" c-kprobe-filtered
 echo
 printf '%-44s %9s %9s %7s %7s\n' "per-hit cost for the process (entry fn)" \

@@ -197,12 +197,9 @@ int do_info(int argc, char **argv)
 
 	if (argc != 2)
 		return tool_usage_err("info", "takes one CLONE");
-	ret = tool_open(&ctx);
+	ret = tool_open_clone(&ctx, argv[1], &id);
 	if (ret)
 		return ret;
-	ret = tool_clone(ctx, argv[1], &id);
-	if (ret)
-		goto out;
 	err = shadowk_clone_info(ctx, id, &ci);
 	if (err) {
 		ret = tool_call_err(err, "cannot read the clone");
@@ -237,12 +234,9 @@ int do_verify(int argc, char **argv)
 
 	if (argc != 2)
 		return tool_usage_err("verify", "takes one CLONE");
-	ret = tool_open(&ctx);
+	ret = tool_open_clone(&ctx, argv[1], &id);
 	if (ret)
 		return ret;
-	ret = tool_clone(ctx, argv[1], &id);
-	if (ret)
-		goto out;
 	err = shadowk_clone_verify(ctx, id, &v);
 	if (err) {
 		ret = tool_call_err(err, "cannot verify the clone");

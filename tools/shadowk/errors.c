@@ -94,6 +94,19 @@ int tool_clone(struct shadowk_ctx *ctx, const char *arg, __u32 *clone_id)
 	return EXIT_OK;
 }
 
+int tool_open_clone(struct shadowk_ctx **ctxp, const char *clone,
+		    __u32 *clone_id)
+{
+	int ret = tool_open(ctxp);
+
+	if (ret)
+		return ret;
+	ret = tool_clone(*ctxp, clone, clone_id);
+	if (ret)
+		*ctxp = shadowk_unref(*ctxp);
+	return ret;
+}
+
 int tool_func_err(int err, const char *func)
 {
 	switch (err) {

@@ -41,11 +41,20 @@ static bool parse_percent(const char *s, __u32 *ppm)
 	return *ppm >= 1;
 }
 
-static void value_json(struct json *j, __s64 value)
+/* The members every inject report starts with, in an opened object. */
+static struct json *inject_json(__u32 id, const char *func, __u32 policy,
+				__s64 value)
 {
+	struct json *j = tool_json();
+
+	json_obj_begin(j, NULL);
+	json_u64(j, "clone", id);
+	json_str(j, "function", func);
+	json_str(j, "policy", policy_name(policy));
 	json_s64(j, "value", value);
 	json_str(j, "errno", value < 0 && value >= -4095 ?
 		 tool_errno_name(-value) : "");
+	return j;
 }
 
 static int inject_show(struct shadowk_ctx *ctx, __u32 id, const char *func,
@@ -69,12 +78,7 @@ static int inject_show(struct shadowk_ctx *ctx, __u32 id, const char *func,
 	calls = off ? d.calls : r.calls;
 	injected = off ? d.injected : r.injected;
 	if (tool.json) {
-		j = tool_json();
-		json_obj_begin(j, NULL);
-		json_u64(j, "clone", id);
-		json_str(j, "function", func);
-		json_str(j, "policy", policy_name(r.policy));
-		value_json(j, r.value);
+		j = inject_json(id, func, r.policy, r.value);
 		json_u64(j, "calls", calls);
 		json_u64(j, "injected", injected);
 		json_bool(j, "active", !off);
@@ -175,12 +179,9 @@ int do_inject(int argc, char **argv)
 	iopts.value = -e;
 	func = argv[optind + 1];
 
-	ret = tool_open(&ctx);
+	ret = tool_open_clone(&ctx, argv[optind], &id);
 	if (ret)
 		return ret;
-	ret = tool_clone(ctx, argv[optind], &id);
-	if (ret)
-		goto out;
 	if (off || show) {
 		ret = inject_show(ctx, id, func, off);
 		goto out;
@@ -191,12 +192,7 @@ int do_inject(int argc, char **argv)
 		goto out;
 	}
 	if (tool.json) {
-		j = tool_json();
-		json_obj_begin(j, NULL);
-		json_u64(j, "clone", id);
-		json_str(j, "function", func);
-		json_str(j, "policy", policy_name(iopts.policy));
-		value_json(j, iopts.value);
+		j = inject_json(id, func, iopts.policy, iopts.value);
 		json_u64(j, "nth", iopts.nth);
 		json_u64(j, "ppm", iopts.ppm);
 		json_u64(j, "seed", iopts.seed);

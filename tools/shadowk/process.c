@@ -40,12 +40,9 @@ int do_bind(int argc, char **argv)
 	if (!tool_parse_pid(argv[optind + 1], &pid))
 		return tool_usage_err("bind", "'%s' is not a process id",
 				      argv[optind + 1]);
-	ret = tool_open(&ctx);
+	ret = tool_open_clone(&ctx, argv[optind], &id);
 	if (ret)
 		return ret;
-	ret = tool_clone(ctx, argv[optind], &id);
-	if (ret)
-		goto out;
 	err = shadowk_process_bind(ctx, id, pid, &bopts);
 	switch (err) {
 	case 0:
@@ -220,12 +217,10 @@ int do_exec(int argc, char **argv)
 	if (optind >= argc)
 		return tool_usage_err("exec", "which command?");
 
-	ret = tool_open(&ctx);
+	ret = tool_open_clone(&ctx, argv[id], &id);
 	if (ret)
 		return ret;
-	ret = tool_clone(ctx, argv[id], &id);
-	if (!ret)
-		ret = tool_spawn_bound(ctx, id, flags, argv + optind, &pid);
+	ret = tool_spawn_bound(ctx, id, flags, argv + optind, &pid);
 	shadowk_unref(ctx);
 	if (ret)
 		return ret;
