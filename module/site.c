@@ -238,6 +238,19 @@ int shadowk_site_target(u32 clone_id, u64 addr, const char *symbol,
 	return 0;
 }
 
+/*
+ * shadowk_site_target() for a command that changes kernel code: lockdown
+ * refuses it, while reading and removing what exists stay allowed.
+ */
+int shadowk_site_target_change(u32 clone_id, u64 addr, const char *symbol,
+			       struct shadowk_clone **clonep,
+			       unsigned long *sitep)
+{
+	if (security_locked_down(LOCKDOWN_DBG_WRITE_KERNEL))
+		return -EPERM;
+	return shadowk_site_target(clone_id, addr, symbol, clonep, sitep);
+}
+
 /* Is the kernel's instruction one shadowk knows how to follow? */
 static bool shadowk_site_insn_known(const u8 *insn)
 {
@@ -419,10 +432,8 @@ int shadowk_site_add(struct shadowk_ucmd *ucmd)
 	if (cmd->action > SHADOWK_SITE_RETURN ||
 	    (cmd->action != SHADOWK_SITE_RETURN && cmd->value) || cmd->site)
 		return -EINVAL;
-	if (security_locked_down(LOCKDOWN_DBG_WRITE_KERNEL))
-		return -EPERM;
-	err = shadowk_site_target(cmd->clone_id, cmd->addr, cmd->symbol,
-				  &clone, &addr);
+	err = shadowk_site_target_change(cmd->clone_id, cmd->addr,
+					 cmd->symbol, &clone, &addr);
 	if (err)
 		return err;
 	err = -EOPNOTSUPP;

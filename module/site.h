@@ -86,6 +86,9 @@ int shadowk_site_txn_begin(struct shadowk_site_txn *txn, bool may_install);
 void shadowk_site_txn_end(struct shadowk_site_txn *txn);
 int shadowk_site_target(u32 clone_id, u64 addr, const char *symbol,
 			struct shadowk_clone **clonep, unsigned long *sitep);
+int shadowk_site_target_change(u32 clone_id, u64 addr, const char *symbol,
+			       struct shadowk_clone **clonep,
+			       unsigned long *sitep);
 bool shadowk_site_is_syscall(const char *symbol, unsigned long site);
 struct shadowk_site *shadowk_site_claim(struct shadowk_site_txn *txn,
 					struct shadowk_clone *clone,
