@@ -21,6 +21,7 @@
 #include "poke.h"
 #include "probe.h"
 #include "site.h"
+#include "stats.h"
 #include "text.h"
 #include "view.h"
 
@@ -31,19 +32,22 @@ static int __init shadowk_init(void)
 	err = shadowk_mem_init();
 	if (err)
 		return err;
+	err = shadowk_stats_init();
+	if (err)
+		goto err_mem;
 	err = shadowk_ksyms_init();
 	if (err)
-		goto err_mem;
+		goto err_stats;
 	err = shadowk_env_init();
 	if (err)
-		goto err_mem;
+		goto err_stats;
 	err = shadowk_pgtable_init();
 	if (err)
-		goto err_mem;
+		goto err_stats;
 	/* Follow the kernel's text writes before anything can be cloned. */
 	err = shadowk_poke_init();
 	if (err)
-		goto err_mem;
+		goto err_stats;
 	err = shadowk_view_init();
 	if (err)
 		goto err_poke;
@@ -69,6 +73,8 @@ err_view:
 	shadowk_view_exit();
 err_poke:
 	shadowk_poke_exit();
+err_stats:
+	shadowk_stats_exit();
 err_mem:
 	shadowk_mem_exit();
 	return err;
@@ -86,6 +92,7 @@ static void __exit shadowk_exit(void)
 	shadowk_poke_exit();
 	/* Give the kernel back the large pages shadowk split. */
 	shadowk_text_exit();
+	shadowk_stats_exit();
 	shadowk_mem_exit();
 	pr_info("unloaded\n");
 }

@@ -15,6 +15,7 @@ void shadowk_mem_page_free(void *page);
 void shadowk_mem_page_forget(void *page);
 void *shadowk_mem_obj_alloc(size_t size, gfp_t gfp);
 void shadowk_mem_obj_free(const void *obj);
+void shadowk_mem_balance(long *pages, long *objs);
 
 int __init shadowk_mem_init(void);
 void shadowk_mem_exit(void);

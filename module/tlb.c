@@ -11,6 +11,7 @@
 
 #include <asm/tlbflush.h>
 
+#include "stats.h"
 #include "tlb.h"
 
 static void shadowk_tlb_flush_local(void *unused)
@@ -21,5 +22,6 @@ static void shadowk_tlb_flush_local(void *unused)
 
 void shadowk_tlb_flush_all(void)
 {
+	shadowk_stats_inc(SHADOWK_STAT_FLUSH_ALL);
 	on_each_cpu(shadowk_tlb_flush_local, NULL, 1);
 }

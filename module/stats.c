@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * shadowk's debugfs directory: the page and object balance (mem.c) and the
+ * machine-wide counters (stats.h).  debugfs is a convenience for tests and
+ * benchmarks; shadowk works without it.
+ */
+
+#include <linux/atomic.h>
+#include <linux/debugfs.h>
+#include <linux/seq_file.h>
+
+#include "mem.h"
+#include "stats.h"
+
+static const char *const shadowk_stat_names[SHADOWK_NR_STATS] = {
+	[SHADOWK_STAT_FLUSH_ALL] = "flush_all",
+	[SHADOWK_STAT_FLUSH_LOCAL] = "flush_local",
+};
+
+static atomic64_t shadowk_stats[SHADOWK_NR_STATS];
+static struct dentry *shadowk_stats_dir;
+
+void shadowk_stats_inc(enum shadowk_stat stat)
+{
+	atomic64_inc(&shadowk_stats[stat]);
+}
+
+static int shadowk_stats_show(struct seq_file *m, void *unused)
+{
+	unsigned int i;
+
+	for (i = 0; i < SHADOWK_NR_STATS; i++)
+		seq_printf(m, "%s %lld\n", shadowk_stat_names[i],
+			   (long long)atomic64_read(&shadowk_stats[i]));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(shadowk_stats);
+
+static int shadowk_accounting_show(struct seq_file *m, void *unused)
+{
+	long pages, objs;
+
+	shadowk_mem_balance(&pages, &objs);
+	seq_printf(m, "pages %ld\nobjects %ld\n", pages, objs);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(shadowk_accounting);
+
+int __init shadowk_stats_init(void)
+{
+	shadowk_stats_dir = debugfs_create_dir("shadowk", NULL);
+	debugfs_create_file("accounting", 0400, shadowk_stats_dir, NULL,
+			    &shadowk_accounting_fops);
+	debugfs_create_file("stats", 0400, shadowk_stats_dir, NULL,
+			    &shadowk_stats_fops);
+	return 0;
+}
+
+void shadowk_stats_exit(void)
+{
+	debugfs_remove(shadowk_stats_dir);
+}
