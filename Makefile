@@ -6,7 +6,8 @@
 #   make                 module, library and tool for $(KERNELRELEASE)
 #   make check           dependencies, every build, host tests, the VM matrix
 #   make demo            boot a VM, load the module, show what it does
-#   make vm-test         the selftests on one kernel, quickly (PVH boot)
+#   make vm-test         the selftests on one kernel, quickly (PVH boot);
+#                        ONLY=prog[:test] for one, PREEMPT=full to boot so
 #   make vm-shell        an interactive shell in the VM, module loaded
 #   make bench           instruction counts of the mechanism, as a table
 #   make install         module, tool, library, headers, man pages, udev rule
@@ -34,7 +35,7 @@ CC ?= cc
 KMOD_DIR = $(O)/kmod/$(1)
 export CC O VERSION
 
-.PHONY: all module lib tools selftests man deps check check-host check-vm demo \
+.PHONY: all module test-modules lib tools selftests man deps check check-host check-vm demo \
 	bench vm-test vm-shell install install-module install-user uninstall \
 	dkms-src dkms-install clean \
 	modules-all
@@ -54,9 +55,15 @@ module:
 	$(MAKE) -C $(KERNELDIR) M=$(call KMOD_DIR,$(KERNELRELEASE)) modules
 	@echo "  built $(call KMOD_DIR,$(KERNELRELEASE))/shadowk.ko"
 
+# The selftests' own kernel modules (a livepatch, an ftrace user), built
+# beside shadowk.ko for the VM only; never installed.
+test-modules:
+	@test -n "$(KERNELRELEASE)" || { echo "no kernel headers found; run 'make deps'" >&2; exit 1; }
+	$(MAKE) -C selftests/kmod KERNELRELEASE=$(KERNELRELEASE) KERNELDIR=$(KERNELDIR)
+
 modules-all:
 	@for kr in $(KERNELS); do \
-		$(MAKE) --no-print-directory module KERNELRELEASE=$$kr KERNELDIR=/lib/modules/$$kr/build || exit 1; \
+		$(MAKE) --no-print-directory module test-modules KERNELRELEASE=$$kr KERNELDIR=/lib/modules/$$kr/build || exit 1; \
 	done
 
 lib:
@@ -94,17 +101,18 @@ check: deps
 check-build: modules-all lib tools selftests man
 
 demo: deps
-	@$(MAKE) --no-print-directory module lib tools selftests
+	@$(MAKE) --no-print-directory module test-modules lib tools selftests
 	@$(CURDIR)/selftests/vm/demo.sh $(KERNELRELEASE)
 
-vm-test: module lib tools selftests
-	@$(CURDIR)/selftests/vm/run-vm.sh --pvh $(if $(ONLY),--only $(ONLY)) $(KERNELRELEASE)
+vm-test: module test-modules lib tools selftests
+	@$(CURDIR)/selftests/vm/run-vm.sh --pvh $(if $(ONLY),--only $(ONLY)) \
+		$(if $(PREEMPT),--preempt $(PREEMPT)) $(KERNELRELEASE)
 
 # Instruction counts under QEMU -icount; prints a table, judges nothing.
-bench: module lib tools selftests
+bench: module test-modules lib tools selftests
 	@$(CURDIR)/selftests/vm/bench.sh $(KERNELRELEASE)
 
-vm-shell: module lib tools selftests
+vm-shell: module test-modules lib tools selftests
 	@$(CURDIR)/selftests/vm/run-vm.sh --shell $(KERNELRELEASE)
 
 # Signing is left to the administrator (a MOK key, or DKMS's own), so

@@ -6,14 +6,16 @@
 #
 # Kernels: the 6.1 metapackages and the newest 6.12 that the bookworm archive
 # carries with matching headers.  Images are needed because the tests boot
-# Debian's own kernels in QEMU; headers because the module builds against them.
+# Debian's own kernels in QEMU; headers because the module builds against them;
+# the kernels' sources for the kselftest harness and the livepatch sample the
+# selftests build.
 
 set -eu
 
 base_pkgs="gcc make libc6-dev pkg-config binutils kmod libkmod-dev
 	qemu-system-x86 busybox-static cpio xz-utils zstd bpftool jq python3-docutils
 	dkms
-	linux-source-6.1 linux-image-amd64 linux-headers-amd64"
+	linux-source-6.1 linux-source-6.12 linux-image-amd64 linux-headers-amd64"
 
 as_root() {
 	if [ "$(id -u)" -eq 0 ]; then

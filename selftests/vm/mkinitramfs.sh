@@ -27,10 +27,11 @@ need() {
 need /bin/busybox "apt-get install busybox-static, or make deps"
 need "$O/kmod/$kr/shadowk.ko" "make module KERNELRELEASE=$kr"
 need "$O/kmod/$kr/shadowk_detrand.ko" "make module KERNELRELEASE=$kr"
+need "$O/kmod/$kr/tests/sk_ftrace_work.ko" "make test-modules KERNELRELEASE=$kr"
 need "$O/tools/shadowk" "make tools"
 need "$O/selftests/uapi_test" "make selftests"
 
-mkdir -p "$root"/{bin,dev,proc,sys,tmp,run,shadowk/bin,shadowk/tests,shadowk/kmod,shadowk/bench}
+mkdir -p "$root"/{bin,dev,proc,sys,tmp,run,shadowk/bin,shadowk/tests,shadowk/kmod,shadowk/kmod-tests,shadowk/bench}
 cp /bin/busybox "$root/bin/busybox"
 cp "$top/selftests/vm/init" "$root/init"
 cp "$top/selftests/vm/guest.sh" "$top/selftests/lib.sh" "$root/shadowk/"
@@ -38,8 +39,13 @@ cp "$top/selftests/vm/demo-guest.sh" "$root/shadowk/demo.sh"
 cp "$top/selftests/vm/bench-guest.sh" "$root/shadowk/bench.sh"
 cp "$O/selftests/bench/bench" "$O/selftests/bench/noop" "$root/shadowk/bench/"
 cp "$O/kmod/$kr/shadowk.ko" "$O/kmod/$kr/shadowk_detrand.ko" "$root/shadowk/"
+# The selftests' own modules (the kernel's livepatch sample among them).
+cp "$O"/kmod/"$kr"/tests/*.ko "$root/shadowk/kmod-tests/"
 cp "$O"/selftests/*_test "$top"/selftests/*_test.sh "$root/shadowk/tests/"
 cp "$O"/selftests/bin/* "$root/shadowk/bin/"
+# A set-user-ID-root copy, for the test that a binding stops at it.
+cp "$O/selftests/bin/skcalls" "$root/shadowk/bin/skcalls-suid"
+chmod 4755 "$root/shadowk/bin/skcalls-suid"
 
 # A dynamically linked program and the libraries it needs, at the same
 # paths as here.
