@@ -4,7 +4,9 @@
 # matrix.sh KERNELRELEASE...
 #
 # Every kernel x {4-level, 5-level} x {pti=off, pti=on}, each booted from the
-# real bzImage so that KASLR is active.  Two cells run at a time (one per
+# real bzImage so that KASLR is active.  The 5-level cells boot with
+# preempt=full (anything in the kernel may be preempted, which widens every
+# race window); the 4-level ones with Debian's default (voluntary).  Two cells run at a time (one per
 # host core).  Prints a line per cell as it finishes, then the totals; the
 # counts are left in $O/vm/counts.
 
@@ -25,11 +27,12 @@ for kr in "$@"; do
 done
 
 run_cell() {
-	local kr=$1 la57=$2 pti=$3 name
+	local kr=$1 la57=$2 pti=$3 name preempt=""
 	name="$kr-l$((la57 + 4))-pti$pti"
+	[ "$la57" = 1 ] && preempt=full
 	mkdir -p "$O/vm/logs/$name"
 	"$top/selftests/vm/run-vm.sh" --la57 "$la57" --pti "$pti" --name "$name" \
-		"$kr" > "$O/vm/logs/$name/summary" 2>&1
+		${preempt:+--preempt $preempt} "$kr" > "$O/vm/logs/$name/summary" 2>&1
 	echo "$name" > "$O/vm/logs/$name/finished"
 }
 

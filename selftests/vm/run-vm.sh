@@ -7,6 +7,8 @@
 # the run.  Options:
 #   --la57 0|1     4- or 5-level paging (default 1; bzImage only)
 #   --pti on|off   page-table isolation (default off)
+#   --preempt M    boot with preempt=M (none, voluntary, full); default:
+#                  the kernel's own (voluntary on Debian)
 #   --pvh          boot the extracted vmlinux (fast, 4-level, no KASLR)
 #   --mode M       test (default), demo, shell, bench, or boot (boot and
 #                  power off)
@@ -24,12 +26,13 @@ set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 O=${O:-$top/build}
-la57=1 pti=off pvh=0 mode=test timeout_s=300 name="" only=""
+la57=1 pti=off preempt="" pvh=0 mode=test timeout_s=300 name="" only=""
 
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--la57) la57=$2; shift 2 ;;
 	--pti) pti=$2; shift 2 ;;
+	--preempt) preempt=$2; shift 2 ;;
 	--pvh) pvh=1; la57=0; shift ;;
 	--mode) mode=$2; shift 2 ;;
 	--shell) mode=shell; shift ;;
@@ -43,6 +46,7 @@ done
 kr=${1:?usage: run-vm.sh [options] KERNELRELEASE}
 case "$la57" in 0|1) ;; *) echo "run-vm: --la57 takes 0 or 1" >&2; exit 2 ;; esac
 case "$pti" in on|off) ;; *) echo "run-vm: --pti takes on or off" >&2; exit 2 ;; esac
+case "$preempt" in ""|none|voluntary|full) ;; *) echo "run-vm: --preempt takes none, voluntary or full" >&2; exit 2 ;; esac
 [ -n "$name" ] || name="$kr-$([ $pvh = 1 ] && echo pvh || echo "l$((la57 + 4))")-pti$pti"
 
 out=$O/vm/logs/$name
@@ -85,6 +89,7 @@ cpu=max
 accel=${SHADOWK_QEMU_ACCEL:-tcg,thread=single}
 append="console=ttyS0 panic=-1 oops=panic panic_on_warn=1 softlockup_panic=1"
 append+=" cryptomgr.notests pti=$pti SHADOWK_MODE=$mode"
+[ -n "$preempt" ] && append+=" preempt=$preempt"
 [ -n "$only" ] && append+=" SHADOWK_ONLY=$only"
 append+=" SHADOWK_EXPECT_LA57=$la57 SHADOWK_EXPECT_PTI=$([ $pti = on ] && echo 1 || echo 0)"
 
