@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -138,6 +139,32 @@ static inline int sk_accounting(long *pages, long *objects)
 	n = fscanf(f, "pages %ld\nobjects %ld\n", pages, objects);
 	fclose(f);
 	return n == 2 ? 0 : -1;
+}
+
+/* One counter of debugfs shadowk/stats, or -1. */
+static inline long long sk_stat(const char *name)
+{
+	FILE *f = fopen("/sys/kernel/debug/shadowk/stats", "r");
+	char key[64];
+	long long v, found = -1;
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63s %lld\n", key, &v) == 2)
+		if (!strcmp(key, name))
+			found = v;
+	fclose(f);
+	return found;
+}
+
+/* Run the calling thread (and what it forks) on @cpu only: 0 or errno. */
+static inline int sk_pin(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set) ? errno : 0;
 }
 
 static inline int sk_probe_add(int fd, __u32 id, const char *sym, __u32 flags,

@@ -6,6 +6,8 @@
  *   skcalls getppid N          N getppid() calls
  *   skcalls open PATH N        N open+close; prints "ok=A fail=B errno=E"
  *   skcalls asuser UID CMD...  CMD with uid and gid UID and no groups
+ *   skcalls getuid             one getuid(); exit 0 if it worked, 1 if it
+ *                              failed (an injection), printing either
  */
 
 #include <errno.h>
@@ -14,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 int main(int argc, char **argv)
@@ -44,6 +47,16 @@ int main(int argc, char **argv)
 		       last ? strerrorname_np(last) : "none");
 		return 0;
 	}
+	if (argc >= 2 && !strcmp(argv[1], "getuid")) {
+		long r = syscall(SYS_getuid);
+
+		if (r < 0) {
+			printf("getuid failed: %s\n", strerrorname_np(errno));
+			return 1;
+		}
+		printf("getuid=%ld euid=%ld\n", r, (long)geteuid());
+		return 0;
+	}
 	if (argc >= 4 && !strcmp(argv[1], "asuser")) {
 		uid = atoi(argv[2]);
 		if (setgroups(0, NULL) || setgid(uid) || setuid(uid)) {
@@ -54,6 +67,6 @@ int main(int argc, char **argv)
 		perror("skcalls: exec");
 		return 127;
 	}
-	fprintf(stderr, "usage: skcalls getppid N | open PATH N | asuser UID CMD...\n");
+	fprintf(stderr, "usage: skcalls getppid N | open PATH N | asuser UID CMD... | getuid\n");
 	return 2;
 }
