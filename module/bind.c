@@ -487,8 +487,8 @@ static struct mm_struct *shadowk_bind_mm(pid_t pid, int *err)
 	if (!task)
 		return NULL;
 	if (task != current &&
-	    !shadowk_ksyms_call(ptrace_may_access, task,
-				PTRACE_MODE_ATTACH_REALCREDS)) {
+	    !shadowk_ksyms_ptrace_may_access(task,
+					     PTRACE_MODE_ATTACH_REALCREDS)) {
 		put_task_struct(task);
 		*err = -EPERM;
 		return NULL;

@@ -23,45 +23,6 @@
 #error "shadowk needs CONFIG_DYNAMIC_FTRACE_WITH_REGS"
 #endif
 
-#include <asm/cpufeature.h>
-#include <asm/msr.h>
-
-/*
- * Calls through pointers found with kallsyms.  With kernel IBT, objtool
- * seals the ENDBR of functions whose address the kernel itself never
- * takes, and kprobes may report an address past the ENDBR; an indirect
- * call there raises #CP.  Such calls run with IBT switched off on this CPU
- * for their duration.  Kernels without IBT support compile this away.
- */
-#if defined(X86_FEATURE_IBT) && defined(MSR_IA32_S_CET) && defined(CET_ENDBR_EN)
-static inline u64 shadowk_compat_ibt_off(void)
-{
-	u64 cet = 0;
-
-	if (cpu_feature_enabled(X86_FEATURE_IBT)) {
-		rdmsrl(MSR_IA32_S_CET, cet);
-		if (cet & CET_ENDBR_EN)
-			wrmsrl(MSR_IA32_S_CET, cet & ~CET_ENDBR_EN);
-	}
-	return cet;
-}
-
-static inline void shadowk_compat_ibt_restore(u64 cet)
-{
-	if (cet & CET_ENDBR_EN)
-		wrmsrl(MSR_IA32_S_CET, cet);
-}
-#else
-static inline u64 shadowk_compat_ibt_off(void)
-{
-	return 0;
-}
-
-static inline void shadowk_compat_ibt_restore(u64 cet)
-{
-}
-#endif
-
 /*
  * asm/tlbflush.h hides struct tlb_state_shared from modules although the
  * per-CPU variable is exported; its one member is all shadowk reads.

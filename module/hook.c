@@ -13,7 +13,7 @@
 
 int shadowk_hook_register(struct shadowk_hook *hook)
 {
-	unsigned long addr = shadowk_ksyms_lookup(hook->symbol);
+	unsigned long addr = shadowk_ksyms_kallsyms_lookup_name(hook->symbol);
 	int err;
 
 	if (!addr) {

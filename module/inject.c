@@ -94,9 +94,10 @@ static bool shadowk_inject_allowed(const char *symbol, unsigned long addr)
 
 	if (shadowk_site_is_syscall(symbol, addr))
 		return true;
-	if (!shadowk_ksyms.get_injectable_error_type)
+	if (!shadowk_ksyms_addr_get_injectable_error_type)
 		return false;
-	etype = shadowk_ksyms_call(get_injectable_error_type, addr);
+	/* It takes a mutex: a veneer call, nothing disabled around it. */
+	etype = shadowk_ksyms_get_injectable_error_type(addr);
 	return etype == EI_ETYPE_ERRNO || etype == EI_ETYPE_ERRNO_NULL;
 }
 

@@ -8,13 +8,17 @@
 
 #include <linux/kprobes.h>
 #include <linux/moduleparam.h>
-#include <linux/preempt.h>
 #include <linux/stddef.h>
 
 #include "compat.h"
 #include "ksyms.h"
 
 struct shadowk_ksyms shadowk_ksyms __ro_after_init;
+
+#define SHADOWK_KSYMS_FN(fn, optional) \
+	unsigned long shadowk_ksyms_addr_##fn __ro_after_init;
+#include "ksyms_fns.h"
+#undef SHADOWK_KSYMS_FN
 
 /*
  * Test hook: one more symbol to require, so that the selftests can watch
@@ -25,50 +29,38 @@ module_param(require_symbol, charp, 0);
 MODULE_PARM_DESC(require_symbol,
 		 "testing only: also require this kernel symbol at load");
 
-/* KSYM_OPTIONAL: text that a kernel config may leave out; NULL then. */
+/*
+ * KSYM_TEXT: a function, checked to lie in core kernel text.
+ * KSYM_OPTIONAL: a function a kernel configuration may leave out; 0 then.
+ */
 enum shadowk_ksym_kind { KSYM_TEXT, KSYM_DATA, KSYM_OPTIONAL };
 
 struct shadowk_ksym {
 	const char *name;
-	size_t offset;		/* in struct shadowk_ksyms */
+	unsigned long *slot;
 	enum shadowk_ksym_kind kind;
 };
 
-#define KSYM(sym, field, kind) \
-	{ sym, offsetof(struct shadowk_ksyms, field), kind }
+#define KSYM_DATUM(sym, field) \
+	{ sym, (unsigned long *)&shadowk_ksyms.field, KSYM_DATA }
 
 static const struct shadowk_ksym shadowk_ksym_table[] __initconst = {
-	KSYM("_stext", stext, KSYM_TEXT),
-	KSYM("_etext", etext, KSYM_DATA),
-	KSYM("__entry_text_start", entry_text_start, KSYM_TEXT),
-	KSYM("__entry_text_end", entry_text_end, KSYM_DATA),
-	KSYM("text_mutex", text_mutex, KSYM_DATA),
-	KSYM("ftrace_enabled", ftrace_enabled, KSYM_DATA),
-	KSYM("init_mm", init_mm, KSYM_DATA),
-	KSYM("ptrace_may_access", ptrace_may_access, KSYM_TEXT),
-	KSYM("__noinstr_text_start", noinstr_text_start, KSYM_TEXT),
-	KSYM("__noinstr_text_end", noinstr_text_end, KSYM_DATA),
-	KSYM("ftrace_location", ftrace_location, KSYM_TEXT),
-	KSYM("within_kprobe_blacklist", within_kprobe_blacklist, KSYM_TEXT),
-	KSYM("text_poke_memset", text_poke_memset, KSYM_TEXT),
-	KSYM("switch_mm_irqs_off", switch_mm_irqs_off, KSYM_TEXT),
-	KSYM("kernel_text_address", kernel_text_address, KSYM_TEXT),
-	KSYM("get_injectable_error_type", get_injectable_error_type,
-	     KSYM_OPTIONAL),
+	/* Section bounds: text symbols, but only compared with. */
+	KSYM_DATUM("_stext", stext),
+	KSYM_DATUM("_etext", etext),
+	KSYM_DATUM("__entry_text_start", entry_text_start),
+	KSYM_DATUM("__entry_text_end", entry_text_end),
+	KSYM_DATUM("__noinstr_text_start", noinstr_text_start),
+	KSYM_DATUM("__noinstr_text_end", noinstr_text_end),
+	KSYM_DATUM("text_mutex", text_mutex),
+	KSYM_DATUM("ftrace_enabled", ftrace_enabled),
+	KSYM_DATUM("init_mm", init_mm),
+	KSYM_DATUM("text_poke_memset", text_poke_memset),
+#define SHADOWK_KSYMS_FN(fn, optional) \
+	{ #fn, &shadowk_ksyms_addr_##fn, optional ? KSYM_OPTIONAL : KSYM_TEXT },
+#include "ksyms_fns.h"
+#undef SHADOWK_KSYMS_FN
 };
-
-unsigned long shadowk_ksyms_lookup(const char *name)
-{
-	unsigned long addr;
-	u64 cet;
-
-	preempt_disable();
-	cet = shadowk_compat_ibt_off();
-	addr = shadowk_ksyms.kallsyms_lookup_name(name);
-	shadowk_compat_ibt_restore(cet);
-	preempt_enable();
-	return addr;
-}
 
 static int __init shadowk_ksyms_find_lookup(void)
 {
@@ -76,7 +68,6 @@ static int __init shadowk_ksyms_find_lookup(void)
 		.symbol_name = "kallsyms_lookup_name",
 		.flags = KPROBE_FLAG_DISABLED,
 	};
-	unsigned long addr;
 	int err;
 
 	err = register_kprobe(&kp);
@@ -85,20 +76,9 @@ static int __init shadowk_ksyms_find_lookup(void)
 		       err);
 		return err;
 	}
-	addr = (unsigned long)kp.addr;
+	/* Maybe past an ENDBR: entered through a return, it works anyway. */
+	shadowk_ksyms_addr_kallsyms_lookup_name = (unsigned long)kp.addr;
 	unregister_kprobe(&kp);
-	shadowk_ksyms.kallsyms_lookup_name = (void *)addr;
-
-	/*
-	 * kprobes may have placed the probe past an ENDBR; ask the function
-	 * for its own start so later readers see the real address.
-	 */
-	addr = shadowk_ksyms_lookup("kallsyms_lookup_name");
-	if (!addr) {
-		pr_err("kallsyms_lookup_name does not resolve itself\n");
-		return -ENOENT;
-	}
-	shadowk_ksyms.kallsyms_lookup_name = (void *)addr;
 	return 0;
 }
 
@@ -115,40 +95,35 @@ int __init shadowk_ksyms_init(void)
 	for (i = 0; i < ARRAY_SIZE(shadowk_ksym_table); i++) {
 		const struct shadowk_ksym *ks = &shadowk_ksym_table[i];
 
-		addr = shadowk_ksyms_lookup(ks->name);
+		addr = shadowk_ksyms_kallsyms_lookup_name(ks->name);
 		if (!addr && ks->kind != KSYM_OPTIONAL) {
 			pr_err("cannot resolve kernel symbol %s\n", ks->name);
 			return -ENOENT;
 		}
-		*(unsigned long *)((char *)&shadowk_ksyms + ks->offset) = addr;
+		*ks->slot = addr;
 	}
 
-	/* A text symbol outside [_stext, _etext) means a lookup went wrong. */
+	/* A function outside [_stext, _etext) means a lookup went wrong. */
 	stext = (unsigned long)shadowk_ksyms.stext;
 	etext = (unsigned long)shadowk_ksyms.etext;
 	for (i = 0; i < ARRAY_SIZE(shadowk_ksym_table); i++) {
 		const struct shadowk_ksym *ks = &shadowk_ksym_table[i];
-		unsigned long *field;
 
-		if (ks->kind == KSYM_DATA)
+		addr = *ks->slot;
+		if (ks->kind == KSYM_DATA || (addr >= stext && addr < etext))
 			continue;
-		field = (unsigned long *)((char *)&shadowk_ksyms + ks->offset);
-		addr = *field;
 		/* A module's symbol of the same name is not the kernel's. */
 		if (ks->kind == KSYM_OPTIONAL) {
-			if (addr < stext || addr >= etext)
-				*field = 0;
+			*ks->slot = 0;
 			continue;
 		}
-		if (addr < stext || addr >= etext) {
-			pr_err("kernel symbol %s is outside core kernel text\n",
-			       ks->name);
-			return -ENOENT;
-		}
+		pr_err("kernel symbol %s is outside core kernel text\n",
+		       ks->name);
+		return -ENOENT;
 	}
 
 	if (require_symbol && *require_symbol &&
-	    !shadowk_ksyms_lookup(require_symbol)) {
+	    !shadowk_ksyms_kallsyms_lookup_name(require_symbol)) {
 		pr_err("cannot resolve kernel symbol %s\n", require_symbol);
 		return -ENOENT;
 	}

@@ -71,9 +71,9 @@ struct shadowk_redirect *shadowk_redirect(u32 clone_id, const char *symbol,
 	unsigned long addr;
 	int err;
 
+	/* Entered through a return (thunk.S): no ENDBR needed. */
 	if (!symbol || !replacement ||
-	    !shadowk_ksyms_call(kernel_text_address,
-				(unsigned long)replacement))
+	    !shadowk_ksyms_kernel_text_address((unsigned long)replacement))
 		return ERR_PTR(-EINVAL);
 	err = shadowk_site_target_change(clone_id, 0, symbol, &clone, &addr);
 	if (err)

@@ -170,7 +170,7 @@ static int shadowk_site_resolve(u64 uaddr, const char *symbol,
 		if (strnlen(symbol, SHADOWK_SYMBOL_LEN) >= SHADOWK_SYMBOL_LEN ||
 		    !symbol[0])
 			return -EINVAL;
-		addr = shadowk_ksyms_lookup(symbol);
+		addr = shadowk_ksyms_kallsyms_lookup_name(symbol);
 		if (!addr)
 			return -ENOENT;
 	}
@@ -186,12 +186,12 @@ static int shadowk_site_resolve(u64 uaddr, const char *symbol,
 	 * ftrace_location() maps a function's start to its fentry site (past
 	 * an ENDBR), but also any byte inside the site to the site itself.
 	 */
-	site = shadowk_ksyms_call(ftrace_location, addr);
+	site = shadowk_ksyms_ftrace_location(addr);
 	if (!site || addr > site || (site & PAGE_MASK) !=
 		     ((site + SHADOWK_SITE_LEN - 1) & PAGE_MASK))
 		return -ENXIO;
-	if (shadowk_ksyms_call(within_kprobe_blacklist, addr) ||
-	    shadowk_ksyms_call(within_kprobe_blacklist, site))
+	if (shadowk_ksyms_within_kprobe_blacklist(addr) ||
+	    shadowk_ksyms_within_kprobe_blacklist(site))
 		return -EACCES;
 	*sitep = site;
 	return 0;

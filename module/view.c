@@ -57,7 +57,7 @@ static void shadowk_view_load(struct mm_struct *mm, struct task_struct *tsk)
 	unsigned long flags;
 
 	local_irq_save(flags);
-	shadowk_ksyms_call_void(switch_mm_irqs_off, NULL, mm, tsk);
+	shadowk_ksyms_switch_mm_irqs_off(NULL, mm, tsk);
 	local_irq_restore(flags);
 }
 

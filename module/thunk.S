@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Calls through a return.
+ *
+ * shadowk enters code whose first instruction need not be an ENDBR:
+ * kernel functions found with kallsyms (objtool seals the ENDBR of every
+ * function whose address the kernel itself never takes), the trampoline
+ * the kernel installed at an owned site (ftrace's have none), and a
+ * replacement another module provides.  With kernel IBT an indirect call
+ * or jump there raises #CP; a return is not checked.  So shadowk reaches
+ * all of them through shadowk_thunk_r11, which returns to %r11 from a call
+ * of its own, as a retpoline does: the return pops what that call pushed,
+ * so the return stack stays balanced, and a mispredicted return
+ * speculates into an int3 rather than into the target.
+ *
+ * The target then runs exactly as if the thunk's caller had jumped to it:
+ * every register but %r11 and the whole stack as the caller left them.
+ */
+
+#include <linux/linkage.h>
+#include <linux/objtool.h>
+#include <asm/nospec-branch.h>
+#include <asm/unwind_hints.h>
+
+	.code64
+	.section .text, "ax"
+
+SYM_FUNC_START(shadowk_thunk_r11)
+	ANNOTATE_INTRA_FUNCTION_CALL
+	call	.Lthunk_ret
+	int3
+.Lthunk_ret:
+	movq	%r11, (%rsp)
+	UNWIND_HINT_FUNC
+	RET
+SYM_FUNC_END(shadowk_thunk_r11)
+
+/*
+ * A direct-call target in shadowk for each kernel function ksyms.c looks
+ * up: C calls it with the function's own prototype, and it jumps to the
+ * function through the thunk, so the function returns straight to the C
+ * caller.  Nothing here disables IBT, so the callee may sleep.
+ */
+.macro SHADOWK_KSYMS_VENEER fn
+SYM_FUNC_START(shadowk_ksyms_\fn)
+	movq	shadowk_ksyms_addr_\fn(%rip), %r11
+	jmp	shadowk_thunk_r11
+SYM_FUNC_END(shadowk_ksyms_\fn)
+.endm
+
+#define SHADOWK_KSYMS_FN(fn, optional) SHADOWK_KSYMS_VENEER fn ;
+#include "ksyms_fns.h"
