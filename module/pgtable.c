@@ -37,6 +37,8 @@ static struct {
 	unsigned int p4d_idx, pud_idx;
 } shadowk_pgtable_orig __ro_after_init;
 
+unsigned int shadowk_pgtable_top_index __ro_after_init;
+
 #define PAGE_OF(p) ((void *)((unsigned long)(p) & PAGE_MASK))
 
 int __init shadowk_pgtable_init(void)
@@ -57,6 +59,7 @@ int __init shadowk_pgtable_init(void)
 
 	shadowk_pgtable_orig.addr = addr;
 	shadowk_pgtable_orig.pgdp = pgdp;
+	shadowk_pgtable_top_index = pgd_index(addr);
 	if (pgtable_l5_enabled()) {
 		shadowk_pgtable_orig.p4d_page = PAGE_OF(p4dp);
 		shadowk_pgtable_orig.p4d_idx = p4d_index(addr);

@@ -6,6 +6,8 @@
 #include <linux/pgtable.h>
 #include <linux/types.h>
 
+#include <asm/processor.h>
+
 /*
  * A clone's private top of the kernel-image page-table chain.  Binding an
  * address space means pointing its top-level kernel-image entry at @top.
@@ -31,6 +33,20 @@ void shadowk_pgtable_verify(struct shadowk_pgtable *pt,
 			    struct shadowk_pgtable_diff *diff);
 
 pgd_t *shadowk_pgtable_mm_entry(struct mm_struct *mm);
+
+/* Index of the kernel image's entry in a top-level page table. */
+extern unsigned int shadowk_pgtable_top_index;
+
+/*
+ * The kernel-image entry of the page tables this CPU runs on now: what
+ * decides which view its instruction fetches see, whoever current is.
+ */
+static __always_inline u64 shadowk_pgtable_loaded(void)
+{
+	pgd_t *pgd = __va(read_cr3_pa());
+
+	return pgd_val(READ_ONCE(pgd[shadowk_pgtable_top_index]));
+}
 pmd_t *shadowk_pgtable_orig_pmd(unsigned long va);
 unsigned int shadowk_pgtable_pmd_index(unsigned long va);
 pgd_t shadowk_pgtable_original(void);

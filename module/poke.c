@@ -62,12 +62,9 @@ void shadowk_poke_forget(struct shadowk_clone *clone)
  */
 static u64 shadowk_poke_reader_view(void)
 {
-	pgd_t *pgd;
-
 	if (this_cpu_read(cpu_tlbstate_shared.is_lazy))
 		return 0;
-	pgd = __va(read_cr3_pa());
-	return pgd_val(READ_ONCE(pgd[pgd_index((unsigned long)shadowk_ksyms.stext)]));
+	return shadowk_pgtable_loaded();
 }
 
 static void shadowk_poke_frame(struct shadowk_clone *clone,

@@ -21,14 +21,14 @@ struct shadowk_probe {
 
 /*
  * Dispatch, preemption off.  @task says the call is a bound process's
- * own; SHADOWK_PROBE_IRQ adds interrupts taken while one runs.  One
- * per-CPU increment: an interrupt on this CPU cannot tear it.
+ * own; @bound that a bound process's thread is current, so that
+ * SHADOWK_PROBE_IRQ adds interrupts taken while one runs.  One per-CPU
+ * increment: an interrupt on this CPU cannot tear it.
  */
-static inline void shadowk_probe_hit(struct shadowk_probe *probe,
-				     struct mm_struct *view, bool task)
+static inline void shadowk_probe_hit(struct shadowk_probe *probe, bool task,
+				     bool bound)
 {
-	if (task || ((probe->flags & SHADOWK_PROBE_IRQ) &&
-		     current->mm == view && !(current->flags & PF_KTHREAD)))
+	if (task || (bound && (probe->flags & SHADOWK_PROBE_IRQ)))
 		this_cpu_inc(*probe->hits);
 }
 

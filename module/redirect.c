@@ -9,14 +9,15 @@
  * tell when the replacement's code is no longer in use: after clearing
  * the site and a grace period no call can start, and then it waits for
  * ->active to drain.  That covers calls that sleep in the replacement,
- * which no RCU flavour would.
+ * which no RCU flavour would.  The wait polls, so that the way out of a
+ * replacement is one atomic decrement and calls nothing anyone could
+ * trace, probe or redirect.
  */
 
+#include <linux/delay.h>
 #include <linux/err.h>
 #include <linux/export.h>
-#include <linux/rcupdate.h>
 #include <linux/sched.h>
-#include <linux/wait_bit.h>
 
 #include "clone.h"
 #include "ksyms.h"
@@ -24,14 +25,10 @@
 #include "redirect.h"
 #include "site.h"
 
-void shadowk_redirect_exit(struct shadowk_redirect *redirect)
+/* The decrement is this call's last touch of @redirect. */
+void notrace shadowk_redirect_exit(struct shadowk_redirect *redirect)
 {
-	/* The undoer frees @redirect only a grace period after ->active is 0. */
-	rcu_read_lock();
-	if (atomic_dec_and_test(&redirect->active) &&
-	    READ_ONCE(redirect->draining))
-		wake_up_var(&redirect->active);
-	rcu_read_unlock();
+	atomic_dec(&redirect->active);
 }
 
 void shadowk_redirect_orphan(struct shadowk_redirect *redirect)
@@ -108,8 +105,7 @@ void shadowk_unredirect(struct shadowk_redirect *redirect)
 
 	if (IS_ERR_OR_NULL(redirect))
 		return;
-	WRITE_ONCE(redirect->draining, true);
-	/* Without a spare site to allocate, this cannot fail. */
+	/* Without a site to install, this cannot fail. */
 	shadowk_site_txn_begin(&txn, false);
 	site = redirect->site;
 	if (site) {
@@ -120,8 +116,8 @@ void shadowk_unredirect(struct shadowk_redirect *redirect)
 	txn.cleared = true;
 	shadowk_site_txn_end(&txn);
 	/* No call can enter now; wait for those inside the replacement. */
-	wait_var_event(&redirect->active, !atomic_read(&redirect->active));
-	synchronize_rcu();
+	while (atomic_read(&redirect->active))
+		msleep(1);
 	shadowk_mem_obj_free(redirect);
 }
 EXPORT_SYMBOL_GPL(shadowk_unredirect);

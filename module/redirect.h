@@ -13,7 +13,6 @@ struct shadowk_redirect {
 	struct shadowk_site *site;	/* NULL once orphaned or undone */
 	void *replacement;
 	atomic_t active;		/* threads inside the replacement */
-	bool draining;			/* being undone: wake the undoer */
 };
 
 /* Dispatch, preemption off: a bound process enters the replacement. */

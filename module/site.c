@@ -75,53 +75,45 @@ void shadowk_site_reown_later(struct shadowk_site *site)
 	queue_work(system_unbound_wq, &shadowk_site_reown_work);
 }
 
-/* A bound process's own call: not an interrupt, not a kernel thread. */
-static bool shadowk_site_acts(struct mm_struct *view)
+/*
+ * Is current a bound process's own thread (not a kernel thread that
+ * borrowed its mm) whose address space is bound to @view?
+ */
+static bool shadowk_site_bound_current(u64 view)
 {
-	return in_task() && current->mm == view &&
-	       !(current->flags & PF_KTHREAD);
+	struct mm_struct *mm = current->mm;
+
+	return mm && !(current->flags & PF_KTHREAD) &&
+	       pgd_val(READ_ONCE(*shadowk_pgtable_mm_entry(mm))) == view;
 }
 
-unsigned long shadowk_site_dispatch(struct shadowk_tramp_regs *regs)
+/*
+ * The users of @site, the site of the clone whose text this CPU runs
+ * (@view): what they make of the call, or CONTINUE for the kernel's own.
+ */
+static unsigned long shadowk_site_act(struct shadowk_site *site, u64 view,
+				      struct shadowk_tramp_regs *regs)
 {
-	unsigned long addr = regs->ip - SHADOWK_SITE_LEN;
-	unsigned long ret = SHADOWK_TRAMP_CONTINUE;
-	struct mm_struct *view = current->active_mm;
+	bool bound = shadowk_site_bound_current(view);
+	bool task = bound && in_task();
 	struct shadowk_redirect *redirect;
 	struct shadowk_injection *inject;
 	struct shadowk_probe *probe;
-	struct shadowk_site *site;
-	bool task;
-	u64 top, insn;
-	s32 rel;
 
-	preempt_disable_notrace();
-	top = pgd_val(READ_ONCE(*shadowk_pgtable_mm_entry(view)));
-	hash_for_each_possible_rcu_notrace(shadowk_site_table, site, hnode,
-					   addr) {
-		if (site->addr == addr &&
-		    pgd_val(site->clone->pt.top) == top)
-			goto found;
-	}
-	goto out;
-found:
-	task = shadowk_site_acts(view);
 	probe = READ_ONCE(site->probe);
 	if (probe)
-		shadowk_probe_hit(probe, view, task);
+		shadowk_probe_hit(probe, task, bound);
 	if (task) {
 		inject = READ_ONCE(site->inject);
-		if (inject && shadowk_inject_fires(inject, view)) {
+		if (inject && shadowk_inject_fires(inject, current->mm)) {
 			regs->ax = inject->value;
-			ret = SHADOWK_TRAMP_RETURN;
-			goto out;
+			return SHADOWK_TRAMP_RETURN;
 		}
 		redirect = READ_ONCE(site->redirect);
 		if (redirect) {
 			regs->r11 = shadowk_redirect_enter(redirect);
 			regs->r10 = (unsigned long)redirect;
-			ret = SHADOWK_TRAMP_REDIRECT;
-			goto out;
+			return SHADOWK_TRAMP_REDIRECT;
 		}
 	}
 	/* Pairs with SITE_ADD's release: ->action and ->value are set. */
@@ -129,10 +121,60 @@ found:
 	    site->action == SHADOWK_SITE_RETURN &&
 	    (task || (site->flags & SHADOWK_SITE_ANY_CONTEXT))) {
 		regs->ax = site->value;
-		ret = SHADOWK_TRAMP_RETURN;
+		return SHADOWK_TRAMP_RETURN;
+	}
+	return SHADOWK_TRAMP_CONTINUE;
+}
+
+/*
+ * The view is decided by the page tables this CPU has loaded, not by
+ * current->active_mm: the two differ in the windows where the kernel
+ * switches mm (exec_mmap(), a context switch, kthread_use_mm()) and while
+ * an unbind's flush is on its way to this CPU.  Whatever view the call
+ * was made in, the kernel's instruction at the site runs: the users act
+ * only when the CPU runs the clone whose site it is; otherwise any clone's
+ * site at the address records the kernel's instruction (they all follow
+ * the same kernel writes); and when no clone owns the address any more,
+ * the view this call was made in is gone (unbound, site removed, each
+ * flushed before the site is freed), so the site runs again in today's
+ * view.  Never RESTART while some clone's frame with the call is still
+ * mapped: that would loop.
+ */
+unsigned long notrace shadowk_site_dispatch(struct shadowk_tramp_regs *regs)
+{
+	unsigned long addr = regs->ip - SHADOWK_SITE_LEN;
+	struct shadowk_site *site, *mine = NULL, *any = NULL;
+	unsigned long ret = SHADOWK_TRAMP_CONTINUE;
+	u64 view, insn;
+	s32 rel;
+
+	preempt_disable_notrace();
+	view = shadowk_pgtable_loaded();
+	hash_for_each_possible_rcu_notrace(shadowk_site_table, site, hnode,
+					   addr) {
+		if (site->addr != addr)
+			continue;
+		any = site;
+		if (pgd_val(site->clone->pt.top) == view) {
+			mine = site;
+			break;
+		}
+	}
+	if (!any) {
+		ret = SHADOWK_TRAMP_RESTART;
 		goto out;
 	}
-	insn = READ_ONCE(site->chain_insn);
+	/*
+	 * Users are freed a grace period after they are cleared; an idle
+	 * CPU RCU does not watch is not waited for (sites themselves are
+	 * freed only after a flush, which waits for every CPU).
+	 */
+	if (mine && rcu_is_watching()) {
+		ret = shadowk_site_act(mine, view, regs);
+		if (ret != SHADOWK_TRAMP_CONTINUE)
+			goto out;
+	}
+	insn = READ_ONCE(any->chain_insn);
 	rel = (s32)(insn >> 8);
 	switch ((u8)insn) {
 	case CALL_INSN_OPCODE:

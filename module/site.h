@@ -8,6 +8,9 @@
 #define SHADOWK_TRAMP_RETURN	2	/* return regs->ax from the function */
 #define SHADOWK_TRAMP_JMP	3	/* as if the site jumped to regs->r11 */
 #define SHADOWK_TRAMP_REDIRECT	4	/* call regs->r11, then redirect exit */
+#define SHADOWK_TRAMP_RESTART	5	/* run the site again, in today's view */
+
+#define SHADOWK_SITE_LEN	5	/* call rel32, and the fentry NOP */
 
 #ifndef __ASSEMBLY__
 
@@ -31,8 +34,6 @@ struct shadowk_tramp_regs {
 	unsigned long ip;		/* the site + 5 */
 	unsigned long parent_ip;	/* the function's return address */
 };
-
-#define SHADOWK_SITE_LEN	5	/* call rel32, and the fentry NOP */
 
 struct shadowk_site {
 	struct list_head node;		/* clone->sites, under text_mutex */

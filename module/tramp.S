@@ -6,6 +6,11 @@
  * registers.  It saves what the function may still need, asks
  * shadowk_site_dispatch() what to do, and then does it with the registers
  * and stack exactly as they were at entry.
+ *
+ * Every way out keeps the return stack balanced: each return it makes
+ * pops an entry that a call pushed (the site's own call, or one of the
+ * thunk's), so later returns of the function and its callers predict
+ * right, and call-depth tracking stays in step.
  */
 
 #include <linux/linkage.h>
@@ -53,27 +58,20 @@ SYM_FUNC_START(shadowk_tramp)
 	je	.Ljmp
 	cmpl	$SHADOWK_TRAMP_REDIRECT, %eax
 	je	.Lredirect
+	cmpl	$SHADOWK_TRAMP_RESTART, %eax
+	je	.Lrestart
 	shadowk_restore
 	RET
 
 	/*
-	 * What the kernel put at the site: enter it with the site's stack.
-	 * Through a return, not an indirect jump: the kernel's trampolines
-	 * have no ENDBR, and IBT checks jumps but not returns.
+	 * What the kernel put at the site: enter it as if the site had
+	 * called it, with the site's return address on the stack.
 	 */
 .Lcall:
 	shadowk_restore
-	pushq	%r11
-	UNWIND_HINT_FUNC
-	RET
+	jmp	shadowk_thunk_r11
 
-	/* Leave the function before it starts: drop the return into it. */
-.Lreturn:
-	shadowk_restore
-	addq	$8, %rsp
-	UNWIND_HINT_FUNC
-	RET
-
+	/* As if the site had jumped: the return into the function goes. */
 .Ljmp:
 	shadowk_restore
 	movq	%r11, (%rsp)
@@ -81,21 +79,53 @@ SYM_FUNC_START(shadowk_tramp)
 	RET
 
 	/*
+	 * Nothing of this view at the site any more (it was unbound or the
+	 * site removed while this call was on its way): run again whatever
+	 * the view now has there, the kernel's own instruction.
+	 */
+.Lrestart:
+	shadowk_restore
+	subq	$SHADOWK_SITE_LEN, (%rsp)
+	UNWIND_HINT_FUNC
+	RET
+
+	/*
+	 * Leave the function before it starts, returning %rax: through one
+	 * plain return, so that the caller's own return-stack entry is the
+	 * one the return to the caller uses.
+	 */
+.Lreturn:
+	shadowk_restore
+	leaq	.Lreturn_to_caller(%rip), %r11
+	movq	%r11, (%rsp)
+	UNWIND_HINT_FUNC
+	RET
+
+	/*
 	 * Call the replacement (r11) in the function's place, with the
-	 * function's register arguments, then count the call out of it
-	 * (r10 is the redirection) and return to the function's caller.
+	 * function's register arguments, then count the call out of it (r10
+	 * is the redirection) and return to the function's caller as above.
+	 * The second push keeps the stack's alignment that of a call from
+	 * the function's caller.
 	 */
 .Lredirect:
 	shadowk_restore
-	addq	$8, %rsp
-	UNWIND_HINT_FUNC
 	pushq	%r10
-	CALL_NOSPEC r11
+	pushq	%r10
+	call	shadowk_thunk_r11
+	popq	%rdi
 	popq	%rdi
 	pushq	%rax
 	pushq	%rdx
 	call	shadowk_redirect_exit
 	popq	%rdx
 	popq	%rax
+	leaq	.Lreturn_to_caller(%rip), %r11
+	movq	%r11, (%rsp)
+	UNWIND_HINT_FUNC
+	RET
+
+.Lreturn_to_caller:
+	UNWIND_HINT_FUNC
 	RET
 SYM_FUNC_END(shadowk_tramp)
