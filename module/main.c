@@ -15,6 +15,7 @@
 #include "clone.h"
 #include "dev.h"
 #include "env.h"
+#include "guard.h"
 #include "ksyms.h"
 #include "mem.h"
 #include "pgtable.h"
@@ -23,7 +24,6 @@
 #include "site.h"
 #include "stats.h"
 #include "text.h"
-#include "view.h"
 
 static int __init shadowk_init(void)
 {
@@ -48,12 +48,12 @@ static int __init shadowk_init(void)
 	err = shadowk_poke_init();
 	if (err)
 		goto err_stats;
-	err = shadowk_view_init();
+	err = shadowk_guard_init();
 	if (err)
 		goto err_poke;
 	err = shadowk_site_init();
 	if (err)
-		goto err_view;
+		goto err_guard;
 	err = shadowk_bind_init();
 	if (err)
 		goto err_site;
@@ -69,8 +69,8 @@ err_bind:
 	shadowk_bind_exit();
 err_site:
 	shadowk_site_exit();
-err_view:
-	shadowk_view_exit();
+err_guard:
+	shadowk_guard_exit();
 err_poke:
 	shadowk_poke_exit();
 err_stats:
@@ -88,7 +88,7 @@ static void __exit shadowk_exit(void)
 	shadowk_probe_exit();
 	shadowk_bind_exit();
 	shadowk_site_exit();
-	shadowk_view_exit();
+	shadowk_guard_exit();
 	shadowk_poke_exit();
 	/* Give the kernel back the large pages shadowk split. */
 	shadowk_text_exit();

@@ -44,7 +44,7 @@
 #include "redirect.h"
 #include "site.h"
 #include "text.h"
-#include "view.h"
+#include "guard.h"
 
 #define SHADOWK_SITE_FLAGS	SHADOWK_SITE_ANY_CONTEXT
 
@@ -390,10 +390,10 @@ int shadowk_site_txn_begin(struct shadowk_site_txn *txn, bool may_install)
 		if (!txn->spare)
 			return -ENOMEM;
 		/*
-		 * Before a site can exist: view.c's guard may be needed from
-		 * then.  Enabling it patches text, so not under text_mutex.
+		 * Before a site can exist: guard.c may be needed from then.
+		 * Enabling it patches text, so not under text_mutex.
 		 */
-		shadowk_view_site_added();
+		shadowk_guard_site_added();
 	}
 	shadowk_clone_lock();
 	mutex_lock(shadowk_ksyms.text_mutex);
@@ -411,11 +411,11 @@ void shadowk_site_txn_end(struct shadowk_site_txn *txn)
 		synchronize_rcu();
 	list_for_each_entry_safe(site, tmp, &txn->gone, node) {
 		shadowk_mem_obj_free(site);
-		shadowk_view_site_removed();
+		shadowk_guard_site_removed();
 	}
 	if (txn->spare) {
 		shadowk_mem_obj_free(txn->spare);
-		shadowk_view_site_removed();
+		shadowk_guard_site_removed();
 	}
 }
 
@@ -604,7 +604,7 @@ void shadowk_site_clone_free(struct shadowk_clone *clone)
 		if (site->inject)
 			shadowk_inject_free(site->inject);
 		shadowk_mem_obj_free(site);
-		shadowk_view_site_removed();
+		shadowk_guard_site_removed();
 	}
 }
 
