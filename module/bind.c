@@ -2,35 +2,34 @@
 /*
  * Binding address spaces to clones.
  *
- * A binding points one mm's top-level kernel-image entry at its clone's
- * private tables, so every thread of the mm runs the clone from its next
- * TLB miss on; the flush after the write makes that "now".  Unbinding
- * writes the kernel's own entry back and flushes, after which no CPU can
- * reach the clone through that mm.
+ * A binding points one mm's kernel-image entry at its clone's tables, so
+ * every thread of the mm runs the clone; view.c says how each kind of
+ * change is made safe and known to the CPUs.  Unbinding points it back at
+ * the kernel's entry.
  *
- * A binding ends in exactly one of four ways, whichever comes first, and
- * whoever clears ->attached under shadowk_bind_lock does the teardown:
- * UNBIND; DESTROY of the clone (or module unload); the mm's exit, seen by
- * an mmu_notifier ->release; or, for a binding made at fork or exec before
- * its notifier could be registered, the registering work finding the mm
- * already gone.
+ * A binding ends in exactly one of these ways, whoever first takes it out
+ * of the table under shadowk_bind_lock: UNBIND; DESTROY of the clone (or
+ * module unload, or ftrace's death); or the end of the mm itself, seen at
+ * __mmdrop(), when no CPU has it loaded any more, not even lazily (on x86
+ * a lazy kernel thread holds a reference to its borrowed mm).  So neither
+ * exit nor exec costs a flush: nothing can use the dead mm's view again,
+ * and the clone's pages, which its stale TLB entries might name, are freed
+ * only after flushes of their own (text.c, DESTROY).
  *
- * Fork and exec are followed from tracepoints and an exec hook, which run
- * in atomic context: they write the entry at once and leave registering
- * the mmu_notifier, which sleeps, to shadowk's workqueue.
+ * A binding holds no reference to its mm: the mm cannot be freed while
+ * the binding is in the table, because __mmdrop() waits for the lock to
+ * take it out first.  A path that must touch the mm after dropping the
+ * lock (to flush between two steps) takes mm_count if it is not already
+ * zero, or has the mm's users pinned by its own caller.
  */
 
 #include <linux/hashtable.h>
 #include <linux/mm.h>
-#include <linux/mmu_notifier.h>
 #include <linux/pid.h>
 #include <linux/ptrace.h>
-#include <linux/refcount.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/task.h>
 #include <linux/spinlock.h>
-#include <linux/tracepoint.h>
-#include <linux/workqueue.h>
 
 #include <uapi/linux/shadowk.h>
 
@@ -40,51 +39,41 @@
 #include "hook.h"
 #include "ksyms.h"
 #include "mem.h"
+#include "pgtable.h"
 #include "tlb.h"
+#include "view.h"
 
 #define SHADOWK_BIND_FLAGS \
 	(SHADOWK_BIND_INHERIT_FORK | SHADOWK_BIND_INHERIT_EXEC)
 
 struct shadowk_binding {
-	struct mmu_notifier mn;
-	struct hlist_node hnode;	/* shadowk_bind_hash, by mm */
+	struct hlist_node hnode;	/* shadowk_bind_hash, by mm; RCU */
 	struct list_head cnode;		/* clone->bindings */
-	struct mm_struct *mm;		/* mmgrab()ed for the binding's life */
-	struct shadowk_clone *clone;	/* a reference while attached */
+	struct mm_struct *mm;		/* valid while in the hash */
+	struct shadowk_clone *clone;	/* a reference */
 	u32 flags;
-	refcount_t ref;		/* attachment, registered notifier, work */
-	bool attached;
-	bool mn_registered;
-	struct work_struct register_work;
 	struct rcu_head rcu;
 	/* This process's calls, one count per injection slot (inject.c). */
 	atomic64_t counters[SHADOWK_BIND_COUNTERS];
 };
 
-/* An exec by a bound task, between begin_new_exec() and the tracepoint. */
-struct shadowk_exec_note {
-	struct hlist_node hnode;
-	struct task_struct *task;
-	struct shadowk_clone *clone;
-	u32 flags;
-};
-
+/*
+ * Bindings and each clone's list of them.  Interrupts off: __mmdrop() may
+ * come from any context that drops a reference.  Never flush under it: a
+ * CPU spinning here with interrupts off would never take the IPI.
+ */
 static DEFINE_SPINLOCK(shadowk_bind_lock);
 static DEFINE_HASHTABLE(shadowk_bind_hash, 8);
-static DEFINE_HASHTABLE(shadowk_exec_notes, 6);
-static struct workqueue_struct *shadowk_bind_wq;
 
 static void shadowk_binding_free_rcu(struct rcu_head *rcu)
 {
 	shadowk_mem_obj_free(container_of(rcu, struct shadowk_binding, rcu));
 }
 
-static void shadowk_binding_put(struct shadowk_binding *b)
+/* After it left the table: dispatch may still be reading its counters. */
+static void shadowk_binding_finish(struct shadowk_binding *b)
 {
-	if (!refcount_dec_and_test(&b->ref))
-		return;
-	mmdrop(b->mm);
-	/* Dispatch may be reading its counters. */
+	shadowk_clone_put(b->clone);
 	call_rcu(&b->rcu, shadowk_binding_free_rcu);
 }
 
@@ -108,11 +97,12 @@ void shadowk_bind_counter_reset(struct shadowk_clone *clone,
 				unsigned int slot)
 {
 	struct shadowk_binding *b;
+	unsigned long flags;
 
-	spin_lock_bh(&shadowk_bind_lock);
+	spin_lock_irqsave(&shadowk_bind_lock, flags);
 	list_for_each_entry(b, &clone->bindings, cnode)
 		atomic64_set(&b->counters[slot], 0);
-	spin_unlock_bh(&shadowk_bind_lock);
+	spin_unlock_irqrestore(&shadowk_bind_lock, flags);
 }
 
 static struct shadowk_binding *shadowk_bind_find(struct mm_struct *mm)
@@ -126,77 +116,6 @@ static struct shadowk_binding *shadowk_bind_find(struct mm_struct *mm)
 	return NULL;
 }
 
-static void shadowk_bind_attach_locked(struct shadowk_binding *b)
-{
-	lockdep_assert_held(&shadowk_bind_lock);
-	hash_add_rcu(shadowk_bind_hash, &b->hnode, (unsigned long)b->mm);
-	list_add(&b->cnode, &b->clone->bindings);
-	b->clone->nr_bound++;
-	b->attached = true;
-	WRITE_ONCE(*shadowk_pgtable_mm_entry(b->mm), b->clone->pt.top);
-}
-
-/* True if this call detached @b; the caller then owes shadowk_bind_finish. */
-static bool shadowk_bind_detach_locked(struct shadowk_binding *b)
-{
-	lockdep_assert_held(&shadowk_bind_lock);
-	if (!b->attached)
-		return false;
-	WRITE_ONCE(*shadowk_pgtable_mm_entry(b->mm),
-		   shadowk_pgtable_original());
-	hash_del_rcu(&b->hnode);
-	list_del(&b->cnode);
-	b->clone->nr_bound--;
-	b->attached = false;
-	return true;
-}
-
-/*
- * After detaching (and the flush that follows it, done by the caller):
- * drop what the attachment held.  May run from the notifier's ->release.
- */
-static void shadowk_bind_finish(struct shadowk_binding *b)
-{
-	bool registered;
-
-	spin_lock_bh(&shadowk_bind_lock);
-	registered = b->mn_registered;
-	b->mn_registered = false;
-	spin_unlock_bh(&shadowk_bind_lock);
-
-	shadowk_clone_put(b->clone);
-	if (registered)
-		mmu_notifier_put(&b->mn);	/* ->free_notifier puts its ref */
-	shadowk_binding_put(b);
-}
-
-static void shadowk_bind_mn_release(struct mmu_notifier *mn,
-				    struct mm_struct *mm)
-{
-	struct shadowk_binding *b = container_of(mn, struct shadowk_binding,
-						 mn);
-	bool detached;
-
-	spin_lock_bh(&shadowk_bind_lock);
-	detached = shadowk_bind_detach_locked(b);
-	spin_unlock_bh(&shadowk_bind_lock);
-	if (!detached)
-		return;
-	/* The dying mm may still be loaded, lazily, on other CPUs. */
-	shadowk_tlb_flush_all();
-	shadowk_bind_finish(b);
-}
-
-static void shadowk_bind_mn_free(struct mmu_notifier *mn)
-{
-	shadowk_binding_put(container_of(mn, struct shadowk_binding, mn));
-}
-
-static const struct mmu_notifier_ops shadowk_bind_mn_ops = {
-	.release = shadowk_bind_mn_release,
-	.free_notifier = shadowk_bind_mn_free,
-};
-
 static struct shadowk_binding *shadowk_binding_alloc(struct mm_struct *mm,
 						     struct shadowk_clone *clone,
 						     u32 flags, gfp_t gfp)
@@ -205,13 +124,10 @@ static struct shadowk_binding *shadowk_binding_alloc(struct mm_struct *mm,
 
 	if (!b)
 		return NULL;
-	b->mn.ops = &shadowk_bind_mn_ops;
 	b->mm = mm;
-	mmgrab(mm);
 	b->clone = clone;
 	kref_get(&clone->ref);
 	b->flags = flags;
-	refcount_set(&b->ref, 1);
 	return b;
 }
 
@@ -219,284 +135,194 @@ static struct shadowk_binding *shadowk_binding_alloc(struct mm_struct *mm,
 static void shadowk_binding_discard(struct shadowk_binding *b)
 {
 	shadowk_clone_put(b->clone);
-	shadowk_binding_put(b);
+	shadowk_mem_obj_free(b);
 }
 
-/*
- * Work for bindings made in atomic context: register the notifier, or, if
- * the mm died first, tear the binding down here.
- */
-static void shadowk_bind_register_work(struct work_struct *work)
+/* Into the table, if the mm is free and the clone alive: 0 or an errno. */
+static int shadowk_bind_attach_locked(struct shadowk_binding *b)
 {
-	struct shadowk_binding *b = container_of(work, struct shadowk_binding,
-						 register_work);
-	bool attached, detached = false;
-
-	if (!mmget_not_zero(b->mm)) {
-		spin_lock_bh(&shadowk_bind_lock);
-		detached = shadowk_bind_detach_locked(b);
-		spin_unlock_bh(&shadowk_bind_lock);
-		if (detached) {
-			shadowk_tlb_flush_all();
-			shadowk_bind_finish(b);
-		}
-		goto out;
-	}
-
-	if (mmu_notifier_register(&b->mn, b->mm)) {
-		/* Cannot follow the mm's exit: do not stay bound to it. */
-		spin_lock_bh(&shadowk_bind_lock);
-		detached = shadowk_bind_detach_locked(b);
-		spin_unlock_bh(&shadowk_bind_lock);
-		mmput(b->mm);
-		if (detached) {
-			shadowk_tlb_flush_all();
-			shadowk_bind_finish(b);
-		}
-		goto out;
-	}
-	refcount_inc(&b->ref);
-	spin_lock_bh(&shadowk_bind_lock);
-	attached = b->attached;
-	if (attached)
-		b->mn_registered = true;
-	spin_unlock_bh(&shadowk_bind_lock);
-	if (!attached)		/* unbound while we were registering */
-		mmu_notifier_put(&b->mn);
-	mmput(b->mm);
-out:
-	shadowk_binding_put(b);
+	lockdep_assert_held(&shadowk_bind_lock);
+	if (b->clone->dead)
+		return -ENOENT;
+	if (shadowk_bind_find(b->mm))
+		return -EBUSY;
+	hash_add_rcu(shadowk_bind_hash, &b->hnode, (unsigned long)b->mm);
+	list_add(&b->cnode, &b->clone->bindings);
+	return 0;
 }
 
-/*
- * Bind @mm, which has never been loaded on any CPU or is loaded only by
- * current (exec), from atomic context.  @flush says whether it may be.
- */
-static void shadowk_bind_atomic(struct mm_struct *mm,
-				struct shadowk_clone *clone, u32 flags,
-				bool flush)
+static void shadowk_bind_detach_locked(struct shadowk_binding *b)
+{
+	lockdep_assert_held(&shadowk_bind_lock);
+	hash_del_rcu(&b->hnode);
+	list_del(&b->cnode);
+}
+
+/* Is the binding still in the table (not ended by someone else)? */
+static bool shadowk_bind_attached(struct shadowk_binding *b)
+{
+	return shadowk_bind_find(b->mm) == b;
+}
+
+/* A child at fork, never loaded on any CPU: the store is all. */
+void shadowk_bind_new_fork(struct mm_struct *mm, struct shadowk_clone *clone,
+			   u32 flags)
 {
 	struct shadowk_binding *b;
+	unsigned long irq;
 
 	b = shadowk_binding_alloc(mm, clone, flags, GFP_ATOMIC);
 	if (!b) {
 		pr_warn_ratelimited("out of memory: a child is not bound\n");
 		return;
 	}
-	spin_lock_bh(&shadowk_bind_lock);
-	if (clone->dead || shadowk_bind_find(mm)) {
-		spin_unlock_bh(&shadowk_bind_lock);
+	spin_lock_irqsave(&shadowk_bind_lock, irq);
+	if (shadowk_bind_attach_locked(b)) {
+		spin_unlock_irqrestore(&shadowk_bind_lock, irq);
 		shadowk_binding_discard(b);
 		return;
 	}
-	shadowk_bind_attach_locked(b);
-	refcount_inc(&b->ref);		/* for the work */
-	INIT_WORK(&b->register_work, shadowk_bind_register_work);
-	queue_work(shadowk_bind_wq, &b->register_work);
-	spin_unlock_bh(&shadowk_bind_lock);
-	if (flush)
-		shadowk_tlb_flush_all();
+	shadowk_view_set(mm, clone->pt.top);
+	spin_unlock_irqrestore(&shadowk_bind_lock, irq);
+}
+
+/* Move a live, pinned @mm to @clone, the binding made: the flushes. */
+static void shadowk_bind_go_live(struct shadowk_binding *b, pgd_t via)
+{
+	unsigned long irq;
+
+	shadowk_tlb_flush_all();
+	if (pgd_val(via) == pgd_val(b->clone->pt.top))
+		return;
+	spin_lock_irqsave(&shadowk_bind_lock, irq);
+	if (shadowk_bind_attached(b))
+		shadowk_view_set(b->mm, b->clone->pt.top);
+	spin_unlock_irqrestore(&shadowk_bind_lock, irq);
+	shadowk_tlb_flush_all();
 }
 
 /*
- * fork: a child with its own mm gets a fresh copy of the kernel's entry
- * from init_mm; bind it before it first runs.  It has never been loaded,
- * so no CPU holds a translation through it and no flush is needed.
+ * exec's new mm, current's, loaded on this CPU: moved here alone if no
+ * other CPU has it loaded, else as a live move.
  */
-static void shadowk_bind_on_fork(void *data, struct task_struct *parent,
-				 struct task_struct *child)
+void shadowk_bind_new_exec(struct mm_struct *mm, struct shadowk_clone *clone,
+			   u32 flags)
 {
-	struct mm_struct *mm = parent->mm;
-	struct shadowk_binding *pb;
-	struct shadowk_clone *clone;
-	u32 flags;
-
-	if (!mm || !child->mm || child->mm == mm)
-		return;
-	/* Cheap test first: is the parent bound at all? */
-	if (pgd_val(READ_ONCE(*shadowk_pgtable_mm_entry(mm))) ==
-	    pgd_val(shadowk_pgtable_original()))
-		return;
-
-	spin_lock_bh(&shadowk_bind_lock);
-	pb = shadowk_bind_find(mm);
-	if (!pb || !(pb->flags & SHADOWK_BIND_INHERIT_FORK)) {
-		spin_unlock_bh(&shadowk_bind_lock);
-		return;
-	}
-	clone = pb->clone;
-	kref_get(&clone->ref);
-	flags = pb->flags;
-	spin_unlock_bh(&shadowk_bind_lock);
-
-	shadowk_bind_atomic(child->mm, clone, flags, false);
-	shadowk_clone_put(clone);
-}
-
-static void shadowk_bind_free_note(struct shadowk_exec_note *note)
-{
-	shadowk_clone_put(note->clone);
-	shadowk_mem_obj_free(note);
-}
-
-/*
- * exec, part one: begin_new_exec() is about to replace current's mm.  If
- * the old one is bound with INHERIT_EXEC, note the clone for part two.
- */
-static void notrace shadowk_bind_on_begin_exec(unsigned long ip,
-					       unsigned long parent_ip,
-					       struct ftrace_ops *op,
-					       struct ftrace_regs *fregs)
-{
-	struct mm_struct *mm = current->mm;
-	struct shadowk_exec_note *note, *old;
+	pgd_t via = shadowk_view_via(clone->pt.top);
 	struct shadowk_binding *b;
+	unsigned long irq;
+	bool here;
 
-	if (!mm || pgd_val(READ_ONCE(*shadowk_pgtable_mm_entry(mm))) ==
-		   pgd_val(shadowk_pgtable_original()))
-		return;
-
-	note = shadowk_mem_obj_alloc(sizeof(*note), GFP_ATOMIC);
-	if (!note)
-		return;
-	spin_lock_bh(&shadowk_bind_lock);
-	b = shadowk_bind_find(mm);
-	if (!b || !(b->flags & SHADOWK_BIND_INHERIT_EXEC)) {
-		spin_unlock_bh(&shadowk_bind_lock);
-		shadowk_mem_obj_free(note);
+	b = shadowk_binding_alloc(mm, clone, flags, GFP_ATOMIC);
+	if (!b) {
+		pr_warn_ratelimited("out of memory: an exec is not bound\n");
 		return;
 	}
-	/* A failed earlier exec may have left a note: replace it. */
-	hash_for_each_possible(shadowk_exec_notes, old, hnode,
-			       (unsigned long)current)
-		if (old->task == current) {
-			hash_del(&old->hnode);
-			shadowk_bind_free_note(old);
-			break;
-		}
-	note->task = current;
-	note->clone = b->clone;
-	kref_get(&b->clone->ref);
-	note->flags = b->flags;
-	hash_add(shadowk_exec_notes, &note->hnode, (unsigned long)current);
-	spin_unlock_bh(&shadowk_bind_lock);
+	spin_lock_irqsave(&shadowk_bind_lock, irq);
+	if (shadowk_bind_attach_locked(b)) {
+		spin_unlock_irqrestore(&shadowk_bind_lock, irq);
+		shadowk_binding_discard(b);
+		return;
+	}
+	here = shadowk_view_set_here(mm, clone->pt.top);
+	if (!here)
+		shadowk_view_set(mm, via);
+	spin_unlock_irqrestore(&shadowk_bind_lock, irq);
+	if (!here)
+		shadowk_bind_go_live(b, via);
 }
 
-static struct shadowk_exec_note *shadowk_bind_take_note(struct task_struct *t)
+/* The clone @mm is bound to, referenced, and its flags; or NULL. */
+struct shadowk_clone *shadowk_bind_of(struct mm_struct *mm, u32 *flags)
 {
-	struct shadowk_exec_note *note;
+	struct shadowk_clone *clone = NULL;
+	struct shadowk_binding *b;
+	unsigned long irq;
 
-	spin_lock_bh(&shadowk_bind_lock);
-	hash_for_each_possible(shadowk_exec_notes, note, hnode,
-			       (unsigned long)t)
-		if (note->task == t) {
-			hash_del(&note->hnode);
-			spin_unlock_bh(&shadowk_bind_lock);
-			return note;
-		}
-	spin_unlock_bh(&shadowk_bind_lock);
-	return NULL;
+	spin_lock_irqsave(&shadowk_bind_lock, irq);
+	b = shadowk_bind_find(mm);
+	if (b) {
+		clone = b->clone;
+		kref_get(&clone->ref);
+		*flags = b->flags;
+	}
+	spin_unlock_irqrestore(&shadowk_bind_lock, irq);
+	return clone;
+}
+
+/* Cheap and lockless: does @mm hold a view other than the kernel's? */
+bool shadowk_bind_is_bound(struct mm_struct *mm)
+{
+	return pgd_val(READ_ONCE(*shadowk_pgtable_mm_entry(mm))) !=
+	       pgd_val(shadowk_view_kernel());
 }
 
 /*
- * exec, part two: the new mm is in place and loaded on this CPU (and, if
- * the task moved since, lazily on the one before), so flush after binding.
+ * __mmdrop(): the mm's last reference is going; no CPU has it loaded.  Its
+ * binding ends here, with no flush (see the top of the file).
  */
-static void shadowk_bind_on_exec(void *data, struct task_struct *p,
-				 pid_t old_pid, struct linux_binprm *bprm)
+static void notrace shadowk_bind_on_mmdrop(unsigned long ip,
+					   unsigned long parent_ip,
+					   struct ftrace_ops *op,
+					   struct ftrace_regs *fregs)
 {
-	struct shadowk_exec_note *note;
+	struct pt_regs *regs = ftrace_get_regs(fregs);
+	struct mm_struct *mm = regs ? (void *)regs->di : NULL;
+	struct shadowk_binding *b;
+	unsigned long irq;
 
-	if (hash_empty(shadowk_exec_notes))
+	if (!mm || !mm->pgd || !shadowk_bind_is_bound(mm))
 		return;
-	note = shadowk_bind_take_note(p);
-	if (!note)
-		return;
-	if (p->mm)
-		shadowk_bind_atomic(p->mm, note->clone, note->flags, true);
-	shadowk_bind_free_note(note);
+	spin_lock_irqsave(&shadowk_bind_lock, irq);
+	b = shadowk_bind_find(mm);
+	if (b)
+		shadowk_bind_detach_locked(b);
+	/* Whatever left it pointing elsewhere: the kernel's, to be tidy. */
+	shadowk_view_set(mm, shadowk_view_kernel());
+	spin_unlock_irqrestore(&shadowk_bind_lock, irq);
+	if (b)
+		shadowk_binding_finish(b);
 }
 
-/* A task that died between the two parts leaves its note behind. */
-static void shadowk_bind_on_free(void *data, struct task_struct *p)
-{
-	struct shadowk_exec_note *note;
-
-	if (hash_empty(shadowk_exec_notes))
-		return;
-	note = shadowk_bind_take_note(p);
-	if (note)
-		shadowk_bind_free_note(note);
-}
-
-static struct shadowk_hook shadowk_bind_exec_hook = {
-	.symbol = "begin_new_exec",
-	.func = shadowk_bind_on_begin_exec,
+static struct shadowk_hook shadowk_bind_mmdrop_hook = {
+	.symbol = "__mmdrop",
+	.func = shadowk_bind_on_mmdrop,
+	.flags = FTRACE_OPS_FL_SAVE_REGS,
 };
 
-struct shadowk_bind_tp {
-	const char *name;
-	void *probe;
-	struct tracepoint *tp;
-};
-
-static struct shadowk_bind_tp shadowk_bind_tps[] = {
-	{ "sched_process_fork", shadowk_bind_on_fork },
-	{ "sched_process_exec", shadowk_bind_on_exec },
-	{ "sched_process_free", shadowk_bind_on_free },
-};
-
-static void shadowk_bind_find_tp(struct tracepoint *tp, void *unused)
-{
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(shadowk_bind_tps); i++)
-		if (!strcmp(tp->name, shadowk_bind_tps[i].name))
-			shadowk_bind_tps[i].tp = tp;
-}
-
-static struct task_struct *shadowk_bind_task(pid_t pid, int *err)
+/* The process's mm, if the caller may bind it: as mm_access() decides. */
+static struct mm_struct *shadowk_bind_mm(pid_t pid, int *err)
 {
 	struct task_struct *task;
+	struct mm_struct *mm;
 	struct pid *spid;
 
 	if (pid < 0) {
 		*err = -EINVAL;
 		return NULL;
 	}
-	if (!pid) {
-		get_task_struct(current);
-		return current;
+	if (pid) {
+		spid = find_get_pid(pid);
+		task = get_pid_task(spid, PIDTYPE_PID);
+		put_pid(spid);
+	} else {
+		task = get_task_struct(current);
 	}
-	spid = find_get_pid(pid);
-	task = get_pid_task(spid, PIDTYPE_PID);
-	put_pid(spid);
 	if (!task) {
 		*err = -ESRCH;
 		return NULL;
 	}
-	return task;
-}
-
-/* The process's mm, if the caller may bind it. */
-static struct mm_struct *shadowk_bind_mm(pid_t pid, int *err)
-{
-	struct task_struct *task = shadowk_bind_task(pid, err);
-	struct mm_struct *mm;
-
-	if (!task)
-		return NULL;
-	if (task != current &&
-	    !shadowk_ksyms_ptrace_may_access(task,
-					     PTRACE_MODE_ATTACH_REALCREDS)) {
-		put_task_struct(task);
-		*err = -EPERM;
+	/*
+	 * The ptrace check and the mm under the task's exec_update_lock: both
+	 * are of the same program, not of one before and one after an exec.
+	 */
+	mm = shadowk_ksyms_mm_access(task, PTRACE_MODE_ATTACH_REALCREDS);
+	put_task_struct(task);
+	if (IS_ERR_OR_NULL(mm)) {
+		*err = !mm ? -ESRCH : PTR_ERR(mm) == -EACCES ? -EPERM :
+		       PTR_ERR(mm);
 		return NULL;
 	}
-	mm = get_task_mm(task);
-	put_task_struct(task);
-	if (!mm)
-		*err = -ESRCH;
 	return mm;
 }
 
@@ -506,6 +332,8 @@ int shadowk_bind_ioctl(struct shadowk_ucmd *ucmd)
 	struct shadowk_binding *b;
 	struct shadowk_clone *clone;
 	struct mm_struct *mm;
+	unsigned long irq;
+	pgd_t via;
 	int err = 0;
 
 	if (cmd->flags & ~SHADOWK_BIND_FLAGS)
@@ -521,28 +349,18 @@ int shadowk_bind_ioctl(struct shadowk_ucmd *ucmd)
 	b = shadowk_binding_alloc(mm, clone, cmd->flags, GFP_KERNEL_ACCOUNT);
 	if (!b)
 		goto out_mm;
-	/* We hold mm_users, so ->release cannot run before we attach. */
-	err = mmu_notifier_register(&b->mn, mm);
+	via = shadowk_view_via(clone->pt.top);
+	spin_lock_irqsave(&shadowk_bind_lock, irq);
+	err = shadowk_bind_attach_locked(b);
+	if (!err)
+		shadowk_view_set(mm, via);
+	spin_unlock_irqrestore(&shadowk_bind_lock, irq);
 	if (err) {
 		shadowk_binding_discard(b);
 		goto out_mm;
 	}
-	refcount_inc(&b->ref);		/* the notifier's, put by free */
-	b->mn_registered = true;
-
-	spin_lock_bh(&shadowk_bind_lock);
-	if (clone->dead || shadowk_bind_find(mm)) {
-		err = clone->dead ? -ENOENT : -EBUSY;
-		b->mn_registered = false;
-		spin_unlock_bh(&shadowk_bind_lock);
-		mmu_notifier_put(&b->mn);
-		shadowk_binding_discard(b);
-		goto out_mm;
-	}
-	shadowk_bind_attach_locked(b);
-	spin_unlock_bh(&shadowk_bind_lock);
-	shadowk_tlb_flush_all();
-	err = 0;
+	/* mm_users pins the mm, so the binding's end cannot free it here. */
+	shadowk_bind_go_live(b, via);
 out_mm:
 	mmput(mm);
 out_clone:
@@ -550,12 +368,33 @@ out_clone:
 	return err;
 }
 
+/*
+ * Back to the kernel's view for live, pinned mms the caller has taken out
+ * of the table and set to shadowk_view_via(): one flush for all of them.
+ */
+static void shadowk_bind_leave(struct mm_struct **mms, unsigned int n)
+{
+	pgd_t kernel = shadowk_view_kernel();
+	unsigned long irq;
+	unsigned int i;
+
+	shadowk_tlb_flush_all();
+	if (pgd_val(shadowk_view_via(kernel)) == pgd_val(kernel))
+		return;
+	spin_lock_irqsave(&shadowk_bind_lock, irq);
+	for (i = 0; i < n; i++)
+		/* Unless it was bound again meanwhile. */
+		if (!shadowk_bind_find(mms[i]))
+			shadowk_view_set(mms[i], kernel);
+	spin_unlock_irqrestore(&shadowk_bind_lock, irq);
+}
+
 int shadowk_unbind_ioctl(struct shadowk_ucmd *ucmd)
 {
 	struct shadowk_unbind *cmd = ucmd->cmd;
 	struct shadowk_binding *b;
 	struct mm_struct *mm;
-	bool detached = false;
+	unsigned long irq;
 	int err = 0;
 
 	if (cmd->flags || cmd->__reserved)
@@ -564,115 +403,128 @@ int shadowk_unbind_ioctl(struct shadowk_ucmd *ucmd)
 	if (!mm)
 		return err;
 
-	spin_lock_bh(&shadowk_bind_lock);
+	spin_lock_irqsave(&shadowk_bind_lock, irq);
 	b = shadowk_bind_find(mm);
-	if (b)
-		detached = shadowk_bind_detach_locked(b);
-	spin_unlock_bh(&shadowk_bind_lock);
+	if (b) {
+		shadowk_bind_detach_locked(b);
+		shadowk_view_set(mm, shadowk_view_via(shadowk_view_kernel()));
+	}
+	spin_unlock_irqrestore(&shadowk_bind_lock, irq);
+	if (b) {
+		shadowk_bind_leave(&mm, 1);
+		shadowk_binding_finish(b);
+	}
 	mmput(mm);
-	if (!detached)
-		return -ENOENT;
-	shadowk_tlb_flush_all();
-	shadowk_bind_finish(b);
-	return 0;
+	return b ? 0 : -ENOENT;
 }
 
+/* Address spaces bound to @clone that are still alive (not exited). */
 unsigned int shadowk_bind_count(struct shadowk_clone *clone)
 {
-	unsigned int n;
+	struct shadowk_binding *b;
+	unsigned long irq;
+	unsigned int n = 0;
 
-	spin_lock_bh(&shadowk_bind_lock);
-	n = clone->nr_bound;
-	spin_unlock_bh(&shadowk_bind_lock);
+	spin_lock_irqsave(&shadowk_bind_lock, irq);
+	list_for_each_entry(b, &clone->bindings, cnode)
+		n += atomic_read(&b->mm->mm_users) > 0;
+	spin_unlock_irqrestore(&shadowk_bind_lock, irq);
 	return n;
 }
 
-/* DESTROY: unbind every mm of @clone, with one flush for all of them. */
-void shadowk_bind_detach_clone(struct shadowk_clone *clone)
+/*
+ * End the bindings on @list, taken out of the table by the caller (which
+ * set them to the via view and pinned their mms in @mms): flush, back to
+ * the kernel's view, drop the pins.
+ */
+static void shadowk_bind_end_list(struct list_head *list,
+				  struct mm_struct **mms, unsigned int n)
 {
 	struct shadowk_binding *b, *tmp;
+	unsigned int i;
+
+	shadowk_bind_leave(mms, n);
+	for (i = 0; i < n; i++)
+		mmdrop(mms[i]);
+	list_for_each_entry_safe(b, tmp, list, cnode)
+		shadowk_binding_finish(b);
+}
+
+/*
+ * Take up to @max bindings of @clone (of every clone if NULL) out of the
+ * table, set each live mm to the via view and pin it.  A dying mm whose
+ * count is already zero is in __mmdrop(), waiting for the lock: nobody can
+ * have it loaded, so it is left as it is.
+ */
+static unsigned int shadowk_bind_take(struct shadowk_clone *clone,
+				      struct list_head *list,
+				      struct mm_struct **mms, unsigned int max)
+{
+	pgd_t via = shadowk_view_via(shadowk_view_kernel());
+	struct shadowk_binding *b;
+	struct hlist_node *tmp;
+	unsigned int n = 0;
+	int bkt;
+
+	lockdep_assert_held(&shadowk_bind_lock);
+	hash_for_each_safe(shadowk_bind_hash, bkt, tmp, b, hnode) {
+		if (n == max)
+			break;
+		if (clone && b->clone != clone)
+			continue;
+		shadowk_bind_detach_locked(b);
+		list_add(&b->cnode, list);
+		if (!atomic_inc_not_zero(&b->mm->mm_count))
+			continue;
+		shadowk_view_set(b->mm, via);
+		mms[n++] = b->mm;
+	}
+	return n;
+}
+
+#define SHADOWK_BIND_BATCH	64
+
+/* Unbind every mm of @clone (every clone if NULL), a batch per flush. */
+static void shadowk_bind_detach(struct shadowk_clone *clone)
+{
+	struct mm_struct *mms[SHADOWK_BIND_BATCH];
+	unsigned long irq;
+	unsigned int n;
 	LIST_HEAD(gone);
 
-	spin_lock_bh(&shadowk_bind_lock);
-	clone->dead = true;	/* no binding may attach from now on */
-	list_for_each_entry_safe(b, tmp, &clone->bindings, cnode) {
-		shadowk_bind_detach_locked(b);
-		list_add(&b->cnode, &gone);
-	}
-	spin_unlock_bh(&shadowk_bind_lock);
-	if (list_empty(&gone))
-		return;
-	shadowk_tlb_flush_all();
-	list_for_each_entry_safe(b, tmp, &gone, cnode)
-		shadowk_bind_finish(b);
+	do {
+		spin_lock_irqsave(&shadowk_bind_lock, irq);
+		n = shadowk_bind_take(clone, &gone, mms, SHADOWK_BIND_BATCH);
+		spin_unlock_irqrestore(&shadowk_bind_lock, irq);
+		shadowk_bind_end_list(&gone, mms, n);
+		INIT_LIST_HEAD(&gone);
+	} while (n == SHADOWK_BIND_BATCH);
+}
+
+/*
+ * DESTROY: no binding may attach from now on; unbind every mm.  Always
+ * one flush at least: a binding that ended at its mm's end left stale
+ * entries for the clone's pages, which are freed next.
+ */
+void shadowk_bind_detach_clone(struct shadowk_clone *clone)
+{
+	unsigned long irq;
+
+	spin_lock_irqsave(&shadowk_bind_lock, irq);
+	clone->dead = true;
+	spin_unlock_irqrestore(&shadowk_bind_lock, irq);
+	shadowk_bind_detach(clone);
 }
 
 int __init shadowk_bind_init(void)
 {
-	unsigned int i;
-	int err;
-
-	shadowk_bind_wq = alloc_workqueue("shadowk_bind", 0, 0);
-	if (!shadowk_bind_wq)
-		return -ENOMEM;
-
-	for_each_kernel_tracepoint(shadowk_bind_find_tp, NULL);
-	for (i = 0; i < ARRAY_SIZE(shadowk_bind_tps); i++) {
-		if (!shadowk_bind_tps[i].tp) {
-			pr_err("cannot find tracepoint %s\n",
-			       shadowk_bind_tps[i].name);
-			err = -ENOENT;
-			goto fail;
-		}
-	}
-	for (i = 0; i < ARRAY_SIZE(shadowk_bind_tps); i++) {
-		err = tracepoint_probe_register(shadowk_bind_tps[i].tp,
-						shadowk_bind_tps[i].probe,
-						NULL);
-		if (err) {
-			pr_err("cannot attach to tracepoint %s (%d)\n",
-			       shadowk_bind_tps[i].name, err);
-			goto fail_tp;
-		}
-	}
-	err = shadowk_hook_register(&shadowk_bind_exec_hook);
-	if (err)
-		goto fail_tp;
-	return 0;
-
-fail_tp:
-	while (i--)
-		tracepoint_probe_unregister(shadowk_bind_tps[i].tp,
-					    shadowk_bind_tps[i].probe, NULL);
-	tracepoint_synchronize_unregister();
-fail:
-	destroy_workqueue(shadowk_bind_wq);
-	return err;
+	return shadowk_hook_register(&shadowk_bind_mmdrop_hook);
 }
 
 /* After every clone is destroyed: no binding is attached any more. */
 void shadowk_bind_exit(void)
 {
-	struct shadowk_exec_note *note;
-	struct hlist_node *tmp;
-	unsigned int i;
-	int bkt;
-
-	shadowk_hook_unregister(&shadowk_bind_exec_hook);
-	for (i = 0; i < ARRAY_SIZE(shadowk_bind_tps); i++)
-		tracepoint_probe_unregister(shadowk_bind_tps[i].tp,
-					    shadowk_bind_tps[i].probe, NULL);
-	tracepoint_synchronize_unregister();
-	/* Bindings made at fork/exec still registering their notifier. */
-	flush_workqueue(shadowk_bind_wq);
-	destroy_workqueue(shadowk_bind_wq);
-
-	hash_for_each_safe(shadowk_exec_notes, bkt, tmp, note, hnode) {
-		hash_del(&note->hnode);
-		shadowk_bind_free_note(note);
-	}
-	/* Notifiers being freed call back into this module. */
-	mmu_notifier_synchronize();
+	shadowk_hook_unregister(&shadowk_bind_mmdrop_hook);
 	/* Bindings waiting for readers to leave. */
 	rcu_barrier();
 }

@@ -4,6 +4,7 @@
 
 #include <linux/atomic.h>
 #include <linux/init.h>
+#include <linux/types.h>
 
 #include <uapi/linux/shadowk.h>
 
@@ -22,6 +23,14 @@ void shadowk_bind_detach_clone(struct shadowk_clone *clone);
 atomic64_t *shadowk_bind_counter(struct mm_struct *mm, unsigned int slot);
 void shadowk_bind_counter_reset(struct shadowk_clone *clone,
 				unsigned int slot);
+
+/* For follow.c: the clone @mm is bound to and its flags, referenced. */
+struct shadowk_clone *shadowk_bind_of(struct mm_struct *mm, u32 *flags);
+void shadowk_bind_new_fork(struct mm_struct *mm, struct shadowk_clone *clone,
+			   u32 flags);
+void shadowk_bind_new_exec(struct mm_struct *mm, struct shadowk_clone *clone,
+			   u32 flags);
+bool shadowk_bind_is_bound(struct mm_struct *mm);
 
 int __init shadowk_bind_init(void);
 void shadowk_bind_exit(void);

@@ -18,7 +18,6 @@ struct shadowk_clone {
 	char name[SHADOWK_NAME_LEN];
 	struct shadowk_pgtable pt;
 	struct list_head bindings;	/* under shadowk_bind_lock */
-	unsigned int nr_bound;		/* under shadowk_bind_lock */
 	bool dead;			/* destroyed; under shadowk_bind_lock */
 	/* Under text_mutex (and shadowk_clone_mutex to change them): */
 	struct list_head regions;	/* struct shadowk_region */

@@ -43,8 +43,8 @@ unsigned long shadowk_ksyms_kallsyms_lookup_name(const char *name);
 unsigned long shadowk_ksyms_ftrace_location(unsigned long ip);
 bool shadowk_ksyms_within_kprobe_blacklist(unsigned long addr);
 int shadowk_ksyms_kernel_text_address(unsigned long addr);
-bool shadowk_ksyms_ptrace_may_access(struct task_struct *task,
-				     unsigned int mode);
+struct mm_struct *shadowk_ksyms_mm_access(struct task_struct *task,
+					  unsigned int mode);
 void shadowk_ksyms_switch_mm_irqs_off(struct mm_struct *unused,
 				      struct mm_struct *next,
 				      struct task_struct *tsk);

@@ -15,6 +15,7 @@
 #include "clone.h"
 #include "dev.h"
 #include "env.h"
+#include "follow.h"
 #include "guard.h"
 #include "ksyms.h"
 #include "mem.h"
@@ -57,14 +58,19 @@ static int __init shadowk_init(void)
 	err = shadowk_bind_init();
 	if (err)
 		goto err_site;
-	err = shadowk_dev_init();
+	err = shadowk_follow_init();
 	if (err)
 		goto err_bind;
+	err = shadowk_dev_init();
+	if (err)
+		goto err_follow;
 
 	pr_info("loaded, version %s, ABI %d\n", SHADOWK_VERSION,
 		SHADOWK_ABI_VERSION);
 	return 0;
 
+err_follow:
+	shadowk_follow_exit();
 err_bind:
 	shadowk_bind_exit();
 err_site:
@@ -83,6 +89,7 @@ err_mem:
 static void __exit shadowk_exit(void)
 {
 	shadowk_dev_exit();
+	shadowk_follow_exit();
 	/* Clones outlive the files that made them; unload ends them. */
 	shadowk_clone_exit();
 	shadowk_probe_exit();

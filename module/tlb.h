@@ -3,5 +3,6 @@
 #define _SHADOWK_TLB_H
 
 void shadowk_tlb_flush_all(void);
+void shadowk_tlb_flush_local(void);
 
 #endif /* _SHADOWK_TLB_H */
