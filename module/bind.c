@@ -36,6 +36,7 @@
 #include "bind.h"
 #include "clone.h"
 #include "dev.h"
+#include "health.h"
 #include "hook.h"
 #include "ksyms.h"
 #include "mem.h"
@@ -142,7 +143,7 @@ static void shadowk_binding_discard(struct shadowk_binding *b)
 static int shadowk_bind_attach_locked(struct shadowk_binding *b)
 {
 	lockdep_assert_held(&shadowk_bind_lock);
-	if (b->clone->dead)
+	if (b->clone->dead || shadowk_health_dead())
 		return -ENOENT;
 	if (shadowk_bind_find(b->mm))
 		return -EBUSY;
@@ -338,6 +339,9 @@ int shadowk_bind_ioctl(struct shadowk_ucmd *ucmd)
 
 	if (cmd->flags & ~SHADOWK_BIND_FLAGS)
 		return -EINVAL;
+	err = shadowk_health_check();
+	if (err)
+		return err;
 	clone = shadowk_clone_get(cmd->clone_id);
 	if (!clone)
 		return -ENOENT;
@@ -514,6 +518,12 @@ void shadowk_bind_detach_clone(struct shadowk_clone *clone)
 	clone->dead = true;
 	spin_unlock_irqrestore(&shadowk_bind_lock, irq);
 	shadowk_bind_detach(clone);
+}
+
+/* ftrace died (health.c): nobody stays bound. */
+void shadowk_bind_detach_all(void)
+{
+	shadowk_bind_detach(NULL);
 }
 
 int __init shadowk_bind_init(void)

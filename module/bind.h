@@ -20,6 +20,7 @@ int shadowk_unbind_ioctl(struct shadowk_ucmd *ucmd);
 
 unsigned int shadowk_bind_count(struct shadowk_clone *clone);
 void shadowk_bind_detach_clone(struct shadowk_clone *clone);
+void shadowk_bind_detach_all(void);
 atomic64_t *shadowk_bind_counter(struct mm_struct *mm, unsigned int slot);
 void shadowk_bind_counter_reset(struct shadowk_clone *clone,
 				unsigned int slot);

@@ -41,6 +41,7 @@ extern struct shadowk_ksyms shadowk_ksyms;
 
 unsigned long shadowk_ksyms_kallsyms_lookup_name(const char *name);
 unsigned long shadowk_ksyms_ftrace_location(unsigned long ip);
+int shadowk_ksyms_ftrace_is_dead(void);
 bool shadowk_ksyms_within_kprobe_blacklist(unsigned long addr);
 int shadowk_ksyms_kernel_text_address(unsigned long addr);
 struct mm_struct *shadowk_ksyms_mm_access(struct task_struct *task,

@@ -9,6 +9,7 @@
  */
 SHADOWK_KSYMS_FN(kallsyms_lookup_name, 0)
 SHADOWK_KSYMS_FN(ftrace_location, 0)
+SHADOWK_KSYMS_FN(ftrace_is_dead, 0)
 SHADOWK_KSYMS_FN(within_kprobe_blacklist, 0)
 SHADOWK_KSYMS_FN(kernel_text_address, 0)
 SHADOWK_KSYMS_FN(mm_access, 0)

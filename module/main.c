@@ -17,6 +17,7 @@
 #include "env.h"
 #include "follow.h"
 #include "guard.h"
+#include "health.h"
 #include "ksyms.h"
 #include "mem.h"
 #include "pgtable.h"
@@ -42,13 +43,16 @@ static int __init shadowk_init(void)
 	err = shadowk_env_init();
 	if (err)
 		goto err_stats;
-	err = shadowk_pgtable_init();
+	err = shadowk_health_init();
 	if (err)
 		goto err_stats;
+	err = shadowk_pgtable_init();
+	if (err)
+		goto err_health;
 	/* Follow the kernel's text writes before anything can be cloned. */
 	err = shadowk_poke_init();
 	if (err)
-		goto err_stats;
+		goto err_health;
 	err = shadowk_guard_init();
 	if (err)
 		goto err_poke;
@@ -79,6 +83,8 @@ err_guard:
 	shadowk_guard_exit();
 err_poke:
 	shadowk_poke_exit();
+err_health:
+	shadowk_health_exit();
 err_stats:
 	shadowk_stats_exit();
 err_mem:
@@ -99,6 +105,7 @@ static void __exit shadowk_exit(void)
 	shadowk_poke_exit();
 	/* Give the kernel back the large pages shadowk split. */
 	shadowk_text_exit();
+	shadowk_health_exit();
 	shadowk_stats_exit();
 	shadowk_mem_exit();
 	pr_info("unloaded\n");

@@ -45,6 +45,7 @@
 #include "site.h"
 #include "text.h"
 #include "guard.h"
+#include "health.h"
 
 #define SHADOWK_SITE_FLAGS	SHADOWK_SITE_ANY_CONTEXT
 
@@ -281,13 +282,18 @@ int shadowk_site_target(u32 clone_id, u64 addr, const char *symbol,
 }
 
 /*
- * shadowk_site_target() for a command that changes kernel code: lockdown
- * refuses it, while reading and removing what exists stay allowed.
+ * shadowk_site_target() for a command that changes kernel code: refused
+ * once ftrace is dead, and by lockdown, while reading and removing what
+ * exists stay allowed.
  */
 int shadowk_site_target_change(u32 clone_id, u64 addr, const char *symbol,
 			       struct shadowk_clone **clonep,
 			       unsigned long *sitep)
 {
+	int err = shadowk_health_check();
+
+	if (err)
+		return err;
 	if (security_locked_down(LOCKDOWN_DBG_WRITE_KERNEL))
 		return -EPERM;
 	return shadowk_site_target(clone_id, addr, symbol, clonep, sitep);
@@ -385,6 +391,10 @@ int shadowk_site_txn_begin(struct shadowk_site_txn *txn, bool may_install)
 	txn->cleared = false;
 	txn->spare = NULL;
 	if (may_install) {
+		int err = shadowk_health_check();
+
+		if (err)
+			return err;
 		txn->spare = shadowk_mem_obj_alloc(sizeof(*txn->spare),
 						   GFP_KERNEL_ACCOUNT);
 		if (!txn->spare)
