@@ -15,6 +15,7 @@
 #include <linux/uaccess.h>
 
 #include "bind.h"
+#include "bridge.h"
 #include "clone.h"
 #include "dev.h"
 #include "ksyms.h"
@@ -53,6 +54,27 @@ void shadowk_clone_sync_all(void)
 	lockdep_assert_held(&shadowk_clone_mutex);
 	list_for_each_entry(clone, &shadowk_clone_list_head, node)
 		shadowk_pgtable_sync(&clone->pt);
+}
+
+/*
+ * Before a change to clones' text: the bridge and every clone follow what
+ * the kernel changed in its own entries since (page-attribute changes),
+ * with a flush if anything did.
+ */
+void shadowk_clone_sync_text(void)
+{
+	struct shadowk_clone *clone;
+	unsigned int n;
+
+	lockdep_assert_held(&shadowk_clone_mutex);
+	lockdep_assert_held(shadowk_ksyms.text_mutex);
+	n = shadowk_bridge_sync();
+	list_for_each_entry(clone, &shadowk_clone_list_head, node) {
+		n += shadowk_pgtable_sync(&clone->pt);
+		n += shadowk_text_sync(clone, true);
+	}
+	if (n)
+		shadowk_text_flush();
 }
 
 static void shadowk_clone_release(struct kref *ref)
@@ -323,6 +345,7 @@ int shadowk_clone_verify(struct shadowk_ucmd *ucmd)
 	mutex_lock(&shadowk_clone_mutex);
 	mutex_lock(shadowk_ksyms.text_mutex);
 	shadowk_pgtable_verify(&clone->pt, &diff);
+	diff.entries += shadowk_text_sync(clone, false);
 	shadowk_clone_verify_text(clone, cmd);
 	mutex_unlock(shadowk_ksyms.text_mutex);
 	mutex_unlock(&shadowk_clone_mutex);

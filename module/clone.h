@@ -33,6 +33,7 @@ struct shadowk_clone {
 void shadowk_clone_lock(void);
 void shadowk_clone_unlock(void);
 void shadowk_clone_sync_all(void);
+void shadowk_clone_sync_text(void);
 struct list_head *shadowk_clone_all(void);
 
 /* Under shadowk_clone_lock(). */

@@ -55,6 +55,8 @@ static const struct shadowk_ksym shadowk_ksym_table[] __initconst = {
 	KSYM_DATUM("text_mutex", text_mutex),
 	KSYM_DATUM("ftrace_enabled", ftrace_enabled),
 	KSYM_DATUM("init_mm", init_mm),
+	KSYM_DATUM("cpa_lock", cpa_lock),
+	KSYM_DATUM("pgd_lock", pgd_lock),
 	KSYM_DATUM("text_poke_memset", text_poke_memset),
 #define SHADOWK_KSYMS_FN(fn, optional) \
 	{ #fn, &shadowk_ksyms_addr_##fn, optional ? KSYM_OPTIONAL : KSYM_TEXT },

@@ -3,6 +3,7 @@
 #define _SHADOWK_KSYMS_H
 
 #include <linux/init.h>
+#include <linux/spinlock_types.h>
 #include <linux/types.h>
 
 struct mm_struct;
@@ -24,6 +25,9 @@ struct shadowk_ksyms {
 	struct mutex *text_mutex;
 	int *ftrace_enabled;
 	struct mm_struct *init_mm;
+	/* The kernel's page-attribute locks, taken in this order. */
+	spinlock_t *cpa_lock;
+	spinlock_t *pgd_lock;
 	/* Compared with, never called. */
 	void *text_poke_memset;
 };

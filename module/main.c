@@ -103,7 +103,7 @@ static void __exit shadowk_exit(void)
 	shadowk_site_exit();
 	shadowk_guard_exit();
 	shadowk_poke_exit();
-	/* Give the kernel back the large pages shadowk split. */
+	/* The kernel's global bits back, the bridge freed. */
 	shadowk_text_exit();
 	shadowk_health_exit();
 	shadowk_stats_exit();

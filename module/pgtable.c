@@ -83,6 +83,26 @@ pmd_t *shadowk_pgtable_orig_pmd(unsigned long va)
 	return &shadowk_pgtable_orig.pmd_page[pmd_index(va)];
 }
 
+pmd_t *shadowk_pgtable_orig_pmd_at(unsigned int idx)
+{
+	return &shadowk_pgtable_orig.pmd_page[idx];
+}
+
+/* The kernel's PMD entries that map core text, and how many are large. */
+void shadowk_pgtable_text_pmds(unsigned int *large, unsigned int *total)
+{
+	unsigned long va = (unsigned long)shadowk_ksyms.stext & PMD_MASK;
+	unsigned long end = (unsigned long)shadowk_ksyms.etext;
+
+	*large = 0;
+	*total = 0;
+	for (; va < end; va += PMD_SIZE) {
+		(*total)++;
+		if (pmd_leaf(READ_ONCE(*shadowk_pgtable_orig_pmd(va))))
+			(*large)++;
+	}
+}
+
 unsigned int shadowk_pgtable_pmd_index(unsigned long va)
 {
 	return pmd_index(va);
@@ -194,10 +214,10 @@ static unsigned int shadowk_pgtable_walk(struct shadowk_pgtable *pt, bool fix)
 	return n;
 }
 
-/* Returns true if an entry changed; the caller must then flush. */
-bool shadowk_pgtable_sync(struct shadowk_pgtable *pt)
+/* Returns how many entries changed; the caller must then flush. */
+unsigned int shadowk_pgtable_sync(struct shadowk_pgtable *pt)
 {
-	return shadowk_pgtable_walk(pt, true) != 0;
+	return shadowk_pgtable_walk(pt, true);
 }
 
 void shadowk_pgtable_verify(struct shadowk_pgtable *pt,

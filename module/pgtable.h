@@ -28,7 +28,7 @@ struct shadowk_pgtable_diff {
 
 int shadowk_pgtable_clone(struct shadowk_pgtable *pt);
 void shadowk_pgtable_free(struct shadowk_pgtable *pt);
-bool shadowk_pgtable_sync(struct shadowk_pgtable *pt);
+unsigned int shadowk_pgtable_sync(struct shadowk_pgtable *pt);
 void shadowk_pgtable_verify(struct shadowk_pgtable *pt,
 			    struct shadowk_pgtable_diff *diff);
 
@@ -48,6 +48,8 @@ static __always_inline u64 shadowk_pgtable_loaded(void)
 	return pgd_val(READ_ONCE(pgd[shadowk_pgtable_top_index]));
 }
 pmd_t *shadowk_pgtable_orig_pmd(unsigned long va);
+pmd_t *shadowk_pgtable_orig_pmd_at(unsigned int idx);
+void shadowk_pgtable_text_pmds(unsigned int *large, unsigned int *total);
 unsigned int shadowk_pgtable_pmd_index(unsigned long va);
 pgd_t shadowk_pgtable_original(void);
 

@@ -67,41 +67,57 @@ static u64 shadowk_poke_reader_view(void)
 	return shadowk_pgtable_loaded();
 }
 
+/* The site of @clone covering byte @va, if any. */
+static struct shadowk_site *shadowk_poke_site_at(struct shadowk_clone *clone,
+						 struct shadowk_frame *frame,
+						 unsigned long va)
+{
+	struct shadowk_site *s;
+
+	if (!frame->nr_sites)
+		return NULL;
+	list_for_each_entry(s, &clone->sites, node)
+		if (va >= s->addr && va < s->addr + SHADOWK_SITE_LEN)
+			return s;
+	return NULL;
+}
+
+#define SHADOWK_POKE_CHUNK	64
+
 static void shadowk_poke_frame(struct shadowk_clone *clone,
 			       struct shadowk_frame *frame, unsigned long addr,
 			       const u8 *src, bool memset_byte, size_t len,
 			       bool reader)
 {
-	unsigned long i, start = max(addr, frame->va);
+	unsigned long i, at, start = max(addr, frame->va);
 	unsigned long end = min(addr + len, frame->va + PAGE_SIZE);
+	const u8 *now = shadowk_text_frame_bytes(frame);
 	struct shadowk_site *site = NULL;
-	u8 *page = frame->page;
+	u8 buf[SHADOWK_POKE_CHUNK];
 
-	for (i = start; i < end; i++) {
-		u8 byte = memset_byte ? src[0] : src[i - addr];
+	for (at = start; at < end; at += SHADOWK_POKE_CHUNK) {
+		unsigned long stop = min(at + SHADOWK_POKE_CHUNK, end);
+		bool changed = false;
 
-		if (!site || i >= site->addr + SHADOWK_SITE_LEN) {
-			site = NULL;
-			if (frame->nr_sites) {
-				struct shadowk_site *s;
+		for (i = at; i < stop; i++) {
+			u8 byte = memset_byte ? src[0] : src[i - addr];
+			u8 *out = &buf[i - at];
 
-				list_for_each_entry(s, &clone->sites, node)
-					if (i >= s->addr &&
-					    i < s->addr + SHADOWK_SITE_LEN) {
-						site = s;
-						break;
-					}
+			if (!site || i >= site->addr + SHADOWK_SITE_LEN)
+				site = shadowk_poke_site_at(clone, frame, i);
+			*out = byte;
+			if (site) {
+				site->kernel_insn[i - site->addr] = byte;
+				/* Once displaced, the frame follows fully. */
+				if (!reader && !site->displaced)
+					*out = now[i - frame->va];
+				else if (!site->displaced)
+					shadowk_site_reown_later(site);
 			}
+			changed |= *out != now[i - frame->va];
 		}
-		if (site) {
-			site->kernel_insn[i - site->addr] = byte;
-			/* Once displaced, the frame follows the kernel fully. */
-			if (!reader && !site->displaced)
-				continue;
-			if (!site->displaced)
-				shadowk_site_reown_later(site);
-		}
-		page[i - frame->va] = byte;
+		if (changed)
+			shadowk_text_frame_poke(frame, at, buf, stop - at);
 	}
 	if (!frame->nr_sites)
 		return;

@@ -318,28 +318,30 @@ static long shadowk_site_rel(unsigned long site)
 	return (long)tramp - (long)(site + SHADOWK_SITE_LEN);
 }
 
-/* Write "call shadowk_tramp" at @site's place in a draft of its page. */
-static void shadowk_site_write_call(u8 *draft, unsigned long site)
+/* "call shadowk_tramp", placed at @site. */
+static u8 *shadowk_site_call_bytes(unsigned long site, u8 call[SHADOWK_SITE_LEN])
 {
 	s32 rel = shadowk_site_rel(site);
 
-	draft[offset_in_page(site)] = CALL_INSN_OPCODE;
-	memcpy(&draft[offset_in_page(site) + 1], &rel, sizeof(rel));
+	call[0] = CALL_INSN_OPCODE;
+	memcpy(&call[1], &rel, sizeof(rel));
+	return call;
 }
 
 static int shadowk_site_install(struct shadowk_clone *clone,
 				struct shadowk_site *site)
 {
 	long rel = shadowk_site_rel(site->addr);
+	u8 call[SHADOWK_SITE_LEN];
 	struct shadowk_frame *frame;
-	u8 *draft;
+	int err;
 
 	if (rel != (s32)rel)
 		return -ERANGE;
 	frame = shadowk_text_frame_get(clone, site->addr);
 	if (!frame)
 		return -ENOMEM;
-	/* The kernel's bytes, from its own frame (the region is prepared). */
+	/* The kernel's bytes, through its own mapping. */
 	memcpy(site->kernel_insn, shadowk_text_original(site->addr),
 	       SHADOWK_SITE_LEN);
 	if (!shadowk_site_insn_known(site->kernel_insn)) {
@@ -347,41 +349,52 @@ static int shadowk_site_install(struct shadowk_clone *clone,
 		return -EBUSY;
 	}
 	site->chain_insn = shadowk_site_pack(site->kernel_insn);
-	draft = shadowk_text_frame_draft(frame);
-	if (!draft) {
-		shadowk_text_frame_put(clone, frame);
-		return -ENOMEM;
-	}
-	shadowk_site_write_call(draft, site->addr);
-
 	site->frame = frame;
 	frame->nr_sites++;
 	list_add(&site->node, &clone->sites);
 	/* Findable before any CPU can reach the call. */
 	hash_add_rcu(shadowk_site_table, &site->hnode, site->addr);
-	shadowk_text_frame_swap(frame, draft);
-	return 0;
+	err = shadowk_text_frame_rewrite(frame, site->addr,
+					 shadowk_site_call_bytes(site->addr,
+								 call),
+					 SHADOWK_SITE_LEN);
+	if (err) {
+		hash_del_rcu(&site->hnode);
+		list_del(&site->node);
+		frame->nr_sites--;
+		shadowk_text_frame_put(clone, frame);
+	}
+	return err;
 }
 
-/* Give the site back to the kernel in this clone.  Caller frees later. */
-static void shadowk_site_uninstall(struct shadowk_clone *clone,
+/*
+ * Give the site back to the kernel in this clone: true if done (the caller
+ * frees it after a grace period).  The site stays findable until the flush
+ * that ends every CPU's use of the call: until then a call can still
+ * arrive and must find it.  If no page can be had for the rewrite, the
+ * site stays as it is, without users: it does what the kernel does, and
+ * goes with the clone.
+ */
+static bool shadowk_site_uninstall(struct shadowk_clone *clone,
 				   struct shadowk_site *site)
 {
 	struct shadowk_frame *frame = site->frame;
-	u8 *draft = shadowk_text_frame_draft(frame);
 
-	if (draft) {
-		memcpy(draft + offset_in_page(site->addr), site->kernel_insn,
-		       SHADOWK_SITE_LEN);
-		shadowk_text_frame_swap(frame, draft);
+	if (frame->nr_sites == 1) {
+		frame->nr_sites--;
+		/* Unmapping the frame brings back the kernel's page. */
+		shadowk_text_frame_put(clone, frame);
+	} else if (shadowk_text_frame_rewrite(frame, site->addr,
+					      site->kernel_insn,
+					      SHADOWK_SITE_LEN)) {
+		pr_warn_ratelimited("out of memory: a site stays installed, doing what the kernel does\n");
+		return false;
+	} else {
+		frame->nr_sites--;
 	}
 	list_del(&site->node);
 	hash_del_rcu(&site->hnode);
-	frame->nr_sites--;
-	/* Without a draft page, unmapping the frame restores the kernel's. */
-	shadowk_text_frame_put(clone, frame);
-	if (draft == NULL && frame->nr_sites)
-		pr_err("out of memory while removing a site\n");
+	return true;
 }
 
 /* @may_install: whether the change may install a site (and so allocate). */
@@ -407,6 +420,8 @@ int shadowk_site_txn_begin(struct shadowk_site_txn *txn, bool may_install)
 	}
 	shadowk_clone_lock();
 	mutex_lock(shadowk_ksyms.text_mutex);
+	/* Follow what the kernel changed in its own tables since. */
+	shadowk_clone_sync_text();
 	return 0;
 }
 
@@ -452,8 +467,11 @@ struct shadowk_site *shadowk_site_claim(struct shadowk_site_txn *txn,
 	site->clone = clone;
 	site->addr = addr;
 	*err = shadowk_site_install(clone, site);
-	if (*err)
+	if (*err) {
+		/* It may have been findable a moment: a grace period first. */
+		txn->cleared = true;
 		return NULL;
+	}
 	txn->spare = NULL;
 	return site;
 }
@@ -466,8 +484,8 @@ void shadowk_site_release(struct shadowk_site_txn *txn,
 	txn->cleared = true;
 	if (site->raw || site->probe || site->inject || site->redirect)
 		return;
-	shadowk_site_uninstall(site->clone, site);
-	list_add(&site->node, &txn->gone);
+	if (shadowk_site_uninstall(site->clone, site))
+		list_add(&site->node, &txn->gone);
 }
 
 int shadowk_site_add(struct shadowk_ucmd *ucmd)
@@ -564,16 +582,14 @@ static void shadowk_site_reown(struct work_struct *work)
 	mutex_lock(shadowk_ksyms.text_mutex);
 	shadowk_clone_for_each(clone) {
 		list_for_each_entry(site, &clone->sites, node) {
-			u8 *draft;
+			u8 call[SHADOWK_SITE_LEN];
 
-			if (!site->displaced)
-				continue;
-			draft = shadowk_text_frame_draft(site->frame);
-			if (!draft)
-				continue;	/* stays displaced: kernel behaviour */
-			shadowk_site_write_call(draft, site->addr);
-			shadowk_text_frame_swap(site->frame, draft);
-			site->displaced = false;
+			/* Without memory it stays displaced: the kernel's. */
+			if (site->displaced &&
+			    !shadowk_text_frame_rewrite(site->frame, site->addr,
+							shadowk_site_call_bytes(site->addr, call),
+							SHADOWK_SITE_LEN))
+				site->displaced = false;
 		}
 	}
 	mutex_unlock(shadowk_ksyms.text_mutex);

@@ -10,11 +10,14 @@
 #include <linux/seq_file.h>
 
 #include "mem.h"
+#include "pgtable.h"
 #include "stats.h"
 
 static const char *const shadowk_stat_names[SHADOWK_NR_STATS] = {
 	[SHADOWK_STAT_FLUSH_ALL] = "flush_all",
 	[SHADOWK_STAT_FLUSH_LOCAL] = "flush_local",
+	[SHADOWK_STAT_KERNEL_PMDS] = "kernel_pmds_nonglobal",
+	[SHADOWK_STAT_KERNEL_PTES] = "kernel_ptes_nonglobal",
 };
 
 static atomic64_t shadowk_stats[SHADOWK_NR_STATS];
@@ -25,13 +28,24 @@ void shadowk_stats_inc(enum shadowk_stat stat)
 	atomic64_inc(&shadowk_stats[stat]);
 }
 
+void shadowk_stats_add(enum shadowk_stat stat, long delta)
+{
+	atomic64_add(delta, &shadowk_stats[stat]);
+}
+
 static int shadowk_stats_show(struct seq_file *m, void *unused)
 {
 	unsigned int i;
 
+	unsigned int large, total;
+
 	for (i = 0; i < SHADOWK_NR_STATS; i++)
 		seq_printf(m, "%s %lld\n", shadowk_stat_names[i],
 			   (long long)atomic64_read(&shadowk_stats[i]));
+	/* Read off the kernel's tables now, whoever changed them. */
+	shadowk_pgtable_text_pmds(&large, &total);
+	seq_printf(m, "kernel_text_pmds %u\nkernel_text_pmds_large %u\n",
+		   total, large);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(shadowk_stats);

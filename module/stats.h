@@ -7,15 +7,19 @@
 /*
  * Counters of what shadowk does to the machine as a whole, for the
  * selftests and the benchmark: debugfs shadowk/stats, one "name value"
- * line each, in this order.
+ * line each, in this order.  Flushes count up; the kernel's entries are
+ * how many stand changed now.
  */
 enum shadowk_stat {
 	SHADOWK_STAT_FLUSH_ALL,		/* all-CPU TLB flushes */
 	SHADOWK_STAT_FLUSH_LOCAL,	/* this-CPU-only TLB flushes */
+	SHADOWK_STAT_KERNEL_PMDS,	/* the kernel's text PMDs made non-global */
+	SHADOWK_STAT_KERNEL_PTES,	/* its 4 KiB text entries made so */
 	SHADOWK_NR_STATS
 };
 
 void shadowk_stats_inc(enum shadowk_stat stat);
+void shadowk_stats_add(enum shadowk_stat stat, long delta);
 
 int __init shadowk_stats_init(void);
 void shadowk_stats_exit(void);

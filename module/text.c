@@ -2,19 +2,22 @@
 /*
  * Private text pages of clones, and the page-table steps that map them.
  *
- * Before a clone maps one page of a 2 MiB text region privately, the
- * kernel's own mapping of that region is made 4 KiB and non-global, with
- * the same frames and otherwise the same attributes.  Then every view of
- * the region (the kernel's, every clone's) uses 4 KiB pages, so binding,
- * unbinding and patching only ever change a frame at the same page size,
- * never the size and the frame together (which the iTLB-multihit erratum
- * punishes with a machine check); and no global TLB entry for a page that
- * differs between views can survive a CR3 switch.
+ * A clone maps the kernel's text through copies of the kernel's own
+ * entries, 2 MiB pages, until it changes something in a 2 MiB region.
+ * Then the region is prepared (bridge.c: the kernel's mapping of it stops
+ * being global, the bridge maps it at 4 KiB), the clone points its entry
+ * for the region at a PTE page of its own, a copy of the bridge's (the
+ * kernel's frames, only the page size changes), and every CPU flushes, so
+ * that none still holds the region's 2 MiB translation for the clone.
+ * Only after that does a private frame replace one entry (only the frame
+ * changes).  No step changes a translation's page size and its frame at
+ * once, which the iTLB-multihit erratum punishes with a machine check.
  *
  * Every step is: write the entries, flush every CPU, and only then free
  * what the old entries pointed at.  Private frames are never changed in
  * place while mapped, except by the kernel's own text_poke protocol that
- * poke.c mirrors; shadowk's own changes build a draft page and swap it in.
+ * poke.c mirrors; shadowk's own changes build a new page and map it in
+ * place of the old one.
  *
  * All of it runs under text_mutex, so the kernel's text writers and poke.c
  * see each private page either before or after a change, never during.
@@ -25,6 +28,7 @@
 
 #include <asm/pgtable.h>
 
+#include "bridge.h"
 #include "clone.h"
 #include "ksyms.h"
 #include "mem.h"
@@ -32,130 +36,69 @@
 #include "text.h"
 #include "tlb.h"
 
-/* What shadowk changed in the kernel's own tables, to undo at unload. */
-struct shadowk_orig_region {
-	pmd_t saved_pmd;	/* the entry before we touched it */
-	pte_t *split;		/* our PTE page, if we split a large page */
-	DECLARE_BITMAP(was_global, PTRS_PER_PTE);
-};
-
-static struct shadowk_orig_region *shadowk_orig[PTRS_PER_PMD];
-
-static pte_t *shadowk_text_pte_page(pmd_t pmd)
+/* The kernel's bytes at @va, through its direct-map alias. */
+const u8 *shadowk_text_original(unsigned long va)
 {
-	return (pte_t *)__va(pmd_val(pmd) & PTE_PFN_MASK);
+	return lm_alias(va);
 }
 
-/* The kernel's PTE for @va, once its region has been prepared. */
-static pte_t shadowk_text_orig_pte(unsigned long va)
+/* Every all-CPU flush of a change to clones' text. */
+void shadowk_text_flush(void)
 {
-	pmd_t pmd = READ_ONCE(*shadowk_pgtable_orig_pmd(va));
-
-	return READ_ONCE(shadowk_text_pte_page(pmd)[pte_index(va)]);
+	lockdep_assert_held(shadowk_ksyms.text_mutex);
+	shadowk_tlb_flush_all();
 }
 
-const void *shadowk_text_original(unsigned long va)
+static struct shadowk_region *shadowk_text_region_find(struct shadowk_clone *c,
+						       unsigned int idx)
 {
-	pte_t pte = shadowk_text_orig_pte(va & PAGE_MASK);
+	struct shadowk_region *region;
 
-	return page_address(pfn_to_page(pte_pfn(pte))) + offset_in_page(va);
-}
-
-/*
- * Make the kernel's mapping of @va's 2 MiB region 4 KiB and non-global.
- * The caller flushes.  Returns true if it changed anything.
- */
-static int shadowk_text_orig_prepare(unsigned long va, bool *changed)
-{
-	unsigned int idx = shadowk_pgtable_pmd_index(va);
-	pmd_t *pmdp = shadowk_pgtable_orig_pmd(va);
-	struct shadowk_orig_region *orig;
-	pmd_t pmd = READ_ONCE(*pmdp);
-	pte_t *ptes;
-	unsigned int i;
-
-	*changed = false;
-	if (shadowk_orig[idx])
-		return 0;
-	orig = shadowk_mem_obj_alloc(sizeof(*orig), GFP_KERNEL);
-	if (!orig)
-		return -ENOMEM;
-	orig->saved_pmd = pmd;
-
-	if (pmd_leaf(pmd)) {
-		pgprot_t prot = pgprot_large_2_4k(__pgprot(pmd_flags(pmd) &
-							   ~_PAGE_PSE));
-		unsigned long pfn = pmd_pfn(pmd);
-
-		ptes = shadowk_mem_page_alloc(GFP_KERNEL);
-		if (!ptes) {
-			shadowk_mem_obj_free(orig);
-			return -ENOMEM;
-		}
-		pgprot_val(prot) &= ~_PAGE_GLOBAL;
-		for (i = 0; i < PTRS_PER_PTE; i++)
-			ptes[i] = pfn_pte(pfn + i, prot);
-		orig->split = ptes;
-		/* Same frames, same attributes but G: no size+frame change. */
-		WRITE_ONCE(*pmdp, __pmd(__pa(ptes) | _KERNPG_TABLE));
-	} else {
-		ptes = shadowk_text_pte_page(pmd);
-		for (i = 0; i < PTRS_PER_PTE; i++) {
-			pte_t pte = READ_ONCE(ptes[i]);
-
-			if (!(pte_flags(pte) & _PAGE_GLOBAL))
-				continue;
-			__set_bit(i, orig->was_global);
-			WRITE_ONCE(ptes[i], pte_clear_flags(pte, _PAGE_GLOBAL));
-		}
-	}
-	shadowk_orig[idx] = orig;
-	*changed = true;
-	return 0;
+	list_for_each_entry(region, &c->regions, node)
+		if (region->pmd_idx == idx)
+			return region;
+	return NULL;
 }
 
 static struct shadowk_region *shadowk_text_region_get(struct shadowk_clone *c,
 						      unsigned long va)
 {
-	unsigned int idx = shadowk_pgtable_pmd_index(va);
+	unsigned int idx = shadowk_pgtable_pmd_index(va), i;
 	struct shadowk_region *region;
-	pmd_t orig_pmd;
-	bool changed;
-	unsigned int i;
-	pte_t *src;
+	int prepared;
 
-	list_for_each_entry(region, &c->regions, node)
-		if (region->pmd_idx == idx)
-			return region;
+	region = shadowk_text_region_find(c, idx);
+	if (region)
+		return region;
 
-	if (shadowk_text_orig_prepare(va, &changed))
+	prepared = shadowk_bridge_prepare(idx);
+	if (prepared < 0)
 		return NULL;
-	if (changed) {
-		/* Other clones still map the old large page: follow. */
+	if (prepared)
+		/* The kernel's entry lost its global bit: every clone follows. */
 		shadowk_clone_sync_all();
-		shadowk_tlb_flush_all();
-	}
 
 	region = shadowk_mem_obj_alloc(sizeof(*region), GFP_KERNEL);
-	if (!region)
-		return NULL;
-	region->ptes = shadowk_mem_page_alloc(GFP_KERNEL);
-	if (!region->ptes) {
+	if (region)
+		region->ptes = shadowk_mem_page_alloc(GFP_KERNEL);
+	if (!region || !region->ptes) {
 		shadowk_mem_obj_free(region);
+		/* A prepared region is harmless; the flush makes it so. */
+		if (prepared)
+			shadowk_text_flush();
 		return NULL;
 	}
 	region->pmd_idx = idx;
-	orig_pmd = READ_ONCE(*shadowk_pgtable_orig_pmd(va));
-	src = shadowk_text_pte_page(orig_pmd);
 	for (i = 0; i < PTRS_PER_PTE; i++)
-		region->ptes[i] = READ_ONCE(src[i]);
+		region->ptes[i] = shadowk_bridge_pte(idx, i);
 
-	/* Same frames as the kernel's PTE page: no flush needed to switch. */
+	/* The kernel's frames at 4 KiB: only the page size changes. */
 	__set_bit(idx, c->pt.private_pmds);
-	WRITE_ONCE(c->pt.pmd[idx],
-		   __pmd(__pa(region->ptes) | pmd_flags(orig_pmd)));
+	WRITE_ONCE(c->pt.pmd[idx], __pmd(__pa(region->ptes) | _KERNPG_TABLE));
 	c->pt.pages++;
 	list_add(&region->node, &c->regions);
+	/* No CPU keeps the region's 2 MiB translation for this clone. */
+	shadowk_text_flush();
 	return region;
 }
 
@@ -166,11 +109,10 @@ static void shadowk_text_region_put(struct shadowk_clone *c,
 
 	if (region->nr_frames)
 		return;
-	WRITE_ONCE(c->pt.pmd[idx],
-		   READ_ONCE(*shadowk_pgtable_orig_pmd((unsigned long)idx <<
-						       PMD_SHIFT)));
+	/* Its frames are the kernel's again: only the page size changes. */
+	WRITE_ONCE(c->pt.pmd[idx], READ_ONCE(*shadowk_pgtable_orig_pmd_at(idx)));
 	__clear_bit(idx, c->pt.private_pmds);
-	shadowk_tlb_flush_all();
+	shadowk_text_flush();
 	list_del(&region->node);
 	shadowk_mem_page_free(region->ptes);
 	shadowk_mem_obj_free(region);
@@ -190,8 +132,8 @@ struct shadowk_frame *shadowk_text_frame_find(struct shadowk_clone *clone,
 }
 
 /*
- * The clone's frame for @va, created unmapped (->page NULL) if new.  The
- * caller installs content with a draft and shadowk_text_frame_swap().
+ * The clone's frame for @va, created unmapped if new; the caller gives it
+ * content with shadowk_text_frame_rewrite().
  */
 struct shadowk_frame *shadowk_text_frame_get(struct shadowk_clone *clone,
 					     unsigned long va)
@@ -218,30 +160,49 @@ struct shadowk_frame *shadowk_text_frame_get(struct shadowk_clone *clone,
 	return frame;
 }
 
-/* A copy of what the clone shows at @frame now, to edit off-line. */
-void *shadowk_text_frame_draft(struct shadowk_frame *frame)
+/* What the clone shows at @frame now. */
+const u8 *shadowk_text_frame_bytes(struct shadowk_frame *frame)
 {
-	void *draft = shadowk_mem_page_alloc(GFP_KERNEL);
-
-	if (draft)
-		memcpy(draft, frame->page ?: shadowk_text_original(frame->va),
-		       PAGE_SIZE);
-	return draft;
+	return frame->page ?: shadowk_text_original(frame->va);
 }
 
-/* Map @draft as the clone's page; the old private page is freed after. */
-void shadowk_text_frame_swap(struct shadowk_frame *frame, void *draft)
+/*
+ * Map a new private copy of @frame's page, with @bytes at @va: built off
+ * line, then swapped in for the old one, which is freed after the flush.
+ */
+int shadowk_text_frame_rewrite(struct shadowk_frame *frame, unsigned long va,
+			       const u8 *bytes, size_t len)
 {
-	pte_t orig = shadowk_text_orig_pte(frame->va);
-	pte_t *ptep = &frame->region->ptes[pte_index(frame->va)];
+	unsigned int i = pte_index(frame->va);
+	struct shadowk_region *region = frame->region;
+	pte_t kernel = shadowk_bridge_pte(region->pmd_idx, i);
 	void *old = frame->page;
+	u8 *page;
 
 	lockdep_assert_held(shadowk_ksyms.text_mutex);
-	WRITE_ONCE(*ptep, pfn_pte(__pa(draft) >> PAGE_SHIFT,
-				  __pgprot(pte_flags(orig))));
-	frame->page = draft;
-	shadowk_tlb_flush_all();
+	if (WARN_ON_ONCE(va < frame->va || va + len > frame->va + PAGE_SIZE))
+		return -EINVAL;
+	page = shadowk_mem_page_alloc(GFP_KERNEL);
+	if (!page)
+		return -ENOMEM;
+	memcpy(page, shadowk_text_frame_bytes(frame), PAGE_SIZE);
+	memcpy(page + (va - frame->va), bytes, len);
+
+	/* The kernel's attributes, only the frame is ours. */
+	WRITE_ONCE(region->ptes[i], pfn_pte(__pa(page) >> PAGE_SHIFT,
+					    __pgprot(pte_flags(kernel))));
+	__set_bit(i, region->private);
+	frame->page = page;
+	shadowk_text_flush();
 	shadowk_mem_page_free(old);
+	return 0;
+}
+
+/* The kernel's own write of its text, repeated in the mapped frame. */
+void shadowk_text_frame_poke(struct shadowk_frame *frame, unsigned long va,
+			     const u8 *bytes, size_t len)
+{
+	memcpy(frame->page + (va - frame->va), bytes, len);
 }
 
 /* Drop a frame with no sites left: the clone maps the kernel's page again. */
@@ -249,19 +210,48 @@ void shadowk_text_frame_put(struct shadowk_clone *clone,
 			    struct shadowk_frame *frame)
 {
 	struct shadowk_region *region = frame->region;
+	unsigned int i = pte_index(frame->va);
 
 	if (frame->nr_sites)
 		return;
 	if (frame->page) {
-		WRITE_ONCE(region->ptes[pte_index(frame->va)],
-			   shadowk_text_orig_pte(frame->va));
-		shadowk_tlb_flush_all();
+		WRITE_ONCE(region->ptes[i],
+			   shadowk_bridge_pte(region->pmd_idx, i));
+		__clear_bit(i, region->private);
+		shadowk_text_flush();
 		shadowk_mem_page_free(frame->page);
 	}
 	list_del(&frame->node);
 	shadowk_mem_obj_free(frame);
 	region->nr_frames--;
 	shadowk_text_region_put(clone, region);
+}
+
+/*
+ * The clone's entries that map the kernel's frames, against what the
+ * kernel maps now (through the bridge, which follows it): how many
+ * differ, copied in if @fix (the caller then flushes).
+ */
+unsigned int shadowk_text_sync(struct shadowk_clone *clone, bool fix)
+{
+	struct shadowk_region *region;
+	unsigned int i, n = 0;
+
+	list_for_each_entry(region, &clone->regions, node) {
+		for (i = 0; i < PTRS_PER_PTE; i++) {
+			pte_t want = fix ?
+				shadowk_bridge_pte(region->pmd_idx, i) :
+				shadowk_bridge_kernel_pte(region->pmd_idx, i);
+
+			if (test_bit(i, region->private) ||
+			    pte_val(READ_ONCE(region->ptes[i])) == pte_val(want))
+				continue;
+			n++;
+			if (fix)
+				WRITE_ONCE(region->ptes[i], want);
+		}
+	}
+	return n;
 }
 
 /* The clone is unreachable and flushed: free without further flushes. */
@@ -280,8 +270,7 @@ void shadowk_text_clone_free(struct shadowk_clone *clone)
 
 		/* Leave no entry pointing at a freed page. */
 		WRITE_ONCE(clone->pt.pmd[idx],
-			   READ_ONCE(*shadowk_pgtable_orig_pmd((unsigned long)idx
-							       << PMD_SHIFT)));
+			   READ_ONCE(*shadowk_pgtable_orig_pmd_at(idx)));
 		__clear_bit(idx, clone->pt.private_pmds);
 		clone->pt.pages--;
 		list_del(&region->node);
@@ -290,55 +279,8 @@ void shadowk_text_clone_free(struct shadowk_clone *clone)
 	}
 }
 
-/*
- * Unload, after every clone is gone: give the kernel back its large pages
- * and global bits where nothing else changed those entries meanwhile.
- */
+/* Unload, after every clone is gone. */
 void shadowk_text_exit(void)
 {
-	bool flush = false, kept = false;
-	unsigned int idx, i;
-
-	mutex_lock(shadowk_ksyms.text_mutex);
-	for (idx = 0; idx < PTRS_PER_PMD; idx++) {
-		struct shadowk_orig_region *orig = shadowk_orig[idx];
-		unsigned long va = (unsigned long)shadowk_ksyms.stext &
-				   PUD_MASK;
-		pmd_t *pmdp;
-
-		if (!orig)
-			continue;
-		va += (unsigned long)idx << PMD_SHIFT;
-		pmdp = shadowk_pgtable_orig_pmd(va);
-		if (orig->split) {
-			if (READ_ONCE(*pmdp).pmd ==
-			    (__pa(orig->split) | _KERNPG_TABLE)) {
-				WRITE_ONCE(*pmdp, orig->saved_pmd);
-				flush = true;
-				shadowk_tlb_flush_all();
-				shadowk_mem_page_free(orig->split);
-			} else {
-				/* The kernel changed it since: it is theirs. */
-				shadowk_mem_page_forget(orig->split);
-				kept = true;
-			}
-		} else {
-			pte_t *ptes = shadowk_text_pte_page(READ_ONCE(*pmdp));
-
-			for_each_set_bit(i, orig->was_global, PTRS_PER_PTE) {
-				pte_t pte = READ_ONCE(ptes[i]);
-
-				WRITE_ONCE(ptes[i],
-					   pte_set_flags(pte, _PAGE_GLOBAL));
-				flush = true;
-			}
-		}
-		shadowk_orig[idx] = NULL;
-		shadowk_mem_obj_free(orig);
-	}
-	if (flush)
-		shadowk_tlb_flush_all();
-	mutex_unlock(shadowk_ksyms.text_mutex);
-	if (kept)
-		pr_warn("left a split kernel text mapping the kernel changed meanwhile\n");
+	shadowk_bridge_exit();
 }

@@ -2,7 +2,9 @@
 #ifndef _SHADOWK_TEXT_H
 #define _SHADOWK_TEXT_H
 
+#include <linux/bitmap.h>
 #include <linux/list.h>
+#include <linux/pgtable.h>
 #include <linux/types.h>
 
 struct shadowk_clone;
@@ -13,27 +15,35 @@ struct shadowk_region {
 	unsigned int pmd_idx;
 	pte_t *ptes;
 	unsigned int nr_frames;
+	DECLARE_BITMAP(private, PTRS_PER_PTE);	/* entries of mapped frames */
 };
 
 /* A 4 KiB text page that a clone has copied. */
 struct shadowk_frame {
 	struct list_head node;		/* clone->frames */
 	unsigned long va;		/* page-aligned */
-	void *page;			/* the private copy, direct-mapped */
+	void *page;			/* the private copy; NULL: unmapped */
 	struct shadowk_region *region;
 	unsigned int nr_sites;
 };
 
+/* Under text_mutex. */
 struct shadowk_frame *shadowk_text_frame_get(struct shadowk_clone *clone,
 					     unsigned long va);
 struct shadowk_frame *shadowk_text_frame_find(struct shadowk_clone *clone,
 					      unsigned long va);
-void *shadowk_text_frame_draft(struct shadowk_frame *frame);
-void shadowk_text_frame_swap(struct shadowk_frame *frame, void *draft);
+int shadowk_text_frame_rewrite(struct shadowk_frame *frame, unsigned long va,
+			       const u8 *bytes, size_t len);
+void shadowk_text_frame_poke(struct shadowk_frame *frame, unsigned long va,
+			     const u8 *bytes, size_t len);
+const u8 *shadowk_text_frame_bytes(struct shadowk_frame *frame);
 void shadowk_text_frame_put(struct shadowk_clone *clone,
 			    struct shadowk_frame *frame);
-const void *shadowk_text_original(unsigned long va);
+unsigned int shadowk_text_sync(struct shadowk_clone *clone, bool fix);
 void shadowk_text_clone_free(struct shadowk_clone *clone);
+void shadowk_text_flush(void);
+
+const u8 *shadowk_text_original(unsigned long va);
 
 void shadowk_text_exit(void);
 

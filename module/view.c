@@ -15,9 +15,15 @@
  *   it may hold for it first;
  * - any CPU (BIND, UNBIND, DESTROY of a live process): all-CPU flushes.
  *
- * The kernel maps every 2 MiB region in which some clone differs with
- * 4 KiB pages of the same frames (text.c), so no change of view changes a
- * translation's page size: a live move is one store and one flush.
+ * A live move between the kernel's view and a clone's goes through the
+ * bridge (shadowk_view_via()): store the bridge, flush, store the target
+ * (and flush again if the target is a clone, so that it is in use when the
+ * call returns).  The kernel maps text with 2 MiB pages, a clone with
+ * 4 KiB ones and some frames of its own; the bridge has the kernel's
+ * frames at 4 KiB.  Kernel to bridge changes page sizes only, bridge to
+ * clone frames only, and the flush between them leaves no CPU holding a
+ * translation of both kinds for one address: the iTLB-multihit erratum's
+ * condition never arises.  The other direction likewise.
  */
 
 #include <linux/cpumask.h>
@@ -25,6 +31,7 @@
 #include <linux/mm_types.h>
 #include <linux/smp.h>
 
+#include "bridge.h"
 #include "pgtable.h"
 #include "tlb.h"
 #include "view.h"
@@ -41,18 +48,21 @@ pgd_t shadowk_view_kernel(void)
 
 /*
  * The view a live mm passes through on its way to @to, the two steps
- * separated by an all-CPU flush; none is needed yet (see the top).
+ * separated by an all-CPU flush: the bridge, or @to itself while no
+ * clone anywhere differs from the kernel in page size.
  */
 pgd_t shadowk_view_via(pgd_t to)
 {
-	return to;
+	pgd_t bridge = shadowk_bridge_top();
+
+	return pgd_val(bridge) == pgd_val(shadowk_view_kernel()) ? to : bridge;
 }
 
 /*
  * Move @mm, loaded on this CPU, to @to if no other CPU has it loaded:
  * true if done.  Interrupts off (the caller holds an irqsave lock), so
  * nothing runs on @mm's old view here meanwhile but what the move itself
- * runs.
+ * runs, and an NMI sees kernel frames or the clone's, never both sizes.
  */
 bool shadowk_view_set_here(struct mm_struct *mm, pgd_t to)
 {
