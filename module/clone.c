@@ -231,7 +231,7 @@ static void shadowk_clone_text_counts(struct shadowk_clone *clone, u64 *sites,
 	list_for_each_entry(site, &clone->sites, node)
 		(*sites)++;
 	list_for_each_entry(frame, &clone->frames, node)
-		if (frame->page)
+		if (frame->xp.page)
 			(*frames)++;
 	mutex_unlock(shadowk_ksyms.text_mutex);
 }
@@ -304,9 +304,9 @@ static void shadowk_clone_verify_text(struct shadowk_clone *clone,
 	cmd->checked_bytes = 0;
 	list_for_each_entry(frame, &clone->frames, node) {
 		const u8 *orig = shadowk_text_original(frame->va);
-		const u8 *mine = frame->page;
+		const u8 *mine = frame->xp.ro;
 
-		if (!mine)
+		if (!frame->xp.page)
 			continue;
 		for (i = 0; i < PAGE_SIZE; i++) {
 			unsigned long va = frame->va + i;

@@ -8,6 +8,7 @@
 
 struct mm_struct;
 struct mutex;
+struct page;
 struct task_struct;
 
 /*
@@ -53,6 +54,10 @@ struct mm_struct *shadowk_ksyms_mm_access(struct task_struct *task,
 void shadowk_ksyms_switch_mm_irqs_off(struct mm_struct *unused,
 				      struct mm_struct *next,
 				      struct task_struct *tsk);
+void *shadowk_ksyms_text_poke_kgdb(void *addr, const void *opcode,
+				   size_t len);
+int shadowk_ksyms_set_direct_map_invalid_noflush(struct page *page);
+int shadowk_ksyms_set_direct_map_default_noflush(struct page *page);
 int shadowk_ksyms_get_injectable_error_type(unsigned long addr);
 
 int __init shadowk_ksyms_init(void);

@@ -103,7 +103,7 @@ static void __exit shadowk_exit(void)
 	shadowk_site_exit();
 	shadowk_guard_exit();
 	shadowk_poke_exit();
-	/* The kernel's global bits back, the bridge freed. */
+	/* The kernel's global bits back, the bridge and spare page freed. */
 	shadowk_text_exit();
 	shadowk_health_exit();
 	shadowk_stats_exit();

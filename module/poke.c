@@ -17,7 +17,10 @@
  * (so dispatch can do what the kernel now does) but not written, unless
  * the caller itself runs on that clone: then its re-read must see them, so
  * they are written and shadowk's call is put back afterwards by a page
- * swap (site.c).
+ * swap (site.c).  A private frame is never writable while mapped
+ * (xpage.c): the mirror goes through the kernel's own __text_poke(), on
+ * the frame's read-only alias, from inside this callback, before the
+ * kernel's own call does anything.
  *
  * Every caller of __text_poke() holds text_mutex, and so does everything
  * that changes clones' frames or sites: that is what makes this lockless
@@ -157,7 +160,7 @@ static void notrace shadowk_poke_hook(unsigned long ip, unsigned long pip,
 			struct shadowk_frame *frame;
 
 			frame = shadowk_text_frame_find(clone, va);
-			if (!frame || !frame->page)
+			if (!frame || !frame->xp.page)
 				continue;
 			shadowk_poke_frame(clone, frame, addr, src, memset_byte,
 					   len, pgd_val(clone->pt.top) == reader);

@@ -14,10 +14,10 @@
  * once, which the iTLB-multihit erratum punishes with a machine check.
  *
  * Every step is: write the entries, flush every CPU, and only then free
- * what the old entries pointed at.  Private frames are never changed in
- * place while mapped, except by the kernel's own text_poke protocol that
- * poke.c mirrors; shadowk's own changes build a new page and map it in
- * place of the old one.
+ * what the old entries pointed at.  A private frame is never writable
+ * while mapped (xpage.c); shadowk's own changes build a new page and map
+ * it in place of the old one, and the kernel's own text writes reach the
+ * mapped frame through its text-poking machinery (poke.c).
  *
  * All of it runs under text_mutex, so the kernel's text writers and poke.c
  * see each private page either before or after a change, never during.
@@ -25,6 +25,7 @@
 
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/slab.h>
 
 #include <asm/pgtable.h>
 
@@ -35,6 +36,7 @@
 #include "pgtable.h"
 #include "text.h"
 #include "tlb.h"
+#include "xpage.h"
 
 /* The kernel's bytes at @va, through its direct-map alias. */
 const u8 *shadowk_text_original(unsigned long va)
@@ -42,11 +44,16 @@ const u8 *shadowk_text_original(unsigned long va)
 	return lm_alias(va);
 }
 
-/* Every all-CPU flush of a change to clones' text. */
+/*
+ * Every all-CPU flush of a change to clones' text: it also readies the
+ * next private page (xpage.c).
+ */
 void shadowk_text_flush(void)
 {
 	lockdep_assert_held(shadowk_ksyms.text_mutex);
+	shadowk_xpage_before_flush();
 	shadowk_tlb_flush_all();
+	shadowk_xpage_after_flush();
 }
 
 static struct shadowk_region *shadowk_text_region_find(struct shadowk_clone *c,
@@ -163,7 +170,7 @@ struct shadowk_frame *shadowk_text_frame_get(struct shadowk_clone *clone,
 /* What the clone shows at @frame now. */
 const u8 *shadowk_text_frame_bytes(struct shadowk_frame *frame)
 {
-	return frame->page ?: shadowk_text_original(frame->va);
+	return frame->xp.page ? frame->xp.ro : shadowk_text_original(frame->va);
 }
 
 /*
@@ -175,26 +182,32 @@ int shadowk_text_frame_rewrite(struct shadowk_frame *frame, unsigned long va,
 {
 	unsigned int i = pte_index(frame->va);
 	struct shadowk_region *region = frame->region;
+	struct shadowk_xpage old = frame->xp, xp;
 	pte_t kernel = shadowk_bridge_pte(region->pmd_idx, i);
-	void *old = frame->page;
-	u8 *page;
+	u8 *buf;
 
 	lockdep_assert_held(shadowk_ksyms.text_mutex);
 	if (WARN_ON_ONCE(va < frame->va || va + len > frame->va + PAGE_SIZE))
 		return -EINVAL;
-	page = shadowk_mem_page_alloc(GFP_KERNEL);
-	if (!page)
+	buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!buf)
 		return -ENOMEM;
-	memcpy(page, shadowk_text_frame_bytes(frame), PAGE_SIZE);
-	memcpy(page + (va - frame->va), bytes, len);
+	if (shadowk_xpage_get(&xp)) {
+		kfree(buf);
+		return -ENOMEM;
+	}
+	memcpy(buf, shadowk_text_frame_bytes(frame), PAGE_SIZE);
+	memcpy(buf + (va - frame->va), bytes, len);
+	shadowk_xpage_write(&xp, 0, buf, PAGE_SIZE);
+	kfree(buf);
 
 	/* The kernel's attributes, only the frame is ours. */
-	WRITE_ONCE(region->ptes[i], pfn_pte(__pa(page) >> PAGE_SHIFT,
+	WRITE_ONCE(region->ptes[i], pfn_pte(page_to_pfn(xp.page),
 					    __pgprot(pte_flags(kernel))));
 	__set_bit(i, region->private);
-	frame->page = page;
+	frame->xp = xp;
 	shadowk_text_flush();
-	shadowk_mem_page_free(old);
+	shadowk_xpage_put(&old);
 	return 0;
 }
 
@@ -202,7 +215,7 @@ int shadowk_text_frame_rewrite(struct shadowk_frame *frame, unsigned long va,
 void shadowk_text_frame_poke(struct shadowk_frame *frame, unsigned long va,
 			     const u8 *bytes, size_t len)
 {
-	memcpy(frame->page + (va - frame->va), bytes, len);
+	shadowk_xpage_write(&frame->xp, va - frame->va, bytes, len);
 }
 
 /* Drop a frame with no sites left: the clone maps the kernel's page again. */
@@ -214,12 +227,12 @@ void shadowk_text_frame_put(struct shadowk_clone *clone,
 
 	if (frame->nr_sites)
 		return;
-	if (frame->page) {
+	if (frame->xp.page) {
 		WRITE_ONCE(region->ptes[i],
 			   shadowk_bridge_pte(region->pmd_idx, i));
 		__clear_bit(i, region->private);
 		shadowk_text_flush();
-		shadowk_mem_page_free(frame->page);
+		shadowk_xpage_put(&frame->xp);
 	}
 	list_del(&frame->node);
 	shadowk_mem_obj_free(frame);
@@ -262,7 +275,7 @@ void shadowk_text_clone_free(struct shadowk_clone *clone)
 
 	list_for_each_entry_safe(frame, ftmp, &clone->frames, node) {
 		list_del(&frame->node);
-		shadowk_mem_page_free(frame->page);
+		shadowk_xpage_put(&frame->xp);
 		shadowk_mem_obj_free(frame);
 	}
 	list_for_each_entry_safe(region, rtmp, &clone->regions, node) {
@@ -283,4 +296,5 @@ void shadowk_text_clone_free(struct shadowk_clone *clone)
 void shadowk_text_exit(void)
 {
 	shadowk_bridge_exit();
+	shadowk_xpage_exit();
 }

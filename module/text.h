@@ -7,6 +7,8 @@
 #include <linux/pgtable.h>
 #include <linux/types.h>
 
+#include "xpage.h"
+
 struct shadowk_clone;
 
 /* A 2 MiB text region that a clone maps with its own PTE page. */
@@ -22,7 +24,7 @@ struct shadowk_region {
 struct shadowk_frame {
 	struct list_head node;		/* clone->frames */
 	unsigned long va;		/* page-aligned */
-	void *page;			/* the private copy; NULL: unmapped */
+	struct shadowk_xpage xp;	/* the private copy; no page: unmapped */
 	struct shadowk_region *region;
 	unsigned int nr_sites;
 };
