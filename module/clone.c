@@ -351,6 +351,7 @@ int shadowk_clone_verify(struct shadowk_ucmd *ucmd)
 	mutex_unlock(&shadowk_clone_mutex);
 
 	cmd->diff_entries = diff.entries;
+	cmd->first_diff = shadowk_dev_addr(ucmd, cmd->first_diff);
 	shadowk_clone_put(clone);
 	return shadowk_dev_respond(ucmd, sizeof(*cmd));
 }

@@ -21,6 +21,7 @@
 #include "dev.h"
 #include "info.h"
 #include "inject.h"
+#include "ksyms.h"
 #include "probe.h"
 #include "site.h"
 
@@ -141,12 +142,17 @@ static long shadowk_dev_ioctl(struct file *file, unsigned int cmd,
 		return -EFAULT;
 	if (ucmd.user_size < op->min_size)
 		return -EINVAL;
+	/* As clone3() and openat2(): no struct is that large. */
+	if (ucmd.user_size > PAGE_SIZE)
+		return -E2BIG;
 
 	ret = copy_struct_from_user(&buf, op->size, ucmd.ubuffer,
 				    ucmd.user_size);
 	if (ret)
 		return ret;
 	ucmd.cmd = &buf;
+	/* As /proc/kallsyms shows them to whoever opened the file. */
+	ucmd.show_addr = shadowk_ksyms_kallsyms_show_value(file->f_cred);
 	return op->execute(&ucmd);
 }
 

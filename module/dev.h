@@ -11,9 +11,17 @@ struct shadowk_ucmd {
 	void __user *ubuffer;
 	u32 user_size;
 	void *cmd;
+	bool show_addr;		/* kptr_restrict lets the opener see addresses */
 };
 
 int shadowk_dev_respond(struct shadowk_ucmd *ucmd, size_t cmd_len);
+
+/* A kernel address for a reply: itself, or 0 where kallsyms shows 0. */
+static inline u64 shadowk_dev_addr(const struct shadowk_ucmd *ucmd,
+				   unsigned long addr)
+{
+	return ucmd->show_addr ? addr : 0;
+}
 u64 shadowk_dev_ioctl_mask(void);
 
 int __init shadowk_dev_init(void);

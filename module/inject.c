@@ -208,7 +208,7 @@ int shadowk_inject_set(struct shadowk_ucmd *ucmd)
 		shadowk_inject_slot_free(clone, old);
 		shadowk_inject_free(old);
 	}
-	cmd->site = addr;
+	cmd->site = shadowk_dev_addr(ucmd, addr);
 	err = shadowk_dev_respond(ucmd, sizeof(*cmd));
 	goto out_clone;
 out_inject:

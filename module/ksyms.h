@@ -6,6 +6,7 @@
 #include <linux/spinlock_types.h>
 #include <linux/types.h>
 
+struct cred;
 struct mm_struct;
 struct mutex;
 struct page;
@@ -45,6 +46,7 @@ extern struct shadowk_ksyms shadowk_ksyms;
 #undef SHADOWK_KSYMS_FN
 
 unsigned long shadowk_ksyms_kallsyms_lookup_name(const char *name);
+bool shadowk_ksyms_kallsyms_show_value(const struct cred *cred);
 unsigned long shadowk_ksyms_ftrace_location(unsigned long ip);
 int shadowk_ksyms_ftrace_is_dead(void);
 bool shadowk_ksyms_within_kprobe_blacklist(unsigned long addr);

@@ -8,6 +8,7 @@
  * No include guard: included once per use, with the macro defined.
  */
 SHADOWK_KSYMS_FN(kallsyms_lookup_name, 0)
+SHADOWK_KSYMS_FN(kallsyms_show_value, 0)
 SHADOWK_KSYMS_FN(ftrace_location, 0)
 SHADOWK_KSYMS_FN(ftrace_is_dead, 0)
 SHADOWK_KSYMS_FN(within_kprobe_blacklist, 0)

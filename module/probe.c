@@ -124,7 +124,7 @@ int shadowk_probe_add(struct shadowk_ucmd *ucmd)
 	if (err)
 		goto out_probe;
 	cmd->probe_id = probe->id;
-	cmd->site = addr;
+	cmd->site = shadowk_dev_addr(ucmd, addr);
 	/* The probe exists now; a failed copy-out does not undo it. */
 	err = shadowk_dev_respond(ucmd, sizeof(*cmd));
 	goto out_clone;
@@ -173,7 +173,7 @@ int shadowk_probe_read(struct shadowk_ucmd *ucmd)
 	probe = idr_find(&shadowk_probe_idr, cmd->probe_id);
 	if (probe) {
 		cmd->hits = shadowk_probe_sum(probe);
-		cmd->site = probe->site->addr;
+		cmd->site = shadowk_dev_addr(ucmd, probe->site->addr);
 		cmd->clone_id = probe->site->clone->id;
 	}
 	shadowk_clone_unlock();
@@ -221,7 +221,7 @@ int shadowk_probe_list(struct shadowk_ucmd *ucmd)
 		e = &entries[n - 1];
 		e->probe_id = probe->id;
 		e->flags = probe->flags;
-		e->site = probe->site->addr;
+		e->site = shadowk_dev_addr(ucmd, probe->site->addr);
 		e->hits = shadowk_probe_sum(probe);
 		sprint_symbol_no_offset(name, e->site);
 		strscpy(e->symbol, name, sizeof(e->symbol));

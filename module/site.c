@@ -529,7 +529,7 @@ int shadowk_site_add(struct shadowk_ucmd *ucmd)
 	shadowk_site_txn_end(&txn);
 	if (err)
 		goto out_clone;
-	cmd->site = addr;
+	cmd->site = shadowk_dev_addr(ucmd, addr);
 	err = shadowk_dev_respond(ucmd, sizeof(*cmd));
 out_clone:
 	shadowk_clone_put(clone);
