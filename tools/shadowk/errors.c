@@ -154,6 +154,10 @@ int tool_call_err(int err, const char *what)
 	int code = EXIT_FAIL;
 
 	switch (err) {
+	case -ENOTRECOVERABLE:
+		return tool_err(EXIT_FAIL,
+				"%s: ftrace has stopped working, so shadowk binds nothing and changes no code until reboot (see the kernel log)",
+				what);
 	case -EPERM:
 	case -EACCES:
 		code = EXIT_NO_PERM;

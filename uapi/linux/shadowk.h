@@ -43,7 +43,8 @@
  *	reserved field holds a value this module does not define.
  * E2BIG
  *	``size`` is larger than the module's struct and a byte past the
- *	module's struct is not zero.
+ *	module's struct is not zero, or ``size`` is larger than a page
+ *	(4096 bytes), which no struct will ever be.
  * EFAULT
  *	The struct, or a buffer it points to, is not accessible.
  * EPERM
@@ -58,6 +59,18 @@
  *	address space is already gone (it is exiting, or a kernel thread).
  * ENOMEM
  *	The module could not allocate what the command needs.
+ * ENOTRECOVERABLE
+ *	ftrace, which shadowk needs to follow the kernel's own text changes,
+ *	has stopped working since the module loaded (it does so for good
+ *	when it finds kernel text it did not expect).  The module has unbound
+ *	every process; it binds nothing (SHADOWK_IOC_BIND) and changes no
+ *	code (SITE_ADD, PROBE_ADD, INJECT) any more.  Reading, removing and
+ *	destroying still work.  It stays loaded until reboot, saying so once
+ *	in the kernel log.
+ *
+ * Kernel addresses in replies (a site, VERIFY's first difference) are 0
+ * unless whoever opened the device may see kernel addresses, as
+ * /proc/kallsyms decides for them (kptr_restrict, CAP_SYSLOG).
  *
  * Commands that name a kernel function (by address or symbol) add:
  *
@@ -211,7 +224,8 @@ struct shadowk_destroy {
  * @clone_id: the clone to describe
  * @__reserved: must be 0
  * @name: output, its name (all zero if none)
- * @bound_mms: output, address spaces bound to it
+ * @bound_mms: output, address spaces bound to it, not counting those of
+ *	processes that have exited (even while the kernel still frees them)
  * @owned_sites: output, patch sites it owns
  * @private_frames: output, 4 KiB text frames it has copied
  * @pt_pages: output, page-table pages it has allocated
@@ -258,7 +272,13 @@ struct shadowk_clone_list {
  * enum shadowk_bind_flags - how a binding follows its process
  * @SHADOWK_BIND_INHERIT_FORK: a child that gets its own address space
  *	(fork, not a thread) is bound to the same clone, with the same flags
- * @SHADOWK_BIND_INHERIT_EXEC: the new image after execve() stays bound
+ * @SHADOWK_BIND_INHERIT_EXEC: the new image after execve() stays bound,
+ *	unless the exec raises the process's privileges: a set-user-ID or
+ *	set-group-ID program, file capabilities, an LSM domain change (the
+ *	kernel's AT_SECURE), or any other change of effective ids or gain of
+ *	capabilities.  Then the binding ends at that exec, as ptrace's
+ *	privileges do, and the kernel log says so: a clone never changes what
+ *	a privileged program's calls do on behalf of whoever started it.
  *
  * Threads share their address space, so they always share its binding.
  */
@@ -274,11 +294,16 @@ enum shadowk_bind_flags {
  * @clone_id: the clone to bind to
  * @pid: the process, in the caller's pid namespace; 0 for the caller
  *
- * Binds the address space of @pid, and so all its threads, to the clone.
- * Binding another process needs ptrace-attach rights over it.
+ * Binds the address space of @pid, and so all its threads, to the clone;
+ * when it returns they run the clone's text.  Binding another process
+ * needs ptrace-attach rights over it, checked under the process's exec
+ * lock together with taking its address space, so that both belong to the
+ * same program.  The binding ends with UNBIND, DESTROY, or the address
+ * space's end.
  *
  * Errors: ENOENT, ESRCH, EINVAL (negative pid, unknown flag),
- * EPERM (no ptrace rights), EBUSY (already bound to a clone), ENOMEM.
+ * EPERM (no ptrace rights), EBUSY (already bound to a clone), ENOMEM,
+ * ENOTRECOVERABLE.
  */
 struct shadowk_bind {
 	__u32 size;
@@ -345,6 +370,12 @@ struct shadowk_verify {
  * @SHADOWK_SITE_RETURN: the function returns &struct shadowk_site_add.value
  *	at once, without running.  Only for system call entry points
  *	(``__x64_sys_*``).
+ *
+ * A system call entry point is the 64-bit one only: a 32-bit call of the
+ * same system call (int $0x80, a compat process) enters its
+ * ``__ia32_sys_*`` twin, and io_uring calls the functions under the entry
+ * point directly; neither passes through ``__x64_sys_*``.  To cover them,
+ * act on the twin too, or on the function they share.
  */
 enum shadowk_site_action {
 	SHADOWK_SITE_NONE = 0,
@@ -385,7 +416,7 @@ enum shadowk_site_flags {
  * function), EINVAL (unknown action or
  * flag, a value without an action that uses it, a symbol not
  * NUL-terminated), EOPNOTSUPP (SHADOWK_SITE_RETURN on a function that is
- * not a system call entry point).
+ * not a system call entry point), ENOTRECOVERABLE.
  */
 struct shadowk_site_add {
 	__u32 size;
@@ -453,7 +484,8 @@ enum shadowk_probe_flags {
  *
  * Errors: those for kernel functions above, and ENOENT (no such clone),
  * EBUSY (the clone probes this function already), EINVAL (unknown flag,
- * symbol not NUL-terminated), ENOSPC (SHADOWK_MAX_PROBES live probes).
+ * symbol not NUL-terminated), ENOSPC (SHADOWK_MAX_PROBES live probes),
+ * ENOTRECOVERABLE.
  */
 struct shadowk_probe_add {
 	__u32 size;
@@ -614,7 +646,8 @@ enum shadowk_inject_flags {
  * Makes the function return @value at once, without running, in the calls
  * of bound processes that the policy picks.  Other calls, and every call
  * of unbound processes, run the function.  Setting an injection on a
- * function that has one replaces it (its counts start again).
+ * function that has one replaces it (its counts start again).  On a
+ * system call, only the 64-bit entry fails (see &enum shadowk_site_action).
  *
  * Errors: those for kernel functions above, and ENOENT (no such clone),
  * EINVAL (unknown policy or flag, @nth, @ppm or @seed out of range for the
@@ -622,7 +655,7 @@ enum shadowk_inject_flags {
  * EOPNOTSUPP (not a system call entry point nor error-injectable, without
  * SHADOWK_INJECT_FORCE), EBUSY (the function is redirected, or owned by
  * SHADOWK_SITE_RETURN, in this clone), ENOSPC (SHADOWK_MAX_INJECTS
- * injections in the clone).
+ * injections in the clone), ENOTRECOVERABLE.
  */
 struct shadowk_inject {
 	__u32 size;
