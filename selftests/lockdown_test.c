@@ -3,7 +3,8 @@
  * Kernel lockdown in integrity mode forbids changing kernel code: adding a
  * site, probe or injection is refused with EPERM, while what changes no
  * code, or gives code back to the kernel, keeps working.
- * Lockdown cannot be lifted, so guest.sh runs this program last.
+ * Lockdown cannot be lifted, so guest.sh runs this program after all the
+ * others but ftrace_death_test.
  */
 
 #include <sys/mount.h>

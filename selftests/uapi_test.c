@@ -20,6 +20,8 @@
 #include <linux/capability.h>
 #include <linux/shadowk.h>
 
+#include "shadowk_test.h"
+
 #include "kselftest_harness.h"
 
 #define KNOWN_ENV (SHADOWK_ENV_LA57 | SHADOWK_ENV_PTI | SHADOWK_ENV_PCID | \
@@ -230,6 +232,58 @@ TEST_F(dev, every_ioctl_checks_size)
 		EXPECT_EQ(EINVAL, e1);
 		EXPECT_EQ(E2BIG, e2);
 	}
+}
+
+/* No struct is larger than a page: a size past it is refused unread. */
+TEST_F(dev, size_past_a_page_is_e2big)
+{
+	static unsigned char buf[8192];
+	struct shadowk_info *info = (void *)buf;
+
+	memset(buf, 0, sizeof(buf));
+	info->size = 4096;
+	EXPECT_EQ(0, ioctl_errno(self->fd, SHADOWK_IOC_GET_INFO, buf));
+	memset(buf, 0, sizeof(buf));
+	info->size = 4097;
+	EXPECT_EQ(E2BIG, ioctl_errno(self->fd, SHADOWK_IOC_GET_INFO, buf));
+	EXPECT_EQ(0, info->abi_version);
+	/* Nothing past a page is even read: an unmapped tail is no fault. */
+	memset(buf, 0, sizeof(buf));
+	info->size = 0xffffffff;
+	EXPECT_EQ(E2BIG, ioctl_errno(self->fd, SHADOWK_IOC_GET_INFO, buf));
+}
+
+/* Kernel addresses in replies follow kptr_restrict, as /proc/kallsyms. */
+TEST_F(dev, addresses_follow_kptr_restrict)
+{
+	struct shadowk_probe_add a = {
+		.size = sizeof(a), .symbol = "__x64_sys_getppid",
+	};
+	struct shadowk_probe_del d = { .size = sizeof(d) };
+	char old[16] = "";
+	FILE *f;
+	__u32 id;
+
+	f = fopen("/proc/sys/kernel/kptr_restrict", "r");
+	ASSERT_NE(NULL, f);
+	ASSERT_NE(NULL, fgets(old, sizeof(old), f));
+	fclose(f);
+	ASSERT_EQ(0, sk_create(self->fd, NULL, &id));
+	a.clone_id = id;
+	/* 2: nobody sees addresses, root included. */
+	ASSERT_EQ(0, sk_write_file("/proc/sys/kernel/kptr_restrict", "2"));
+	EXPECT_EQ(0, ioctl_errno(self->fd, SHADOWK_IOC_PROBE_ADD, &a));
+	EXPECT_EQ(0, a.site);
+	d.probe_id = a.probe_id;
+	EXPECT_EQ(0, ioctl_errno(self->fd, SHADOWK_IOC_PROBE_DEL, &d));
+	ASSERT_EQ(0, sk_write_file("/proc/sys/kernel/kptr_restrict", "0"));
+	a.probe_id = a.site = 0;
+	EXPECT_EQ(0, ioctl_errno(self->fd, SHADOWK_IOC_PROBE_ADD, &a));
+	EXPECT_EQ(sk_kallsyms("__x64_sys_getppid") & ~0xfUL,
+		  a.site & ~0xfUL);
+	EXPECT_NE(0, a.site);
+	EXPECT_EQ(0, sk_write_file("/proc/sys/kernel/kptr_restrict", old));
+	EXPECT_EQ(0, sk_destroy(self->fd, id));
 }
 
 TEST_F(dev, unknown_flags_are_einval)

@@ -49,12 +49,19 @@ demo)
 		sh "$t" >&3 2>&1
 		echo "# shadowk-vm: end $(basename "$t") rc=$?" >&3
 	done
+	run_test() {
+		echo "# shadowk-vm: begin $(basename "$1")" >&3
+		case "$1" in
+		*.sh) sh "$1" >&3 2>&1 ;;
+		*) "$@" >&3 2>&1 ;;
+		esac
+		echo "# shadowk-vm: end $(basename "$1") rc=$?" >&3
+	}
 	if insmod "$ko"; then
-		# lockdown_test cannot be undone: it runs after all the others.
-		for t in /shadowk/tests/* /shadowk/tests/lockdown_test; do
+		for t in /shadowk/tests/*; do
 			case "$t" in
-			*/module_test.sh) continue ;;
-			*/lockdown_test) [ "${done_rest:-}" ] || { done_rest=1; continue; } ;;
+			# Before the module was in; and last, what cannot be undone.
+			*/module_test.sh|*/lockdown_test|*/ftrace_death_test) continue ;;
 			esac
 			# SHADOWK_ONLY=prog[:test] narrows the run (make vm-test ONLY=...).
 			only_args=
@@ -62,12 +69,7 @@ demo)
 				[ "$(basename "$t")" = "${SHADOWK_ONLY%%:*}" ] || continue
 				case "$SHADOWK_ONLY" in *:*) only_args="-t ${SHADOWK_ONLY#*:}" ;; esac
 			fi
-			echo "# shadowk-vm: begin $(basename "$t")" >&3
-			case "$t" in
-			*.sh) sh "$t" >&3 2>&1 ;;
-			*) "$t" $only_args >&3 2>&1 ;;
-			esac
-			echo "# shadowk-vm: end $(basename "$t") rc=$?" >&3
+			run_test "$t" $only_args
 		done
 		if rmmod shadowk; then
 			# The module's own accounting, printed at unload.
@@ -83,6 +85,21 @@ demo)
 		fi
 	else
 		echo "not ok - insmod shadowk.ko" >&3
+	fi
+	# Last: lockdown, then ftrace's death, neither of which can be undone.
+	# What they need is set up first, while modules may still load and
+	# code may still change: the module that kills ftrace, and a clone
+	# with a probe for the death test.
+	if [ -z "${SHADOWK_ONLY:-}" ] || [ "${SHADOWK_ONLY%%:*}" = lockdown_test ] ||
+	   [ "${SHADOWK_ONLY%%:*}" = ftrace_death_test ]; then
+		if insmod "$ko" && insmod /shadowk/kmod-tests/sk_ftrace_kill.ko &&
+		   shadowk create --name death > /dev/null &&
+		   shadowk probe add death __x64_sys_getppid > /dev/null; then
+			run_test /shadowk/tests/lockdown_test
+			run_test /shadowk/tests/ftrace_death_test
+		else
+			echo "not ok - setting up the lockdown and ftrace death tests" >&3
+		fi
 	fi
 	# A WARN taints the kernel (bit 9) even where it does not panic.
 	taint=$(cat /proc/sys/kernel/tainted)

@@ -31,7 +31,7 @@ run_cell() {
 	name="$kr-l$((la57 + 4))-pti$pti"
 	[ "$la57" = 1 ] && preempt=full
 	mkdir -p "$O/vm/logs/$name"
-	"$top/selftests/vm/run-vm.sh" --la57 "$la57" --pti "$pti" --name "$name" \
+	"$top/selftests/vm/run-vm.sh" --la57 "$la57" --pti "$pti" --name "$name" --timeout 900 \
 		${preempt:+--preempt $preempt} "$kr" > "$O/vm/logs/$name/summary" 2>&1
 	echo "$name" > "$O/vm/logs/$name/finished"
 }
