@@ -16,8 +16,15 @@
  *                           without and then with probes on FUNC...
  *   bench latency K         create+destroy, bind+unbind, fork+exec+wait
  *   bench memory            page-table pages and frames of a clone
+ *   bench forks N bound|unbound
+ *                           N children forked, killed and reaped, by this
+ *                           process bound to a clone (with a probe) or not;
+ *                           and shadowk's all-CPU flushes meanwhile
+ *   bench ctxswitch N       N round trips of a byte between two processes
+ *                           on one CPU: two context switches each
  */
 
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -287,6 +294,79 @@ static int memory(void)
 	return 0;
 }
 
+static long long stat_flush_all(void)
+{
+	return sk_stat("flush_all");
+}
+
+static int forks(long n, int bound)
+{
+	long long t0, f0, f1;
+	int fd = sk_open(), status;
+	__u32 id, probe;
+	long i, bad = 0;
+	pid_t pid;
+
+	if (fd < 0)
+		return die("open", errno);
+	if (sk_create(fd, "forks", &id) ||
+	    sk_probe_add(fd, id, "__x64_sys_getppid", 0, &probe))
+		return die("clone", EINVAL);
+	if (bound && sk_bind(fd, id, 0, SHADOWK_BIND_INHERIT_FORK))
+		return die("bind", errno);
+	/* One CPU: the children run where the parent forks them. */
+	sk_pin(0);
+	f0 = stat_flush_all();
+	t0 = now_ns();
+	for (i = 0; i < n; i++) {
+		pid = fork();
+		if (pid == 0) {
+			alarm(60);
+			pause();
+			_exit(1);
+		}
+		if (pid < 0 || kill(pid, SIGKILL) ||
+		    waitpid(pid, &status, 0) != pid)
+			bad++;
+	}
+	t0 = now_ns() - t0;
+	f1 = stat_flush_all();
+	printf("fork_kill_wait_ns %lld\nflush_all %lld\nerrors %ld\n",
+	       t0 / n, f1 - f0, bad);
+	sk_unbind(fd, 0);
+	sk_destroy(fd, id);
+	close(fd);
+	return bad != 0;
+}
+
+static int ctxswitch(long n)
+{
+	int ab[2], ba[2];
+	long long t0;
+	char c = 0;
+	pid_t pid;
+	long i;
+
+	if (pipe(ab) || pipe(ba))
+		return die("pipe", errno);
+	sk_pin(0);
+	pid = fork();
+	if (pid == 0) {
+		for (i = 0; i < n; i++)
+			if (read(ab[0], &c, 1) != 1 || write(ba[1], &c, 1) != 1)
+				_exit(1);
+		_exit(0);
+	}
+	t0 = now_ns();
+	for (i = 0; i < n; i++)
+		if (write(ab[1], &c, 1) != 1 || read(ba[0], &c, 1) != 1)
+			break;
+	t0 = now_ns() - t0;
+	waitpid(pid, NULL, 0);
+	printf("ctxswitch_ns %lld\n", t0 / n);
+	return i != n;
+}
+
 int main(int argc, char **argv)
 {
 	long n = argc > 2 ? atol(argv[2]) : 1000000;
@@ -309,5 +389,9 @@ int main(int argc, char **argv)
 		return latency(argc > 2 ? atoi(argv[2]) : 1000);
 	if (!strcmp(argv[1], "memory"))
 		return memory();
+	if (!strcmp(argv[1], "forks") && argc > 3)
+		return forks(n, !strcmp(argv[3], "bound"));
+	if (!strcmp(argv[1], "ctxswitch"))
+		return ctxswitch(n);
 	return 2;
 }

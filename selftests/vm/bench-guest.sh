@@ -79,8 +79,14 @@ echo > $T/set_ftrace_filter
 echo 1 > $T/tracing_on
 echo > $T/trace
 
+# An unbound, context-switch-heavy pair, before shadowk is even there.
+$b ctxswitch 100000 | out "ctx-no-module"
 insmod /shadowk/shadowk.ko || exit 1
 $b getppid 1000000 | out "module-loaded"
+$b ctxswitch 100000 | out "ctx-none"
+# A bound process's children come and go: against the same loop unbound.
+$b forks 10000 unbound | out "forks-unbound"
+$b forks 10000 bound | out "forks-bound"
 $b clone-state 1000000 | out "clone-bound-elsewhere"
 # (b) shadowk's way: the same probes in a clone bound to another process.
 $b probes-elsewhere "$n" "$file" $getppid_path $pread_path | out "b-shadowk-elsewhere"
@@ -91,8 +97,12 @@ for f in $(grep ' [tT] __x64_sys_' /proc/kallsyms | grep -v '\[' | cut -d' ' -f3
 	shadowk probe add all "$f" > /dev/null 2>&1
 done
 echo "probes $(shadowk -j info all | jq .probes)" | out "b-all-syscalls-elsewhere"
+echo "pt_pages $(shadowk -j info all | jq .pt_pages)" | out "b-all-syscalls-elsewhere"
 shadowk bind all "$idle" > /dev/null &&
 	$b syscalls "$n" "$file" | out "b-all-syscalls-elsewhere"
+$b ctxswitch 100000 | out "ctx-all-elsewhere"
+# What shadowk changed of the kernel's own text mapping meanwhile.
+cat /sys/kernel/debug/shadowk/stats 2>/dev/null | out "stats-all"
 shadowk destroy all > /dev/null
 # (d) the bound process itself, without and with probes on the entries.
 $b probes-bound "$n" "$file" $entries | out "d-shadowk"

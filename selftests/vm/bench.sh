@@ -91,6 +91,31 @@ for k in create_destroy bind_unbind; do
 	printf '%-52s %12s %8s\n' "  ${k/_/ + }" "$v" "$(ratio "$v" "$fork")"
 done
 echo
+uf=$(r "$icount" forks-unbound fork_kill_wait_ns)
+bf=$(r "$icount" forks-bound fork_kill_wait_ns)
+ufw=$(r "$wall" forks-unbound fork_kill_wait_ns)
+bfw=$(r "$wall" forks-bound fork_kill_wait_ns)
+printf '%-52s %12s %8s %10s %8s\n' "10,000 children forked, killed, reaped" "instr/child" "ratio" "wall ns" "ratio"
+printf '%-52s %12s %8s %10s %8s\n' "  by an unbound process" "$uf" "1.0000" "$ufw" "1.0000"
+printf '%-52s %12s %8s %10s %8s\n' "  by a bound one (INHERIT_FORK, a probe)" "$bf" \
+	"$(ratio "$bf" "$uf")" "$bfw" "$(ratio "$bfw" "$ufw")"
+echo "  (all-CPU flushes by shadowk meanwhile: unbound $(r "$icount" forks-unbound flush_all)," \
+	"bound $(r "$icount" forks-bound flush_all))"
+echo
+cn=$(r "$icount" ctx-none ctxswitch_ns)
+ca=$(r "$icount" ctx-all-elsewhere ctxswitch_ns)
+cnw=$(r "$wall" ctx-none ctxswitch_ns)
+caw=$(r "$wall" ctx-all-elsewhere ctxswitch_ns)
+printf '%-52s %12s %8s %10s %8s\n' "unbound pipe ping-pong, one CPU (per round trip)" "instr" "ratio" "wall ns" "ratio"
+printf '%-52s %12s %8s %10s %8s\n' "  no module" "$(r "$icount" ctx-no-module ctxswitch_ns)" "" \
+	"$(r "$wall" ctx-no-module ctxswitch_ns)" ""
+printf '%-52s %12s %8s %10s %8s\n' "  module loaded, no clone" "$cn" "1.0000" "$cnw" "1.0000"
+printf '%-52s %12s %8s %10s %8s\n' "  every syscall probed, clone bound elsewhere" "$ca" \
+	"$(ratio "$ca" "$cn")" "$caw" "$(ratio "$caw" "$cnw")"
+echo "  (that clone: $(r "$icount" b-all-syscalls-elsewhere pt_pages) page-table pages;" \
+	"kernel text PMDs made non-global $(r "$icount" stats-all kernel_pmds_nonglobal)," \
+	"large $(r "$icount" stats-all kernel_text_pmds_large) of $(r "$icount" stats-all kernel_text_pmds))"
+echo
 echo "memory"
 printf '  %-50s %s\n' "new clone: page-table pages" "$(r "$icount" memory new_clone_pt_pages)"
 printf '  %-50s %s\n' "new clone: bytes" "$(r "$icount" memory new_clone_bytes)"
