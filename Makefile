@@ -105,7 +105,7 @@ demo: deps
 	@$(CURDIR)/selftests/vm/demo.sh $(KERNELRELEASE)
 
 vm-test: module test-modules lib tools selftests
-	@$(CURDIR)/selftests/vm/run-vm.sh --pvh $(if $(ONLY),--only $(ONLY)) \
+	@$(CURDIR)/selftests/vm/run-vm.sh --pvh --timeout 900 $(if $(ONLY),--only $(ONLY)) \
 		$(if $(PREEMPT),--preempt $(PREEMPT)) $(KERNELRELEASE)
 
 # Instruction counts under QEMU -icount; prints a table, judges nothing.

@@ -43,7 +43,6 @@
  */
 
 #include <linux/atomic.h>
-#include <linux/delay.h>
 #include <linux/irqflags.h>
 #include <linux/kprobes.h>
 #include <linux/mutex.h>
@@ -124,6 +123,7 @@ static int shadowk_guard_enter(struct kretprobe_instance *ri,
 	if (!READ_ONCE(shadowk_guard_armed))
 		return 0;
 	atomic_inc(&shadowk_guard_active);
+	/* Counted before the flag is read again; pairs with site_removed(). */
 	smp_mb__after_atomic();
 	if (!READ_ONCE(shadowk_guard_armed)) {
 		atomic_dec(&shadowk_guard_active);
@@ -172,13 +172,14 @@ void shadowk_guard_site_removed(void)
 	mutex_lock(&shadowk_guard_mutex);
 	if (!--shadowk_guard_sites) {
 		WRITE_ONCE(shadowk_guard_armed, false);
+		/* The flag is cleared before the count is read; see enter(). */
 		smp_mb();
 		/*
 		 * The guards in progress finish their ftrace update: polled,
 		 * so that they need wake nobody from kprobe context.
 		 */
 		while (atomic_read(&shadowk_guard_active))
-			msleep(1);
+			schedule_timeout_uninterruptible(1);
 		preempt_notifier_dec();
 	}
 	mutex_unlock(&shadowk_guard_mutex);

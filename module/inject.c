@@ -94,7 +94,7 @@ static bool shadowk_inject_allowed(const char *symbol, unsigned long addr)
 
 	if (shadowk_site_is_syscall(symbol, addr))
 		return true;
-	if (!shadowk_ksyms_addr_get_injectable_error_type)
+	if (!shadowk_ksyms_has(get_injectable_error_type))
 		return false;
 	/* It takes a mutex: a veneer call, nothing disabled around it. */
 	etype = shadowk_ksyms_get_injectable_error_type(addr);

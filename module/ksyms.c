@@ -15,11 +15,6 @@
 
 struct shadowk_ksyms shadowk_ksyms __ro_after_init;
 
-#define SHADOWK_KSYMS_FN(fn, optional) \
-	unsigned long shadowk_ksyms_addr_##fn __ro_after_init;
-#include "ksyms_fns.h"
-#undef SHADOWK_KSYMS_FN
-
 /*
  * Test hook: one more symbol to require, so that the selftests can watch
  * the load fail and name it.  Empty in normal use.
@@ -59,7 +54,8 @@ static const struct shadowk_ksym shadowk_ksym_table[] __initconst = {
 	KSYM_DATUM("pgd_lock", pgd_lock),
 	KSYM_DATUM("text_poke_memset", text_poke_memset),
 #define SHADOWK_KSYMS_FN(fn, optional) \
-	{ #fn, &shadowk_ksyms_addr_##fn, optional ? KSYM_OPTIONAL : KSYM_TEXT },
+	{ #fn, &shadowk_ksyms_addrs[SHADOWK_KSYMS_##fn], \
+	  optional ? KSYM_OPTIONAL : KSYM_TEXT },
 #include "ksyms_fns.h"
 #undef SHADOWK_KSYMS_FN
 };
@@ -79,7 +75,8 @@ static int __init shadowk_ksyms_find_lookup(void)
 		return err;
 	}
 	/* Maybe past an ENDBR: entered through a return, it works anyway. */
-	shadowk_ksyms_addr_kallsyms_lookup_name = (unsigned long)kp.addr;
+	shadowk_ksyms_addrs[SHADOWK_KSYMS_kallsyms_lookup_name] =
+		(unsigned long)kp.addr;
 	unregister_kprobe(&kp);
 	return 0;
 }

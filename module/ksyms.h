@@ -38,12 +38,19 @@ extern struct shadowk_ksyms shadowk_ksyms;
 
 /*
  * Kernel functions, called through thunk.S's veneers (see there): the
- * prototypes are the kernel's own.  Their addresses, for the optional ones
- * to be tested before a call.
+ * prototypes are the kernel's own.  Their addresses, in thunk.S's slots,
+ * for the optional ones to be tested before a call.
  */
-#define SHADOWK_KSYMS_FN(fn, optional) extern unsigned long shadowk_ksyms_addr_##fn;
+enum shadowk_ksyms_fn {
+#define SHADOWK_KSYMS_FN(fn, optional) SHADOWK_KSYMS_##fn,
 #include "ksyms_fns.h"
 #undef SHADOWK_KSYMS_FN
+	SHADOWK_KSYMS_NR_FNS
+};
+
+extern unsigned long shadowk_ksyms_addrs[SHADOWK_KSYMS_NR_FNS];
+
+#define shadowk_ksyms_has(fn) (shadowk_ksyms_addrs[SHADOWK_KSYMS_##fn] != 0)
 
 unsigned long shadowk_ksyms_kallsyms_lookup_name(const char *name);
 bool shadowk_ksyms_kallsyms_show_value(const struct cred *cred);

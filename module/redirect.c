@@ -14,7 +14,6 @@
  * trace, probe or redirect.
  */
 
-#include <linux/delay.h>
 #include <linux/err.h>
 #include <linux/export.h>
 #include <linux/sched.h>
@@ -117,7 +116,7 @@ void shadowk_unredirect(struct shadowk_redirect *redirect)
 	shadowk_site_txn_end(&txn);
 	/* No call can enter now; wait for those inside the replacement. */
 	while (atomic_read(&redirect->active))
-		msleep(1);
+		schedule_timeout_uninterruptible(1);
 	shadowk_mem_obj_free(redirect);
 }
 EXPORT_SYMBOL_GPL(shadowk_unredirect);

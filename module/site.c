@@ -380,18 +380,15 @@ static bool shadowk_site_uninstall(struct shadowk_clone *clone,
 {
 	struct shadowk_frame *frame = site->frame;
 
-	if (frame->nr_sites == 1) {
-		frame->nr_sites--;
-		/* Unmapping the frame brings back the kernel's page. */
-		shadowk_text_frame_put(clone, frame);
-	} else if (shadowk_text_frame_rewrite(frame, site->addr,
-					      site->kernel_insn,
-					      SHADOWK_SITE_LEN)) {
+	if (frame->nr_sites > 1 &&
+	    shadowk_text_frame_rewrite(frame, site->addr, site->kernel_insn,
+				       SHADOWK_SITE_LEN)) {
 		pr_warn_ratelimited("out of memory: a site stays installed, doing what the kernel does\n");
 		return false;
-	} else {
-		frame->nr_sites--;
 	}
+	/* The last site's frame goes: unmapping it brings the kernel's back. */
+	if (!--frame->nr_sites)
+		shadowk_text_frame_put(clone, frame);
 	list_del(&site->node);
 	hash_del_rcu(&site->hnode);
 	return true;

@@ -36,17 +36,31 @@ SYM_FUNC_START(shadowk_thunk_r11)
 SYM_FUNC_END(shadowk_thunk_r11)
 
 /*
- * A direct-call target in shadowk for each kernel function ksyms.c looks
- * up: C calls it with the function's own prototype, and it jumps to the
- * function through the thunk, so the function returns straight to the C
- * caller.  Nothing here disables IBT, so the callee may sleep.
+ * For each kernel function ksyms.c looks up, in the order of ksyms_fns.h:
+ * a slot of shadowk_ksyms_addrs[] for its address (read-only after init),
+ * and a direct-call target in shadowk that C calls with the function's own
+ * prototype, and that jumps to the function through the thunk, so the
+ * function returns straight to the C caller.  Nothing here disables IBT,
+ * so the callee may sleep.
  */
+	.pushsection .data..ro_after_init, "aw"
+	.balign 8
+SYM_DATA_START(shadowk_ksyms_addrs)
+#define SHADOWK_KSYMS_FN(fn, optional) .quad 0 ;
+#include "ksyms_fns.h"
+#undef SHADOWK_KSYMS_FN
+SYM_DATA_END(shadowk_ksyms_addrs)
+	.popsection
+
+	.set	shadowk_ksyms_slot, 0
 .macro SHADOWK_KSYMS_VENEER fn
 SYM_FUNC_START(shadowk_ksyms_\fn)
-	movq	shadowk_ksyms_addr_\fn(%rip), %r11
+	movq	shadowk_ksyms_addrs + 8 * shadowk_ksyms_slot(%rip), %r11
 	jmp	shadowk_thunk_r11
 SYM_FUNC_END(shadowk_ksyms_\fn)
+	.set	shadowk_ksyms_slot, shadowk_ksyms_slot + 1
 .endm
 
 #define SHADOWK_KSYMS_FN(fn, optional) SHADOWK_KSYMS_VENEER fn ;
 #include "ksyms_fns.h"
+#undef SHADOWK_KSYMS_FN
