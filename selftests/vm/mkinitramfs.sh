@@ -3,8 +3,7 @@
 #
 # mkinitramfs.sh KERNELRELEASE OUTPUT.cpio
 #
-# A tiny initramfs for one Debian kernel: busybox-static, the pvpanic
-# drivers of that kernel (so a guest panic ends QEMU with an error), the
+# A tiny initramfs for one Debian kernel: busybox-static, the
 # freshly built modules (also installed under /lib/modules, where libkmod
 # finds them), the static selftests, and the tool, jq and bpftool with the
 # shared libraries they need.
@@ -31,7 +30,7 @@ need "$O/kmod/$kr/tests/sk_ftrace_work.ko" "make test-modules KERNELRELEASE=$kr"
 need "$O/tools/shadowk" "make tools"
 need "$O/selftests/uapi_test" "make selftests"
 
-mkdir -p "$root"/{bin,dev,proc,sys,tmp,run,shadowk/bin,shadowk/tests,shadowk/kmod,shadowk/kmod-tests,shadowk/bench}
+mkdir -p "$root"/{bin,dev,proc,sys,tmp,run,shadowk/bin,shadowk/tests,shadowk/kmod-tests,shadowk/bench}
 cp /bin/busybox "$root/bin/busybox"
 cp "$top/selftests/vm/init" "$root/init"
 cp "$top/selftests/vm/guest.sh" "$top/selftests/lib.sh" "$root/shadowk/"
@@ -69,20 +68,6 @@ with_libs /usr/bin/jq /usr/bin/jq
 mkdir -p "$root/lib/modules/$kr/updates"
 cp "$O/kmod/$kr/shadowk.ko" "$O/kmod/$kr/shadowk_detrand.ko" "$root/lib/modules/$kr/updates/"
 depmod -b "$root" "$kr" 2>/dev/null || { echo "mkinitramfs: depmod failed" >&2; exit 1; }
-
-# Kernel modules the guest loads by path, decompressed here so that the
-# guest needs no module tools beyond busybox insmod.
-for m in drivers/misc/pvpanic/pvpanic drivers/misc/pvpanic/pvpanic-pci; do
-	src=/lib/modules/$kr/kernel/$m.ko
-	if [ -f "$src" ]; then
-		cp "$src" "$root/shadowk/kmod/"
-	elif [ -f "$src.xz" ]; then
-		xz -dc "$src.xz" > "$root/shadowk/kmod/$(basename "$m").ko"
-	else
-		echo "mkinitramfs: $kr has no $m module" >&2
-		exit 1
-	fi
-done
 
 chmod +x "$root/init"
 (cd "$root" && find . | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0) > "$out.tmp"
