@@ -294,6 +294,22 @@ static int memory(void)
 	return 0;
 }
 
+/*
+ * Wall time under TCG is disturbed by the host and by QEMU's own
+ * housekeeping, which only ever add time: the fastest of a loop's
+ * BENCH_BLOCKS equal blocks is the steadier figure.
+ */
+#define BENCH_BLOCKS 20
+
+static void best_block(long long *start, long long *best, long per)
+{
+	long long t = now_ns(), each = (t - *start) / per;
+
+	if (*best < 0 || each < *best)
+		*best = each;
+	*start = t;
+}
+
 static long long stat_flush_all(void)
 {
 	return sk_stat("flush_all");
@@ -301,10 +317,10 @@ static long long stat_flush_all(void)
 
 static int forks(long n, int bound)
 {
-	long long t0, f0, f1;
+	long long t0, tb, best = -1, f0, f1;
+	long blk = n / BENCH_BLOCKS, i, bad = 0;
 	int fd = sk_open(), status;
 	__u32 id, probe;
-	long i, bad = 0;
 	pid_t pid;
 
 	if (fd < 0)
@@ -318,6 +334,7 @@ static int forks(long n, int bound)
 	sk_pin(0);
 	f0 = stat_flush_all();
 	t0 = now_ns();
+	tb = t0;
 	for (i = 0; i < n; i++) {
 		pid = fork();
 		if (pid == 0) {
@@ -328,11 +345,13 @@ static int forks(long n, int bound)
 		if (pid < 0 || kill(pid, SIGKILL) ||
 		    waitpid(pid, &status, 0) != pid)
 			bad++;
+		if (blk && (i + 1) % blk == 0)
+			best_block(&tb, &best, blk);
 	}
 	t0 = now_ns() - t0;
 	f1 = stat_flush_all();
-	printf("fork_kill_wait_ns %lld\nflush_all %lld\nerrors %ld\n",
-	       t0 / n, f1 - f0, bad);
+	printf("fork_kill_wait_ns %lld\nfork_kill_wait_best_ns %lld\n"
+	       "flush_all %lld\nerrors %ld\n", t0 / n, best, f1 - f0, bad);
 	sk_unbind(fd, 0);
 	sk_destroy(fd, id);
 	close(fd);
@@ -341,11 +360,11 @@ static int forks(long n, int bound)
 
 static int ctxswitch(long n)
 {
+	long long t0, tb, best = -1;
+	long blk = n / BENCH_BLOCKS, i;
 	int ab[2], ba[2];
-	long long t0;
 	char c = 0;
 	pid_t pid;
-	long i;
 
 	if (pipe(ab) || pipe(ba))
 		return die("pipe", errno);
@@ -358,12 +377,16 @@ static int ctxswitch(long n)
 		_exit(0);
 	}
 	t0 = now_ns();
-	for (i = 0; i < n; i++)
+	tb = t0;
+	for (i = 0; i < n; i++) {
 		if (write(ab[1], &c, 1) != 1 || read(ba[0], &c, 1) != 1)
 			break;
+		if (blk && (i + 1) % blk == 0)
+			best_block(&tb, &best, blk);
+	}
 	t0 = now_ns() - t0;
 	waitpid(pid, NULL, 0);
-	printf("ctxswitch_ns %lld\n", t0 / n);
+	printf("ctxswitch_ns %lld\nctxswitch_best_ns %lld\n", t0 / n, best);
 	return i != n;
 }
 
