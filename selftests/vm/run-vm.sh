@@ -54,7 +54,7 @@ out=$O/vm/logs/$name
 mkdir -p "$out"
 rm -f "$out"/{console.log,results.tap,counts,verdict}
 
-bzimage=/boot/vmlinuz-$kr
+bzimage=$O/vm/images/$kr/vmlinuz
 [ -f "$bzimage" ] || { echo "run-vm: no $bzimage (make deps)" >&2; exit 2; }
 
 kernel=$bzimage
