@@ -153,9 +153,7 @@ int shadowk_clone_create(struct shadowk_ucmd *ucmd)
 	err = shadowk_pgtable_clone(&clone->pt);
 	if (err)
 		goto out_unlock;
-	/* Cyclic, so that a destroyed clone's id is not soon reused. */
-	id = idr_alloc_cyclic(&shadowk_clone_idr, clone, 1, INT_MAX,
-			      GFP_KERNEL);
+	id = shadowk_mem_id_alloc(&shadowk_clone_idr, clone);
 	if (id < 0) {
 		err = id;
 		goto out_unlock;
@@ -274,7 +272,7 @@ int shadowk_clone_list(struct shadowk_ucmd *ucmd)
 		return -EINVAL;
 
 	/* Snapshot under the lock, copy out after it. */
-	ids = kvmalloc_array(SHADOWK_MAX_CLONES, sizeof(*ids), GFP_KERNEL);
+	ids = shadowk_mem_scratch_alloc(SHADOWK_MAX_CLONES * sizeof(*ids));
 	if (!ids)
 		return -ENOMEM;
 	mutex_lock(&shadowk_clone_mutex);
@@ -284,7 +282,7 @@ int shadowk_clone_list(struct shadowk_ucmd *ucmd)
 
 	if (room && copy_to_user(uids, ids, min(room, n) * sizeof(*ids)))
 		err = -EFAULT;
-	kvfree(ids);
+	shadowk_mem_scratch_free(ids);
 	if (err)
 		return err;
 	cmd->count = n;

@@ -15,6 +15,7 @@
 #include "clone.h"
 #include "dev.h"
 #include "env.h"
+#include "fault.h"
 #include "follow.h"
 #include "guard.h"
 #include "health.h"
@@ -37,15 +38,18 @@ static int __init shadowk_init(void)
 	err = shadowk_stats_init();
 	if (err)
 		goto err_mem;
+	err = shadowk_fault_init();
+	if (err)
+		goto err_stats;
 	err = shadowk_ksyms_init();
 	if (err)
-		goto err_stats;
+		goto err_fault;
 	err = shadowk_env_init();
 	if (err)
-		goto err_stats;
+		goto err_fault;
 	err = shadowk_health_init();
 	if (err)
-		goto err_stats;
+		goto err_fault;
 	err = shadowk_pgtable_init();
 	if (err)
 		goto err_health;
@@ -85,6 +89,8 @@ err_poke:
 	shadowk_poke_exit();
 err_health:
 	shadowk_health_exit();
+err_fault:
+	shadowk_fault_exit();
 err_stats:
 	shadowk_stats_exit();
 err_mem:
@@ -106,6 +112,7 @@ static void __exit shadowk_exit(void)
 	/* The kernel's global bits back, the bridge and spare page freed. */
 	shadowk_text_exit();
 	shadowk_health_exit();
+	shadowk_fault_exit();
 	shadowk_stats_exit();
 	shadowk_mem_exit();
 	pr_info("unloaded\n");

@@ -58,7 +58,7 @@ static struct shadowk_probe *shadowk_probe_alloc(u32 flags)
 	probe = shadowk_mem_obj_alloc(sizeof(*probe), GFP_KERNEL_ACCOUNT);
 	if (!probe)
 		return NULL;
-	probe->hits = alloc_percpu_gfp(u64, GFP_KERNEL_ACCOUNT);
+	probe->hits = shadowk_mem_counters_alloc();
 	if (!probe->hits) {
 		shadowk_mem_obj_free(probe);
 		return NULL;
@@ -82,8 +82,7 @@ static int shadowk_probe_attach(struct shadowk_site_txn *txn,
 		return err;
 	if (site->probe)
 		return -EBUSY;
-	id = idr_alloc_cyclic(&shadowk_probe_idr, probe, 1, INT_MAX,
-			      GFP_KERNEL);
+	id = shadowk_mem_id_alloc(&shadowk_probe_idr, probe);
 	if (id < 0) {
 		shadowk_site_release(txn, site);
 		return id;
@@ -197,9 +196,9 @@ int shadowk_probe_list(struct shadowk_ucmd *ucmd)
 		return -EINVAL;
 	uentries = u64_to_user_ptr(cmd->entries);
 	room = min_t(u32, room, SHADOWK_MAX_PROBES);
-	name = kmalloc(KSYM_SYMBOL_LEN, GFP_KERNEL);
+	name = shadowk_mem_scratch_alloc(KSYM_SYMBOL_LEN);
 	if (room)
-		entries = kvcalloc(room, sizeof(*entries), GFP_KERNEL);
+		entries = shadowk_mem_scratch_alloc(array_size(room, sizeof(*entries)));
 	if (!name || (room && !entries)) {
 		err = -ENOMEM;
 		goto out;
@@ -236,8 +235,8 @@ int shadowk_probe_list(struct shadowk_ucmd *ucmd)
 	cmd->count = n;
 	err = shadowk_dev_respond(ucmd, sizeof(*cmd));
 out:
-	kvfree(entries);
-	kfree(name);
+	shadowk_mem_scratch_free(entries);
+	shadowk_mem_scratch_free(name);
 	return err;
 }
 

@@ -21,7 +21,12 @@ static const char *const shadowk_stat_names[SHADOWK_NR_STATS] = {
 };
 
 static atomic64_t shadowk_stats[SHADOWK_NR_STATS];
-static struct dentry *shadowk_stats_dir;
+static struct dentry *shadowk_stats_debugfs;
+
+struct dentry *shadowk_stats_dir(void)
+{
+	return shadowk_stats_debugfs;
+}
 
 void shadowk_stats_inc(enum shadowk_stat stat)
 {
@@ -62,15 +67,15 @@ DEFINE_SHOW_ATTRIBUTE(shadowk_accounting);
 
 int __init shadowk_stats_init(void)
 {
-	shadowk_stats_dir = debugfs_create_dir("shadowk", NULL);
-	debugfs_create_file("accounting", 0400, shadowk_stats_dir, NULL,
+	shadowk_stats_debugfs = debugfs_create_dir("shadowk", NULL);
+	debugfs_create_file("accounting", 0400, shadowk_stats_debugfs, NULL,
 			    &shadowk_accounting_fops);
-	debugfs_create_file("stats", 0400, shadowk_stats_dir, NULL,
+	debugfs_create_file("stats", 0400, shadowk_stats_debugfs, NULL,
 			    &shadowk_stats_fops);
 	return 0;
 }
 
 void shadowk_stats_exit(void)
 {
-	debugfs_remove(shadowk_stats_dir);
+	debugfs_remove(shadowk_stats_debugfs);
 }

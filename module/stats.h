@@ -4,6 +4,8 @@
 
 #include <linux/init.h>
 
+struct dentry;
+
 /*
  * Counters of what shadowk does to the machine as a whole, for the
  * selftests and the benchmark: debugfs shadowk/stats, one "name value"
@@ -20,6 +22,8 @@ enum shadowk_stat {
 
 void shadowk_stats_inc(enum shadowk_stat stat);
 void shadowk_stats_add(enum shadowk_stat stat, long delta);
+/* shadowk's debugfs directory, for other files' test knobs. */
+struct dentry *shadowk_stats_dir(void);
 
 int __init shadowk_stats_init(void);
 void shadowk_stats_exit(void);

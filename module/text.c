@@ -189,17 +189,17 @@ int shadowk_text_frame_rewrite(struct shadowk_frame *frame, unsigned long va,
 	lockdep_assert_held(shadowk_ksyms.text_mutex);
 	if (WARN_ON_ONCE(va < frame->va || va + len > frame->va + PAGE_SIZE))
 		return -EINVAL;
-	buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	buf = shadowk_mem_scratch_alloc(PAGE_SIZE);
 	if (!buf)
 		return -ENOMEM;
 	if (shadowk_xpage_get(&xp)) {
-		kfree(buf);
+		shadowk_mem_scratch_free(buf);
 		return -ENOMEM;
 	}
 	memcpy(buf, shadowk_text_frame_bytes(frame), PAGE_SIZE);
 	memcpy(buf + (va - frame->va), bytes, len);
 	shadowk_xpage_write(&xp, 0, buf, PAGE_SIZE);
-	kfree(buf);
+	shadowk_mem_scratch_free(buf);
 
 	/* The kernel's attributes, only the frame is ours. */
 	WRITE_ONCE(region->ptes[i], pfn_pte(page_to_pfn(xp.page),

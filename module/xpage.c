@@ -22,6 +22,7 @@
 #include <linux/vmalloc.h>
 
 #include "ksyms.h"
+#include "fault.h"
 #include "mem.h"
 #include "tlb.h"
 #include "xpage.h"
@@ -37,11 +38,14 @@ static int shadowk_xpage_alloc(struct shadowk_xpage *xp)
 	if (!addr)
 		return -ENOMEM;
 	page = virt_to_page(addr);
-	xp->ro = vmap(&page, 1, VM_MAP, PAGE_KERNEL_RO);
+	/* vmap and the split allocate too: the fail_nth walk reaches both. */
+	xp->ro = shadowk_fault_should_fail() ? NULL :
+		 vmap(&page, 1, VM_MAP, PAGE_KERNEL_RO);
 	if (!xp->ro)
 		goto nomem;
 	/* Splitting a large direct-map page may allocate: this can fail. */
-	if (shadowk_ksyms_set_direct_map_invalid_noflush(page)) {
+	if (shadowk_fault_should_fail() ||
+	    shadowk_ksyms_set_direct_map_invalid_noflush(page)) {
 		vunmap(xp->ro);
 		goto nomem;
 	}
