@@ -188,7 +188,7 @@ int shadowk_probe_list(struct shadowk_ucmd *ucmd)
 	struct shadowk_probe_entry *entries = NULL;
 	struct shadowk_probe *probe;
 	struct shadowk_clone *clone;
-	u32 room = cmd->count, n = 0;
+	u32 room = cmd->count, cap, n;
 	char *name;
 	int id, err = 0;
 
@@ -196,39 +196,57 @@ int shadowk_probe_list(struct shadowk_ucmd *ucmd)
 		return -EINVAL;
 	uentries = u64_to_user_ptr(cmd->entries);
 	room = min_t(u32, room, SHADOWK_MAX_PROBES);
+	/*
+	 * Room for the probes there are, not for all the caller offers (up
+	 * to 10 MiB); if more were added meanwhile, once more with it all.
+	 */
+	cap = min_t(u32, room, READ_ONCE(shadowk_probe_count));
 	name = shadowk_mem_scratch_alloc(KSYM_SYMBOL_LEN);
-	if (room)
-		entries = shadowk_mem_scratch_alloc(array_size(room, sizeof(*entries)));
-	if (!name || (room && !entries)) {
-		err = -ENOMEM;
-		goto out;
-	}
+	if (!name)
+		return -ENOMEM;
 	clone = shadowk_clone_get(cmd->clone_id);
 	if (!clone) {
 		err = -ENOENT;
 		goto out;
 	}
+again:
+	if (cap) {
+		entries = shadowk_mem_scratch_alloc(array_size(cap, sizeof(*entries)));
+		if (!entries) {
+			shadowk_clone_put(clone);
+			err = -ENOMEM;
+			goto out;
+		}
+	}
 	/* Snapshot under the lock, copy out after it. */
+	n = 0;
 	shadowk_clone_lock();
 	idr_for_each_entry(&shadowk_probe_idr, probe, id) {
 		struct shadowk_probe_entry *e;
 
 		if (probe->site->clone != clone)
 			continue;
-		if (n++ >= room)
+		if (n++ >= cap)
 			continue;
 		e = &entries[n - 1];
 		e->probe_id = probe->id;
 		e->flags = probe->flags;
 		e->site = shadowk_dev_addr(ucmd, probe->site->addr);
 		e->hits = shadowk_probe_sum(probe);
-		sprint_symbol_no_offset(name, e->site);
+		/* The name even where the address is hidden. */
+		sprint_symbol_no_offset(name, probe->site->addr);
 		strscpy(e->symbol, name, sizeof(e->symbol));
 	}
 	shadowk_clone_unlock();
+	if (n > cap && cap < room) {
+		shadowk_mem_scratch_free(entries);
+		entries = NULL;
+		cap = room;
+		goto again;
+	}
 	shadowk_clone_put(clone);
 
-	if (copy_to_user(uentries, entries, min(room, n) * sizeof(*entries))) {
+	if (copy_to_user(uentries, entries, min(cap, n) * sizeof(*entries))) {
 		err = -EFAULT;
 		goto out;
 	}

@@ -286,6 +286,46 @@ TEST_F(dev, addresses_follow_kptr_restrict)
 	EXPECT_EQ(0, sk_destroy(self->fd, id));
 }
 
+/*
+ * PROBE_LIST names each probe's function even where its address is hidden
+ * (it used to name address 0 then), and a caller offering room for every
+ * possible probe gets the clone's own, exactly.
+ */
+TEST_F(dev, probe_list_names_hidden_addresses)
+{
+	static struct shadowk_probe_entry e[SHADOWK_MAX_PROBES];
+	struct shadowk_probe_list l = {
+		.size = sizeof(l), .count = SHADOWK_MAX_PROBES,
+		.entries = (__u64)(unsigned long)e,
+	};
+	char old[16] = "", shown[SHADOWK_SYMBOL_LEN];
+	__u32 id, probe;
+	FILE *f;
+
+	f = fopen("/proc/sys/kernel/kptr_restrict", "r");
+	ASSERT_NE(NULL, f);
+	ASSERT_NE(NULL, fgets(old, sizeof(old), f));
+	fclose(f);
+	ASSERT_EQ(0, sk_create(self->fd, NULL, &id));
+	ASSERT_EQ(0, sk_probe_add(self->fd, id, "__x64_sys_getppid", 0, &probe));
+	l.clone_id = id;
+	ASSERT_EQ(0, sk_write_file("/proc/sys/kernel/kptr_restrict", "0"));
+	ASSERT_EQ(0, ioctl_errno(self->fd, SHADOWK_IOC_PROBE_LIST, &l));
+	snprintf(shown, sizeof(shown), "%s", e[0].symbol);
+	memset(e, 0, sizeof(e[0]) * 2);
+	ASSERT_EQ(0, sk_write_file("/proc/sys/kernel/kptr_restrict", "2"));
+	EXPECT_EQ(0, ioctl_errno(self->fd, SHADOWK_IOC_PROBE_LIST, &l));
+	EXPECT_EQ(0, sk_write_file("/proc/sys/kernel/kptr_restrict", old));
+	EXPECT_EQ(1, l.count);
+	EXPECT_EQ(probe, e[0].probe_id);
+	EXPECT_EQ(0, e[0].site);
+	/* The same name as when addresses show (an alias of getppid). */
+	EXPECT_NE(NULL, strstr(shown, "sys_getppid"));
+	EXPECT_STREQ(shown, e[0].symbol);
+	EXPECT_EQ(0, e[1].probe_id);
+	EXPECT_EQ(0, sk_destroy(self->fd, id));
+}
+
 TEST_F(dev, unknown_flags_are_einval)
 {
 	struct shadowk_info info = { .size = sizeof(info) };
