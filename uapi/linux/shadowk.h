@@ -281,6 +281,10 @@ struct shadowk_clone_list {
  *	a privileged program's calls do on behalf of whoever started it.
  *
  * Threads share their address space, so they always share its binding.
+ * A fork or exec never fails because of a binding: if the module cannot
+ * allocate the new one (fork and exec give it no chance to sleep), the
+ * child or the new image runs the kernel's own text, and the kernel log
+ * says "out of memory: a child is not bound" (or "an exec is not bound").
  */
 enum shadowk_bind_flags {
 	SHADOWK_BIND_INHERIT_FORK = 1 << 0,
