@@ -73,6 +73,17 @@ demo)
 			fi
 			run_test "$t" $only_args
 		done
+		# SHADOWK_FUZZ=N: N random calls of every command (make fuzz).
+		if [ -n "${SHADOWK_FUZZ:-}" ] &&
+		   [ "${SHADOWK_ONLY:-fuzz}" = fuzz ]; then
+			echo "# shadowk-vm: begin fuzz" >&3
+			if shadowk_fuzz -n "$SHADOWK_FUZZ" ${SHADOWK_FUZZ_ARGS:-} > /tmp/fuzz.out 2>&3; then
+				echo "ok - $(cat /tmp/fuzz.out)" >&3
+			else
+				echo "not ok - $(cat /tmp/fuzz.out)" >&3
+			fi
+			echo "# shadowk-vm: end fuzz rc=0" >&3
+		fi
 		if rmmod shadowk; then
 			# The module's own accounting, printed at unload.
 			last=$(dmesg | grep -E 'shadowk: (leaked|all pages)' | tail -n 1)

@@ -14,20 +14,24 @@
 #                  power off)
 #   --timeout S    hard limit for the whole VM run (default 300)
 #   --name N       cell name for logs and the summary line
-#   --only P[:T]   run only selftest program P (and only its test T)
+#   --only P[:T]   run only selftest program P (and only its test T);
+#                  "fuzz" for the fuzzer alone
+#   --fuzz N       after the selftests, N random ioctls (selftests/fuzz.c)
 #
 # In test mode it prints one summary line and writes N_PASS/N_FAIL/N_SKIP to
 # $out/counts.  The run fails on: a non-zero QEMU exit or a timeout, a
 # guest that did not power off itself (a panic resets it), a missing
 # closing marker, any failed TAP line, a test program that exits
-# non-zero without saying why, or a kernel log matching BUG/WARNING/Oops/
-# Call Trace/Kernel panic.  Logs stay in $O/vm/logs/<cell>/.
+# non-zero without saying why, or a kernel log with a report: BUG, WARNING
+# (lockdep's and RCU's among them), Oops, Call Trace, panic, UBSAN, KASAN,
+# ODEBUG (kmemleak is judged in the guest,
+# after boot's own leaks are cleared).  Logs stay in $O/vm/logs/<cell>/.
 
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 O=${O:-$top/build}
-la57=1 pti=off preempt="" pvh=0 mode=test timeout_s=300 name="" only=""
+la57=1 pti=off preempt="" pvh=0 mode=test timeout_s=300 name="" only="" fuzz=""
 
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -40,6 +44,7 @@ while [ $# -gt 0 ]; do
 	--timeout) timeout_s=$2; shift 2 ;;
 	--name) name=$2; shift 2 ;;
 	--only) only=$2; shift 2 ;;
+	--fuzz) fuzz=$2; shift 2 ;;
 	-*) echo "run-vm: unknown option $1" >&2; exit 2 ;;
 	*) break ;;
 	esac
@@ -92,6 +97,8 @@ append="console=ttyS0 panic=-1 oops=panic panic_on_warn=1 softlockup_panic=1"
 append+=" cryptomgr.notests pti=$pti SHADOWK_MODE=$mode"
 [ -n "$preempt" ] && append+=" preempt=$preempt"
 [ -n "$only" ] && append+=" SHADOWK_ONLY=$only"
+[ -n "$fuzz" ] && append+=" SHADOWK_FUZZ=$fuzz"
+[ -n "${SHADOWK_FUZZ_THREADS:-}" ] && append+=" SHADOWK_FUZZ_ARGS=-t$SHADOWK_FUZZ_THREADS"
 append+=" SHADOWK_EXPECT_LA57=$la57 SHADOWK_EXPECT_PTI=$([ $pti = on ] && echo 1 || echo 0)"
 
 # shellcheck disable=SC2206
@@ -132,8 +139,11 @@ tr -d '\r' < "$out/console.log" > "$out/console.clean" 2>/dev/null
 if [ "$mode" != shell ] && ! grep -q 'reboot: Power down' "$out/console.clean"; then
 	problems+=("the guest did not power off (panic, reset or triple fault)")
 fi
-if grep -Eq 'BUG:|WARNING:|Oops|Call Trace|Kernel panic' "$out/console.clean"; then
-	problems+=("kernel log: $(grep -Em1 'BUG:|WARNING:|Oops|Call Trace|Kernel panic' "$out/console.clean")")
+# Every report the debug kernel's checkers print starts so (lockdep's and
+# RCU's with WARNING:, might_sleep's with BUG:).
+reports='BUG:|WARNING:|Oops|Call Trace|Kernel panic|UBSAN:|KASAN:|ODEBUG:'
+if grep -Eq "$reports" "$out/console.clean"; then
+	problems+=("kernel log: $(grep -Em1 "$reports" "$out/console.clean")")
 fi
 
 if [ "$mode" = demo ] || [ "$mode" = boot ] || [ "$mode" = bench ]; then
@@ -176,6 +186,8 @@ status=PASS
 [ "$fail" -gt 0 ] && status=FAIL
 printf '%-36s %s  %d passed, %d failed, %d skipped  (%ss)\n' "$name" "$status" \
 	"$pass" "$fail" "$skip" "$secs"
+# The fuzzer's own summary, as it printed it.
+tr -d '\r' < "$out/results.tap" | sed -n 's/^\(not \)\{0,1\}ok - \(fuzz: .*\)/    \2/p'
 if [ "$status" = FAIL ]; then
 	for p in "${problems[@]}"; do echo "    $p"; done
 	grep '^not ok' "$out/results.tap" | sed 's/^/    /'
