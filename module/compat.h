@@ -22,6 +22,9 @@
 #if !IS_ENABLED(CONFIG_DYNAMIC_FTRACE_WITH_REGS)
 #error "shadowk needs CONFIG_DYNAMIC_FTRACE_WITH_REGS"
 #endif
+#if !IS_ENABLED(CONFIG_PREEMPT_NOTIFIERS)
+#error "shadowk needs CONFIG_PREEMPT_NOTIFIERS (selected by CONFIG_KVM_INTEL or CONFIG_KVM_AMD)"
+#endif
 
 /*
  * asm/tlbflush.h hides struct tlb_state_shared from modules although the
