@@ -10,6 +10,9 @@
 #                        ONLY=prog[:test] for one, PREEMPT=full to boot so
 #   make vm-shell        an interactive shell in the VM, module loaded
 #   make bench           instruction counts of the mechanism, as a table
+#   make fuzz            10^6 random ioctls on the debug kernel (FUZZ_CALLS=N)
+#   make debug-kernel    build (once; cached in ~/.cache/shadowk) the debug
+#                        cell's kernel: KASAN, lockdep, kmemleak, ...
 #   make install         module, tool, library, headers, man pages, udev rule
 #                        and bash completion on this machine
 #   make dkms-install    register the module's source with DKMS instead
@@ -36,7 +39,7 @@ KMOD_DIR = $(O)/kmod/$(1)
 export CC O VERSION
 
 .PHONY: all module test-modules lib tools selftests man deps check check-host check-vm demo \
-	bench vm-test vm-shell install install-module install-user uninstall \
+	bench fuzz debug-kernel vm-test vm-shell install install-module install-user uninstall \
 	dkms-src dkms-install clean \
 	modules-all
 
@@ -96,9 +99,28 @@ check-vm: modules-all lib tools selftests
 # The README's test command: everything, from a fresh Debian 12 machine.
 check: deps
 	@$(MAKE) --no-print-directory check-build
-	@$(CURDIR)/selftests/run-all.sh $(KERNELS)
+	@SHADOWK_DEBUG_KR=$$(cat $(DEBUG_RELEASE)) $(CURDIR)/selftests/run-all.sh $(KERNELS)
 
-check-build: modules-all lib tools selftests man
+check-build: modules-all debug-kernel lib tools selftests man
+
+# The debug cell's kernel, built from Debian's source by the project's own
+# script and cached outside the tree (a cold build is the longest step of
+# a first "make check"), then shadowk and the test modules for it.  Its
+# release is left in $(DEBUG_RELEASE) for the matrix.
+DEBUG_RELEASE = $(O)/vm/debug-release
+debug-kernel:
+	@dir=$$($(CURDIR)/selftests/vm/debug-kernel.sh) || exit 1; \
+	kr=$$(cat $$dir/release); \
+	mkdir -p $(O)/vm/images/$$kr && ln -sfn $$dir/bzImage $(O)/vm/images/$$kr/vmlinuz && \
+	$(MAKE) --no-print-directory module test-modules KERNELRELEASE=$$kr KERNELDIR=$$dir/obj && \
+	echo $$kr > $(DEBUG_RELEASE)
+
+# The fuzzer alone, long, on the debug kernel.
+FUZZ_CALLS ?= 1000000
+fuzz: debug-kernel lib tools selftests
+	@kr=$$(cat $(DEBUG_RELEASE)); \
+	$(CURDIR)/selftests/vm/run-vm.sh --la57 0 --pti off --only fuzz --fuzz $(FUZZ_CALLS) \
+		--timeout 5400 --name $$kr-fuzz $$kr
 
 demo: deps
 	@$(MAKE) --no-print-directory module test-modules lib tools selftests

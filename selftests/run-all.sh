@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# run-all.sh KERNELRELEASE...: the host tests, the VM matrix, then "make
-# demo" on the newest kernel with its output checked, then one closing line
-# with the totals.  Exit status 0 only if nothing failed.
+# run-all.sh KERNELRELEASE...: the host tests, the VM matrix (with the
+# debug kernel's cell when SHADOWK_DEBUG_KR names it), then "make demo" on
+# the newest kernel with its output checked, then one closing line with the
+# totals.  Exit status 0 only if nothing failed.
 
 set -uo pipefail
 
@@ -26,6 +27,12 @@ for f in "$O/host/counts" "$O/vm/counts" "$O/vm/demo-counts"; do
 	[ -f "$f" ] && . "$f"
 	pass=$((pass + N_PASS)) fail=$((fail + N_FAIL)) skip=$((skip + N_SKIP))
 done
+# The debug kernel's cell, named again where the totals are read.
+if [ -n "${SHADOWK_DEBUG_KR:-}" ]; then
+	echo "== debug cell (KASAN, lockdep, kmemleak, ...):"
+	cat "$O/vm/logs/$SHADOWK_DEBUG_KR-l4-ptioff/summary" 2>/dev/null ||
+		echo "   $SHADOWK_DEBUG_KR-l4-ptioff: no result"
+fi
 echo "== make check took $((SECONDS - start))s (after the build)"
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ]

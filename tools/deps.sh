@@ -4,6 +4,9 @@
 # Install everything shadowk's build, tests and demo need on Debian 12,
 # using apt-get only.  Quiet and quick when everything is already there.
 #
+# The debug cell's kernel is built from linux-source-6.12 with the kernel's
+# own build dependencies (flex, bison, bc, libelf, libssl, pahole).
+#
 # Kernels: the 6.1 headers metapackage and the newest 6.12 that the bookworm
 # archive carries with matching headers.  Headers are installed because the
 # module builds against them; the kernels' sources for the kselftest harness
@@ -19,6 +22,7 @@ images=${O:-$top/build}/vm/images
 base_pkgs="gcc make libc6-dev pkg-config binutils kmod libkmod-dev
 	qemu-system-x86 busybox-static cpio xz-utils zstd bpftool jq python3-docutils
 	dkms
+	flex bison bc libelf-dev libssl-dev openssl dwarves
 	linux-source-6.1 linux-source-6.12 linux-headers-amd64"
 
 as_root() {

@@ -43,6 +43,12 @@ demo)
 	mark "running tests"
 	# KASLR evidence for the log: where the kernel landed this boot.
 	echo "# kernel _text at $(grep -m1 ' _text$' /proc/kallsyms | cut -d' ' -f1)" >&3
+	# The debug kernel's leak detector: what booting leaked is not ours,
+	# so the list starts empty here.
+	kmemleak=/sys/kernel/debug/kmemleak
+	if [ -w $kmemleak ]; then
+		echo scan > $kmemleak && echo clear > $kmemleak
+	fi
 	# Tests that load the module themselves run first, while it is out.
 	for t in /shadowk/tests/module_test.sh; do
 		case "${SHADOWK_ONLY:-module_test.sh}" in module_test.sh*) ;; *) continue ;; esac
@@ -98,6 +104,20 @@ demo)
 		fi
 	else
 		echo "not ok - insmod shadowk.ko" >&3
+	fi
+	# With the module gone, nothing it allocated may be left unreferenced.
+	# kmemleak reports only objects older than 5 s (its fixed minimum
+	# age), hence the wait: not a synchronisation, the detector's rule.
+	if [ -w "$kmemleak" ]; then
+		sleep 6
+		echo scan > $kmemleak
+		leaks=$(grep -c '^unreferenced object' $kmemleak)
+		if [ "$leaks" -eq 0 ]; then
+			echo "ok - kmemleak: nothing leaked" >&3
+		else
+			echo "not ok - kmemleak: $leaks suspected leaks" >&3
+			head -n 60 $kmemleak | sed 's/^/# /' >&3
+		fi
 	fi
 	# Last: lockdown, then ftrace's death, neither of which can be undone.
 	# What they need is set up first, while modules may still load and

@@ -3,6 +3,7 @@
 #
 # matrix.sh KERNELRELEASE...
 #
+# With SHADOWK_DEBUG_KR set, also one cell of that (debug) kernel.
 # Every kernel x {4-level, 5-level} x {pti=off, pti=on}, each booted from the
 # real bzImage so that KASLR is active.  The 5-level cells boot with
 # preempt=full (anything in the kernel may be preempted, which widens every
@@ -18,6 +19,10 @@ jobs=${SHADOWK_VM_JOBS:-2}
 [ $# -gt 0 ] || { echo "matrix: no kernels given (make deps?)" >&2; exit 2; }
 
 cells=()
+# The debug kernel's cell first: it is the longest, and the others fill the
+# second core around it.  4-level, PTI off, the whole suite and a short
+# fuzz run (selftests/vm/debug-kernel.sh, debug.config).
+[ -n "${SHADOWK_DEBUG_KR:-}" ] && cells+=("$SHADOWK_DEBUG_KR 0 off debug")
 for kr in "$@"; do
 	for la57 in 0 1; do
 		for pti in off on; do
@@ -27,11 +32,12 @@ for kr in "$@"; do
 done
 
 run_cell() {
-	local kr=$1 la57=$2 pti=$3 name preempt=""
+	local kr=$1 la57=$2 pti=$3 kind=${4:-} name preempt="" extra=(--timeout 900)
 	name="$kr-l$((la57 + 4))-pti$pti"
 	[ "$la57" = 1 ] && preempt=full
+	[ "$kind" = debug ] && extra=(--timeout 3000 --fuzz "${SHADOWK_CHECK_FUZZ:-100000}")
 	mkdir -p "$O/vm/logs/$name"
-	"$top/selftests/vm/run-vm.sh" --la57 "$la57" --pti "$pti" --name "$name" --timeout 900 \
+	"$top/selftests/vm/run-vm.sh" --la57 "$la57" --pti "$pti" --name "$name" "${extra[@]}" \
 		${preempt:+--preempt $preempt} "$kr" > "$O/vm/logs/$name/summary" 2>&1
 	echo "$name" > "$O/vm/logs/$name/finished"
 }
