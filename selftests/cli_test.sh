@@ -173,7 +173,10 @@ if rmmod shadowk; then
 	expect 3 "autoload: a missing module file is exit 3 with a reason" sk list
 	grep -q 'loading .* failed' /tmp/cli.err || tap_diag "message: $(cat /tmp/cli.err)"
 	mv /tmp/shadowk.ko.away "$ko"
-	insmod "${SHADOWK_KO:-/shadowk/shadowk.ko}" || tap_diag "cannot reload shadowk"
+	# As the suite loaded it (guest.sh: the fail_nth knob on).
+	# shellcheck disable=SC2086
+	insmod "${SHADOWK_KO:-/shadowk/shadowk.ko}" ${SHADOWK_KO_ARGS:-} ||
+		tap_diag "cannot reload shadowk"
 else
 	for t in 1 2 3 4 5; do tap_fail "rmmod shadowk for the no-module tests"; done
 fi

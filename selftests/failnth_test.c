@@ -476,9 +476,14 @@ FIXTURE_SETUP(failnth)
 {
 	self->fd = sk_open();
 	ASSERT_LE(0, self->fd);
-	if (access(FAIL_NTH, W_OK))
-		SKIP(return, "module not loaded with fault_injection=1");
 }
+
+/* In each test: the 6.1 harness runs a test whose setup skipped. */
+#define NEED_KNOB()							\
+	do {								\
+		if (access(FAIL_NTH, W_OK))				\
+			SKIP(return, "module not loaded with fault_injection=1"); \
+	} while (0)
 
 FIXTURE_TEARDOWN(failnth)
 {
@@ -562,6 +567,7 @@ TEST_F(failnth, every_command_every_allocation)
 {
 	unsigned int i;
 
+	NEED_KNOB();
 	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
 		walk_one(_metadata, self->fd, &steps[i]);
 }
@@ -573,6 +579,7 @@ TEST_F(failnth, other_tasks_not_counted)
 	int status;
 	pid_t pid;
 
+	NEED_KNOB();
 	ASSERT_EQ(0, fail_nth_set(1));
 	pid = fork();
 	ASSERT_LE(0, pid);

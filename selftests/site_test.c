@@ -253,7 +253,8 @@ static char *blacklisted_traceable(char *buf, size_t len)
 	return found;
 }
 
-TEST_F(site, bad_addresses)
+/* Reads /proc/kallsyms and the tracing lists: slow under emulation. */
+TEST_F_TIMEOUT(site, bad_addresses, 180)
 {
 	static const char *const names[] = {
 		"jiffies", "shadowk_site_dispatch", "vfs_read",

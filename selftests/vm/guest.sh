@@ -13,6 +13,8 @@
 
 ko=/shadowk/shadowk.ko
 export SHADOWK_KO=$ko
+# The suite's module parameters: the fail_nth knob, for failnth_test.
+export SHADOWK_KO_ARGS=fault_injection=1
 
 mark() {
 	echo "shadowk-vm: $*" > /dev/console
@@ -64,8 +66,7 @@ demo)
 		esac
 		echo "# shadowk-vm: end $(basename "$1") rc=$?" >&3
 	}
-	# fault_injection=1: the fail_nth knob, for failnth_test.
-	if insmod "$ko" fault_injection=1; then
+	if insmod "$ko" $SHADOWK_KO_ARGS; then
 		for t in /shadowk/tests/*; do
 			case "$t" in
 			# Before the module was in; and last, what cannot be undone.
