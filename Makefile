@@ -119,7 +119,7 @@ debug-kernel:
 FUZZ_CALLS ?= 1000000
 fuzz: debug-kernel lib tools selftests
 	@kr=$$(cat $(DEBUG_RELEASE)); \
-	$(CURDIR)/selftests/vm/run-vm.sh --la57 0 --pti off --only fuzz --fuzz $(FUZZ_CALLS) \
+	$(CURDIR)/selftests/vm/run-vm.sh --la57 0 --pti off --preempt full --only fuzz --fuzz $(FUZZ_CALLS) \
 		--timeout 5400 --name $$kr-fuzz $$kr
 
 demo: deps

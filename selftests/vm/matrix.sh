@@ -20,8 +20,8 @@ jobs=${SHADOWK_VM_JOBS:-2}
 
 cells=()
 # The debug kernel's cell first: it is the longest, and the others fill the
-# second core around it.  4-level, PTI off, the whole suite and a short
-# fuzz run (selftests/vm/debug-kernel.sh, debug.config).
+# second core around it.  4-level, PTI off, preempt=full, the whole suite
+# and a short fuzz run (selftests/vm/debug-kernel.sh, debug.config).
 [ -n "${SHADOWK_DEBUG_KR:-}" ] && cells+=("$SHADOWK_DEBUG_KR 0 off debug")
 for kr in "$@"; do
 	for la57 in 0 1; do
@@ -35,7 +35,12 @@ run_cell() {
 	local kr=$1 la57=$2 pti=$3 kind=${4:-} name preempt="" extra=(--timeout 900)
 	name="$kr-l$((la57 + 4))-pti$pti"
 	[ "$la57" = 1 ] && preempt=full
-	[ "$kind" = debug ] && extra=(--timeout 3000 --fuzz "${SHADOWK_CHECK_FUZZ:-100000}")
+	# The debug cell preempts everywhere: its checks see more, and a long
+	# non-preemptible loop of the kernel's own (x86's ftrace_replace_code
+	# has no cond_resched) cannot trip the soft-lockup and RCU-stall
+	# detectors when KASAN and emulation make it twenty times slower.
+	[ "$kind" = debug ] && preempt=full &&
+		extra=(--timeout 3000 --fuzz "${SHADOWK_CHECK_FUZZ:-100000}")
 	mkdir -p "$O/vm/logs/$name"
 	"$top/selftests/vm/run-vm.sh" --la57 "$la57" --pti "$pti" --name "$name" "${extra[@]}" \
 		${preempt:+--preempt $preempt} "$kr" > "$O/vm/logs/$name/summary" 2>&1
