@@ -14,7 +14,7 @@
 
 #include "shadowk_test.h"
 #include "worker.h"
-#include "kselftest_harness.h"
+#include "shadowk_harness.h"
 
 #define T		"/sys/kernel/tracing"
 #define FN		"__x64_sys_getppid"

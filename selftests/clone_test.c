@@ -14,7 +14,7 @@
 #include <linux/capability.h>
 
 #include "shadowk_test.h"
-#include "kselftest_harness.h"
+#include "shadowk_harness.h"
 
 #define EXIT_BOUND	10
 #define EXIT_UNBOUND	11

@@ -15,7 +15,7 @@
 #include <sys/wait.h>
 
 #include "shadowk_test.h"
-#include "kselftest_harness.h"
+#include "shadowk_harness.h"
 
 #define FAIL_NTH	"/sys/kernel/debug/shadowk/fail_nth"
 #define FN		"__x64_sys_getppid"

@@ -11,7 +11,7 @@
 #include <sys/wait.h>
 
 #include "shadowk_test.h"
-#include "kselftest_harness.h"
+#include "shadowk_harness.h"
 
 #define CHILDREN	10000
 #define EXECS		1000

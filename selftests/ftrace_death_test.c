@@ -17,7 +17,7 @@
 
 #include "shadowk_test.h"
 #include "worker.h"
-#include "kselftest_harness.h"
+#include "shadowk_harness.h"
 
 #define KILL "/sys/module/sk_ftrace_kill/parameters/kill"
 #define LINE "ftrace has stopped working: every process is unbound"

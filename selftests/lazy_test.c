@@ -20,7 +20,7 @@
 
 #include "shadowk_test.h"
 #include "worker.h"
-#include "kselftest_harness.h"
+#include "shadowk_harness.h"
 
 #define MODDIR		"/shadowk/kmod-tests"
 #define LP		"/sys/kernel/livepatch/livepatch_sample"

@@ -16,7 +16,7 @@
 
 #include <libshadowk.h>
 
-#include "kselftest_harness.h"
+#include "shadowk_harness.h"
 
 FIXTURE(lib) {
 	struct shadowk_ctx *ctx;

@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 
 #include "shadowk_test.h"
-#include "kselftest_harness.h"
+#include "shadowk_harness.h"
 
 #define LOCKDOWN "/sys/kernel/security/lockdown"
 

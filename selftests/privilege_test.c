@@ -12,7 +12,7 @@
 #include <sys/wait.h>
 
 #include "shadowk_test.h"
-#include "kselftest_harness.h"
+#include "shadowk_harness.h"
 
 #define USER		1000
 #define HELPER		"/shadowk/bin/skcalls"

@@ -10,7 +10,7 @@
 
 #include "shadowk_test.h"
 #include "worker.h"
-#include "kselftest_harness.h"
+#include "shadowk_harness.h"
 
 #define CALLS		100000
 #define TRACING		"/sys/kernel/tracing/"

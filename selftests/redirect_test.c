@@ -13,7 +13,7 @@
 
 #include "shadowk_test.h"
 #include "worker.h"
-#include "kselftest_harness.h"
+#include "shadowk_harness.h"
 
 #define SEED		0x0123456789abcdefULL
 #define DETRAND		"shadowk_detrand"

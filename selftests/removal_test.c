@@ -11,7 +11,7 @@
 
 #include "shadowk_test.h"
 #include "worker.h"
-#include "kselftest_harness.h"
+#include "shadowk_harness.h"
 
 #define FN		"__x64_sys_getppid"
 #define WARMUP		20000

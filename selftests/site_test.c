@@ -14,7 +14,7 @@
 #include <linux/bpf.h>
 
 #include "shadowk_test.h"
-#include "kselftest_harness.h"
+#include "shadowk_harness.h"
 
 #define MAGIC		4242
 #define CALLS		100000

@@ -22,7 +22,7 @@
 
 #include "shadowk_test.h"
 
-#include "kselftest_harness.h"
+#include "shadowk_harness.h"
 
 #define KNOWN_ENV (SHADOWK_ENV_LA57 | SHADOWK_ENV_PTI | SHADOWK_ENV_PCID | \
 		   SHADOWK_ENV_GLOBAL_TEXT)

@@ -9,7 +9,7 @@
 #include <sys/wait.h>
 
 #include "shadowk_test.h"
-#include "kselftest_harness.h"
+#include "shadowk_harness.h"
 
 #define CHECK "/sys/module/sk_wx/parameters/check"
 
