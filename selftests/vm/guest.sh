@@ -17,8 +17,9 @@ export SHADOWK_KO=$ko
 export SHADOWK_KO_ARGS=fault_injection=1
 
 # kmemleak (the debug kernel): scan, and fail on any leak whose allocation
-# backtrace passes through shadowk or a module since unloaded (printed as a
-# bare module-space address); others are the kernel's and only shown.
+# backtrace passes through shadowk or a module since unloaded (a frame
+# printed as a bare module-space address); others are the kernel's and only
+# shown.
 # kmemleak reports only objects older than 5 s (its fixed minimum age),
 # hence the wait: not a synchronisation, the detector's own rule.
 kmemleak=/sys/kernel/debug/kmemleak
@@ -29,7 +30,8 @@ kmemleak_check() {
 	echo scan > $kmemleak
 	total=$(grep -c '^unreferenced object' $kmemleak)
 	ours=$(awk '/^unreferenced object/ { n += hit; hit = 0; next }
-		/\[shadowk|\[sk_|\[livepatch_sample|\] 0xffffffff[a-f]/ { hit = 1 }
+		/\[shadowk|\[sk_|\[livepatch_sample/ { hit = 1 }
+		/^[ \t]+(\[<[0-9a-f]+>\] )?0xffffffff[a-f][0-9a-f]*$/ { hit = 1 }
 		END { print n + hit }' $kmemleak)
 	if [ "$ours" -eq 0 ]; then
 		echo "ok - kmemleak $*: nothing of shadowk's leaked ($total of the kernel's)" >&3
