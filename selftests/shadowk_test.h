@@ -157,6 +157,16 @@ static inline long long sk_stat(const char *name)
 	return found;
 }
 
+/*
+ * @n iterations of a loop of forks or execs, a tenth of them on the debug
+ * kernel (KASAN, lockdep, kmemleak: kmemleak's file tells it), where each
+ * costs several times more and a tenth still makes a race show.
+ */
+static inline int sk_heavy(int n)
+{
+	return access("/sys/kernel/debug/kmemleak", F_OK) ? n : n / 10;
+}
+
 /* Run the calling thread (and what it forks) on @cpu only: 0 or errno. */
 static inline int sk_pin(int cpu)
 {
