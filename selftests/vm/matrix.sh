@@ -40,7 +40,7 @@ run_cell() {
 	# has no cond_resched) cannot trip the soft-lockup and RCU-stall
 	# detectors when KASAN and emulation make it twenty times slower.
 	[ "$kind" = debug ] && preempt=full &&
-		extra=(--timeout 3000 --fuzz "${SHADOWK_CHECK_FUZZ:-100000}")
+		extra=(--timeout 4500 --fuzz "${SHADOWK_CHECK_FUZZ:-100000}")
 	mkdir -p "$O/vm/logs/$name"
 	"$top/selftests/vm/run-vm.sh" --la57 "$la57" --pti "$pti" --name "$name" "${extra[@]}" \
 		${preempt:+--preempt $preempt} "$kr" > "$O/vm/logs/$name/summary" 2>&1
