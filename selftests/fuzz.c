@@ -708,26 +708,6 @@ static void cleanup_clones(void)
 	close(fd);
 }
 
-/* Every function's address, in one pass of /proc/kallsyms (a slow file). */
-static void kallsyms_all(void)
-{
-	char line[512], sym[256], type;
-	FILE *f = fopen("/proc/kallsyms", "r");
-	unsigned long addr;
-	unsigned int i;
-
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%lx %c %255s", &addr, &type, sym) != 3)
-			continue;
-		for (i = 0; i < NR_FUNCTIONS; i++)
-			if (!kaddrs[i] && *functions[i] && !strcmp(sym, functions[i]))
-				kaddrs[i] = addr;
-	}
-	fclose(f);
-}
-
 int main(int argc, char **argv)
 {
 	pthread_t workers[8], churner, patch;
@@ -764,7 +744,8 @@ int main(int argc, char **argv)
 		perror("fuzz: mmap");
 		return 2;
 	}
-	kallsyms_all();
+	/* One pass: /proc/kallsyms is slow to read under emulation. */
+	sk_kallsyms_many(functions, kaddrs, NR_FUNCTIONS);
 	kfd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
 	if (kfd >= 0)
 		lseek(kfd, 0, SEEK_END);

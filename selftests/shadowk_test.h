@@ -128,6 +128,29 @@ static inline unsigned long sk_kallsyms(const char *name)
 	return found;
 }
 
+/* Look several symbols up in one pass over /proc/kallsyms. */
+static inline void sk_kallsyms_many(const char *const *names, unsigned long *addrs,
+			  int n)
+{
+	char line[512], sym[256], type;
+	unsigned long addr;
+	FILE *f = fopen("/proc/kallsyms", "r");
+	int i;
+
+	for (i = 0; i < n; i++)
+		addrs[i] = 0;
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx %c %255s", &addr, &type, sym) != 3)
+			continue;
+		for (i = 0; i < n; i++)
+			if (!addrs[i] && !strcmp(sym, names[i]))
+				addrs[i] = addr;
+	}
+	fclose(f);
+}
+
 /* The module's own page and object balance, from debugfs; -1 if absent. */
 static inline int sk_accounting(long *pages, long *objects)
 {

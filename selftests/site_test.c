@@ -210,29 +210,6 @@ TEST_F(site, removal_restores_the_kernel)
 	EXPECT_NE(MAGIC, syscall(SYS_getppid));
 }
 
-/* Look several symbols up in one pass over /proc/kallsyms. */
-static void kallsyms_many(const char *const *names, unsigned long *addrs,
-			  int n)
-{
-	char line[512], sym[256], type;
-	unsigned long addr;
-	FILE *f = fopen("/proc/kallsyms", "r");
-	int i;
-
-	for (i = 0; i < n; i++)
-		addrs[i] = 0;
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%lx %c %255s", &addr, &type, sym) != 3)
-			continue;
-		for (i = 0; i < n; i++)
-			if (!addrs[i] && !strcmp(sym, names[i]))
-				addrs[i] = addr;
-	}
-	fclose(f);
-}
-
 /* First kprobe-blacklisted function that ftrace can trace, or NULL. */
 static char *blacklisted_traceable(char *buf, size_t len)
 {
@@ -265,7 +242,7 @@ TEST_F_TIMEOUT(site, bad_addresses, 180)
 	struct shadowk_site_add add = { .size = sizeof(add),
 					.clone_id = self->id };
 
-	kallsyms_many(names, a, 5);
+	sk_kallsyms_many(names, a, 5);
 	ASSERT_NE(0, a[0]);
 	ASSERT_NE(0, a[2]);
 	ASSERT_NE(0, a[3]);
