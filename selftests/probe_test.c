@@ -350,8 +350,6 @@ TEST_F_TIMEOUT(probe, thousand_probes, 900)
  */
 TEST_F_TIMEOUT(probe, traced_function_still_counts, 300)
 {
-	const char *fn = sk_traceable("__x64_sys_getppid") > 0 ?
-			 "__x64_sys_getppid" : "__do_sys_getppid";
 	char line[512], pidtag[32];
 	struct sk_worker w;
 	long traced = 0;
@@ -361,7 +359,7 @@ TEST_F_TIMEOUT(probe, traced_function_still_counts, 300)
 
 	ASSERT_EQ(0, sk_write_file(TRACING "tracing_on", "0"));
 	ASSERT_EQ(0, sk_write_file(TRACING "trace", ""));
-	ASSERT_EQ(0, sk_write_file(TRACING "set_ftrace_filter", fn));
+	ASSERT_EQ(0, sk_ftrace_filter_only("__x64_sys_getppid"));
 	ASSERT_EQ(0, sk_write_file(TRACING "current_tracer", "function"));
 	ASSERT_EQ(0, sk_probe_add(self->fd, self->id, "__x64_sys_getppid", 0,
 				  &p));

@@ -320,4 +320,39 @@ static inline int sk_traceable(const char *name)
 	return found;
 }
 
+/* ftrace's filter replaced by one name, @prefix then @name. */
+static inline int sk_ftrace_filter_write(const char *prefix, const char *name)
+{
+	int fd = open("/sys/kernel/tracing/set_ftrace_filter",
+		      O_WRONLY | O_TRUNC | O_CLOEXEC);
+	char line[256];
+	int len, err = 0;
+
+	if (fd < 0)
+		return errno;
+	len = snprintf(line, sizeof(line), "%s%s\n", prefix, name);
+	if (write(fd, line, len) != len)
+		err = errno ? errno : EIO;
+	close(fd);
+	return err;
+}
+
+/*
+ * Set ftrace's filter to @name alone: 0, or an errno.  A name the filter
+ * does not know is applied when the file closes, silently, leaving every
+ * function traced; a name ending in a newline is applied by the write,
+ * which fails.  And ftrace names a system call without arguments by an
+ * alias of its x86 wrapper (__do_sys_getppid for __x64_sys_getppid).
+ */
+static inline int sk_ftrace_filter_only(const char *name)
+{
+	static const char wrapper[] = "__x64_sys_";
+	int err = sk_ftrace_filter_write("", name);
+
+	if (err == EINVAL && !strncmp(name, wrapper, sizeof(wrapper) - 1))
+		err = sk_ftrace_filter_write("__do_sys_",
+					     name + sizeof(wrapper) - 1);
+	return err;
+}
+
 #endif
