@@ -45,6 +45,21 @@
  */
 #define CHURN_EVERY	250
 #define PATCH_EVERY	2500
+/*
+ * The function tracer on every function rewrites every fentry site twice,
+ * under text_mutex: a minute on the debug kernel, when every command
+ * waits.  Once a run, at the patcher's eighth action.
+ */
+#define TRACE_ALL_AT	8
+
+/*
+ * ftrace applies a filter written to set_ftrace_filter when the last
+ * reference to the open file goes, and a child forked while the patcher
+ * has the file open holds one until it execs or exits: the filter would
+ * change at any moment after, with the function tracer on every function
+ * in between.  So no fork while the patcher has a tracing file open.
+ */
+static pthread_mutex_t tracefs_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static const char *const functions[] = {
 	/* System calls the children make; safe to fail for them. */
@@ -78,6 +93,7 @@ static _Atomic pid_t child_pids[MAX_CHILDREN];
 static char *mapped;	/* a page, then a PROT_NONE page */
 static unsigned long kaddrs[NR_FUNCTIONS];
 static int patch_actions;
+static int filters_refused;
 static unsigned int seed0 = 1;
 
 /*
@@ -571,9 +587,11 @@ static void *churn(void *arg)
 		}
 		if (!pace(born, CHURN_EVERY))
 			continue;
+		pthread_mutex_lock(&tracefs_lock);
 		pid = fork();
 		if (pid == 0)
 			child_life(rnd(&s));
+		pthread_mutex_unlock(&tracefs_lock);
 		if (pid > 0) {
 			child_pids[slot] = pid;
 			born++;
@@ -605,12 +623,48 @@ static void anchor_toggle(void)
 	}
 }
 
+/* One change of its own text by the kernel: 1, or 0 if none was made. */
+static int kernel_patches_itself(__u64 *s, unsigned long acts,
+				 const char *fn)
+{
+	char line[160];
+
+	switch (acts == TRACE_ALL_AT ? 0 : rnd(s) % 5) {
+	case 0:
+		if (acts == TRACE_ALL_AT ?
+		    sk_write_file(TRACING "/set_ftrace_filter", "") :
+		    sk_ftrace_filter_only(fn)) {
+			filters_refused++;
+			return 0;
+		}
+		sk_write_file(TRACING "/current_tracer", "function");
+		sk_write_file(TRACING "/current_tracer", "nop");
+		sk_write_file(TRACING "/set_ftrace_filter", "");
+		return 1;
+	case 1:
+		snprintf(line, sizeof(line), "p:fuzz/k %s", fn);
+		if (sk_write_file(TRACING "/kprobe_events", line))
+			return 0;
+		sk_write_file(TRACING "/events/fuzz/k/enable", "1");
+		sk_write_file(TRACING "/events/fuzz/k/enable", "0");
+		sk_write_file(TRACING "/kprobe_events", "-:fuzz/k");
+		return 1;
+	case 2:		/* a static key */
+		sk_write_file("/proc/sys/kernel/sched_schedstats", "1");
+		sk_write_file("/proc/sys/kernel/sched_schedstats", "0");
+		return 1;
+	case 3:		/* a tracepoint: a static key and its call */
+		sk_write_file(TRACING "/events/syscalls/sys_enter_getppid/enable", "1");
+		sk_write_file(TRACING "/events/syscalls/sys_enter_getppid/enable", "0");
+		return 1;
+	}
+	return 0;
+}
+
 /* The kernel changing its own text while the clones follow it. */
 static void *patcher(void *arg)
 {
 	__u64 s = seed0 * 131 + 3;
-	char line[160];
-
 	unsigned long acts = 0;
 
 	while (!stop) {
@@ -622,33 +676,9 @@ static void *patcher(void *arg)
 
 		if (acts % 16 == 0)
 			anchor_toggle();
-		switch (rnd(&s) % 5) {
-		case 0:
-			sk_write_file(TRACING "/set_ftrace_filter", fn);
-			sk_write_file(TRACING "/current_tracer", "function");
-			sk_write_file(TRACING "/current_tracer", "nop");
-			sk_write_file(TRACING "/set_ftrace_filter", "");
-			break;
-		case 1:
-			snprintf(line, sizeof(line), "p:fuzz/k %s", fn);
-			if (!sk_write_file(TRACING "/kprobe_events", line)) {
-				sk_write_file(TRACING "/events/fuzz/k/enable", "1");
-				sk_write_file(TRACING "/events/fuzz/k/enable", "0");
-				sk_write_file(TRACING "/kprobe_events", "-:fuzz/k");
-			}
-			break;
-		case 2:		/* a static key */
-			sk_write_file("/proc/sys/kernel/sched_schedstats", "1");
-			sk_write_file("/proc/sys/kernel/sched_schedstats", "0");
-			break;
-		case 3:		/* a tracepoint: a static key and its call */
-			sk_write_file(TRACING "/events/syscalls/sys_enter_getppid/enable", "1");
-			sk_write_file(TRACING "/events/syscalls/sys_enter_getppid/enable", "0");
-			break;
-		default:
-			continue;
-		}
-		patch_actions++;
+		pthread_mutex_lock(&tracefs_lock);
+		patch_actions += kernel_patches_itself(&s, acts, fn);
+		pthread_mutex_unlock(&tracefs_lock);
 	}
 	return NULL;
 }
@@ -765,7 +795,8 @@ int main(int argc, char **argv)
 	pthread_join(churner, NULL);
 	cleanup_clones();
 	sk_write_file(TRACING "/current_tracer", "nop");
-	fprintf(stderr, "# fuzz: %d text changes by the kernel\n", patch_actions);
+	fprintf(stderr, "# fuzz: %d text changes by the kernel (%d filters refused)\n",
+		patch_actions, filters_refused);
 
 	for (i = 0; i < 256; i++) {
 		unsigned long n = by_errno[i];
