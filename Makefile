@@ -120,7 +120,7 @@ FUZZ_CALLS ?= 1000000
 fuzz: debug-kernel lib tools selftests
 	@kr=$$(cat $(DEBUG_RELEASE)); \
 	$(CURDIR)/selftests/vm/run-vm.sh --la57 0 --pti off --preempt full --only fuzz --fuzz $(FUZZ_CALLS) \
-		--timeout 5400 --name $$kr-fuzz $$kr
+		--timeout 10800 --name $$kr-fuzz $$kr
 
 demo: deps
 	@$(MAKE) --no-print-directory module test-modules lib tools selftests
