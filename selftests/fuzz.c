@@ -439,13 +439,39 @@ static unsigned long cmd_number(unsigned int nr)
 	return _IO(SHADOWK_TYPE, nr);
 }
 
-/* Remember what succeeded, so that later calls find live objects. */
-static void remember(__u64 *s, unsigned int nr, void *cmd)
+/*
+ * Remember what succeeded, so that later calls find live objects.  A new
+ * clone takes a random slot of the pool, and the clone it displaces is
+ * destroyed: kept, clones would pile up to SHADOWK_MAX_CLONES over a long
+ * run, and every text change walks them all.
+ */
+static void remember(int fd, __u64 *s, unsigned int nr, void *cmd)
 {
-	if (nr == SHADOWK_CMD_CREATE)
-		clone_ids[rnd(s) % POOL] = ((struct shadowk_create *)cmd)->clone_id;
-	else if (nr == SHADOWK_CMD_PROBE_ADD)
+	if (nr == SHADOWK_CMD_CREATE) {
+		__u32 id = ((struct shadowk_create *)cmd)->clone_id;
+		__u32 old = atomic_exchange(&clone_ids[rnd(s) % POOL], id);
+
+		if (old && old != id)
+			sk_destroy(fd, old);
+	} else if (nr == SHADOWK_CMD_PROBE_ADD)
 		probe_ids[rnd(s) % POOL] = ((struct shadowk_probe_add *)cmd)->probe_id;
+}
+
+/* Children born so far: the workers wait for the churn to keep up. */
+static _Atomic unsigned long children_born;
+
+/*
+ * Only pacing, as pace() is: a worker more than MAX_CHILDREN children
+ * ahead of the churn waits (boundedly) for it, so that a run has its
+ * child every CHURN_EVERY calls however fast the calls are.
+ */
+static void wait_for_churn(unsigned long done)
+{
+	int i;
+
+	for (i = 0; i < 1000 && !stop &&
+	     done > (children_born + MAX_CHILDREN) * CHURN_EVERY; i++)
+		usleep(1000);
 }
 
 static void *worker(void *arg)
@@ -471,6 +497,7 @@ static void *worker(void *arg)
 
 		if (target >= 10 && done % (target / 10) == 0)
 			fprintf(stderr, "# fuzz: %lu calls so far\n", done);
+		wait_for_churn(done);
 
 		klass = chance(&s, SANE_PERCENT) ? SANE :
 			chance(&s, GARBAGE_PERCENT) ? GARBAGE : BROKEN;
@@ -512,7 +539,7 @@ static void *worker(void *arg)
 				;
 		}
 		if (!err) {
-			remember(&s, nr, cmd);
+			remember(fd, &s, nr, cmd);
 			continue;
 		}
 		atomic_fetch_add(&by_errno[err & 255], 1);
@@ -595,6 +622,7 @@ static void *churn(void *arg)
 		if (pid > 0) {
 			child_pids[slot] = pid;
 			born++;
+			children_born = born;
 		}
 	}
 	for (unsigned int i = 0; i < MAX_CHILDREN; i++)
@@ -733,6 +761,7 @@ static void cleanup_clones(void)
 
 	if (fd < 0 || sk_ioctl(fd, SHADOWK_IOC_CLONE_LIST, &l))
 		return;
+	fprintf(stderr, "# fuzz: %u clones live at the end\n", (unsigned int)l.count);
 	for (i = 0; i < l.count && i < SHADOWK_MAX_CLONES; i++)
 		sk_destroy(fd, ids[i]);
 	close(fd);
