@@ -67,6 +67,7 @@ void *shadowk_ksyms_text_poke_kgdb(void *addr, const void *opcode,
 				   size_t len);
 int shadowk_ksyms_set_direct_map_invalid_noflush(struct page *page);
 int shadowk_ksyms_set_direct_map_default_noflush(struct page *page);
+void shadowk_ksyms___flush_tlb_all(void);
 int shadowk_ksyms_get_injectable_error_type(unsigned long addr);
 
 int __init shadowk_ksyms_init(void);

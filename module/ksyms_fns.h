@@ -18,4 +18,6 @@ SHADOWK_KSYMS_FN(switch_mm_irqs_off, 0)
 SHADOWK_KSYMS_FN(text_poke_kgdb, 0)
 SHADOWK_KSYMS_FN(set_direct_map_invalid_noflush, 0)
 SHADOWK_KSYMS_FN(set_direct_map_default_noflush, 0)
+/* Exported, but on 7.x to KVM's modules only. */
+SHADOWK_KSYMS_FN(__flush_tlb_all, 0)
 SHADOWK_KSYMS_FN(get_injectable_error_type, 1)

@@ -9,17 +9,17 @@
  * protocol").
  */
 
+#include <linux/lockdep.h>
 #include <linux/smp.h>
 
-#include <asm/tlbflush.h>
-
+#include "ksyms.h"
 #include "stats.h"
 #include "tlb.h"
 
 static void shadowk_tlb_flush_cpu(void *unused)
 {
 	/* INVPCID all-context, or a CR4.PGE toggle: all PCIDs, globals too. */
-	__flush_tlb_all();
+	shadowk_ksyms___flush_tlb_all();
 }
 
 void shadowk_tlb_flush_all(void)
@@ -33,5 +33,5 @@ void shadowk_tlb_flush_local(void)
 {
 	lockdep_assert_irqs_disabled();
 	shadowk_stats_inc(SHADOWK_STAT_FLUSH_LOCAL);
-	__flush_tlb_all();
+	shadowk_ksyms___flush_tlb_all();
 }
