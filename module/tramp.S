@@ -14,6 +14,7 @@
  */
 
 #include <linux/linkage.h>
+#include <linux/objtool.h>
 #include <asm/nospec-branch.h>
 #include <asm/unwind_hints.h>
 
@@ -35,7 +36,12 @@
 	popq	%rbp
 .endm
 
+/*
+ * Reached only by the direct call an owned site holds; site.c takes the
+ * address to compute that call's displacement, never to branch through it.
+ */
 SYM_FUNC_START(shadowk_tramp)
+	ANNOTATE_NOENDBR
 	pushq	%rbp
 	movq	%rsp, %rbp
 	pushq	%rax
