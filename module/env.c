@@ -4,6 +4,7 @@
  * there safely.  Each refusal prints one line saying why.
  */
 
+#include <linux/align.h>
 #include <linux/errno.h>
 #include <linux/init.h>
 #include <linux/pgtable.h>
@@ -43,12 +44,34 @@ static const struct shadowk_env_check shadowk_env_checks[] __initconst = {
 	  "function tracing is disabled (kernel.ftrace_enabled=0); shadowk needs it to follow the kernel's text writes" },
 };
 
+/*
+ * With PTI the kernel maps the 2 MiB pages of its entry text into every
+ * process's user page tables, global there and in its own tables
+ * (pti_clone_entry_text() clones whole PMDs).  It aligns the entry text
+ * to them (ALIGN_ENTRY_TEXT_BEGIN/END), so they hold nothing shadowk can
+ * own, and they say nothing of how the rest of the text is mapped.
+ * Since 6.14 they start the text, at _stext.
+ */
+static bool __init shadowk_env_entry_pages(unsigned long addr)
+{
+	unsigned long start = (unsigned long)shadowk_ksyms.entry_text_start;
+	unsigned long end = (unsigned long)shadowk_ksyms.entry_text_end;
+
+	return addr >= (start & PMD_MASK) && addr < ALIGN(end, PMD_SIZE);
+}
+
+/* Is the kernel's text, past the entry text's own pages, global? */
 static bool __init shadowk_env_text_is_global(void)
 {
+	unsigned long addr = (unsigned long)shadowk_ksyms.stext;
 	unsigned int level;
 	pte_t *pte;
 
-	pte = lookup_address((unsigned long)shadowk_ksyms.stext, &level);
+	if (shadowk_env_entry_pages(addr))
+		addr = ALIGN((unsigned long)shadowk_ksyms.entry_text_end, PMD_SIZE);
+	if (addr >= (unsigned long)shadowk_ksyms.etext)
+		return false;
+	pte = lookup_address(addr, &level);
 	return pte && (pte_flags(*pte) & _PAGE_GLOBAL);
 }
 
