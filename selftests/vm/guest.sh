@@ -42,6 +42,11 @@ kmemleak_check() {
 	echo clear > $kmemleak
 }
 
+# Where the time goes, in the results (guest seconds since boot).
+uptime_s() {
+	cut -d' ' -f1 /proc/uptime
+}
+
 mark() {
 	echo "shadowk-vm: $*" > /dev/console
 }
@@ -84,7 +89,7 @@ demo)
 		case "${SHADOWK_ONLY:-module_test.sh}" in module_test.sh*) ;; *) continue ;; esac
 		echo "# shadowk-vm: begin $(basename "$t")" >&3
 		sh "$t" >&3 2>&1
-		echo "# shadowk-vm: end $(basename "$t") rc=$?" >&3
+		echo "# shadowk-vm: end $(basename "$t") rc=$? at $(uptime_s)s" >&3
 	done
 	run_test() {
 		echo "# shadowk-vm: begin $(basename "$1")" >&3
@@ -92,7 +97,7 @@ demo)
 		*.sh) sh "$1" >&3 2>&1 ;;
 		*) "$@" >&3 2>&1 ;;
 		esac
-		echo "# shadowk-vm: end $(basename "$1") rc=$?" >&3
+		echo "# shadowk-vm: end $(basename "$1") rc=$? at $(uptime_s)s" >&3
 	}
 	if insmod "$ko" $SHADOWK_KO_ARGS; then
 		for t in /shadowk/tests/*; do
