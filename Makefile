@@ -16,18 +16,28 @@
 #   make install         module, tool, library, headers, man pages, udev rule
 #                        and bash completion on this machine
 #   make dkms-install    register the module's source with DKMS instead
+#   make uninstall, make dkms-uninstall   take either back
 #   make install-user    all of make install but the modules (with DKMS)
 
 SHELL := /bin/bash
 O ?= $(CURDIR)/build
 VERSION := $(shell sed -n 's/^shadowk-version := //p' $(CURDIR)/Kbuild)
 
-# Default kernel: the newest Debian headers installed here.
-KERNELRELEASE ?= $(shell ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | \
-			sed 's|.*/linux-headers-||' | sort -V | tail -n 1)
+# Default kernel: the running one when its headers are installed, else the
+# newest Debian headers installed here.
+ifeq ($(origin KERNELRELEASE),undefined)
+KERNELRELEASE := $(shell kr=$$(uname -r); \
+	if [ -d /lib/modules/$$kr/build ]; then echo $$kr; else \
+	ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | \
+	sed 's|.*/linux-headers-||' | sort -V | tail -n 1; fi)
+endif
+# On the host, or in the Debian 13 build root (tools/kbuild.sh).
 KERNELDIR ?= /lib/modules/$(KERNELRELEASE)/build
-# The kernels the VM matrix boots (see selftests/vm/kernels.sh).
+KBUILD = $(CURDIR)/tools/kbuild.sh
+# The kernels the VM matrix boots, some as RELEASE:CELL (see
+# selftests/vm/kernels.sh), and just their releases.
 KERNELS = $(shell $(CURDIR)/selftests/vm/kernels.sh)
+KERNEL_RELEASES = $(foreach k,$(KERNELS),$(firstword $(subst :, ,$(k))))
 
 PREFIX ?= /usr/local
 MANDIR ?= $(PREFIX)/share/man
@@ -40,7 +50,7 @@ export CC O VERSION
 
 .PHONY: all module test-modules lib tools selftests man deps check check-host check-vm demo \
 	bench fuzz debug-kernel vm-test vm-shell install install-module install-user uninstall \
-	dkms-src dkms-install clean \
+	dkms-src dkms-install dkms-uninstall clean \
 	modules-all
 
 all: module lib tools
@@ -52,10 +62,9 @@ deps:
 # built side by side without their objects colliding.
 module:
 	@test -n "$(KERNELRELEASE)" || { echo "no kernel headers found; run 'make deps'" >&2; exit 1; }
-	@test -d "$(KERNELDIR)" || { echo "no headers for $(KERNELRELEASE) at $(KERNELDIR)" >&2; exit 1; }
 	@mkdir -p $(call KMOD_DIR,$(KERNELRELEASE))
 	@cp -ru Kbuild module uapi $(call KMOD_DIR,$(KERNELRELEASE))/
-	$(MAKE) -C $(KERNELDIR) M=$(call KMOD_DIR,$(KERNELRELEASE)) modules
+	+$(KBUILD) $(KERNELDIR) $(call KMOD_DIR,$(KERNELRELEASE)) modules
 	@echo "  built $(call KMOD_DIR,$(KERNELRELEASE))/shadowk.ko"
 
 # The selftests' own kernel modules (a livepatch, an ftrace user), built
@@ -65,7 +74,7 @@ test-modules:
 	$(MAKE) -C selftests/kmod KERNELRELEASE=$(KERNELRELEASE) KERNELDIR=$(KERNELDIR)
 
 modules-all:
-	@for kr in $(KERNELS); do \
+	@for kr in $(KERNEL_RELEASES); do \
 		$(MAKE) --no-print-directory module test-modules KERNELRELEASE=$$kr KERNELDIR=/lib/modules/$$kr/build || exit 1; \
 	done
 
@@ -189,6 +198,14 @@ dkms-install:
 	dkms add shadowk/$(VERSION)
 	dkms build shadowk/$(VERSION)
 	dkms install shadowk/$(VERSION)
+
+# Everything dkms-install put there: the modules of every kernel DKMS built
+# them for, DKMS's record of them, and the sources.
+dkms-uninstall:
+	@command -v dkms >/dev/null || { echo "dkms is not installed (apt-get install dkms)" >&2; exit 1; }
+	if dkms status shadowk/$(VERSION) | grep -q .; then \
+		dkms remove shadowk/$(VERSION) --all; fi
+	rm -rf $(DKMS_SRC)
 
 clean:
 	rm -rf $(O)
