@@ -17,8 +17,10 @@ echo "== host tests (no kernel needed)"
 "$top/selftests/host/run.sh"
 echo "== VM matrix"
 "$top/selftests/vm/matrix.sh" "$@"
-echo "== make demo (${*: -1}), its output checked"
-"$top/selftests/vm/demo.sh" "${*: -1}"
+demo_kr=${*: -1}
+demo_kr=${demo_kr%%:*}
+echo "== make demo ($demo_kr), its output checked"
+"$top/selftests/vm/demo.sh" "$demo_kr"
 "$top/selftests/vm/demo-check.sh" "$O/vm/demo.log"
 
 pass=0 fail=0 skip=0

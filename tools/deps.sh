@@ -1,29 +1,43 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# Install everything shadowk's build, tests and demo need on Debian 12,
-# using apt-get only.  Quiet and quick when everything is already there.
+# Install everything shadowk's build, tests and demo need, with apt-get,
+# on Debian 12 or 13.  Quiet and quick when everything is already there.
 #
-# The debug cell's kernel is built from linux-source-6.12 with the kernel's
-# own build dependencies (flex, bison, bc, libelf, libssl, pahole).
-#
-# Kernels: the 6.1 headers metapackage and the newest 6.12 that the bookworm
-# archive carries with matching headers.  Headers are installed because the
-# module builds against them; the kernels' sources for the kselftest harness
-# and the livepatch sample the selftests build.  The images, which the tests
-# boot in QEMU, are never installed: each is downloaded and unpacked into
+# The kernels are those selftests/vm/kernels.sh names for this release, each
+# the newest the archive has with headers and an image.  Their headers are
+# installed because the module builds against them: on the host, or, for
+# the kernels whose headers need gcc-14 on Debian 12 (Debian 13's 6.12 and
+# 7.x), in a Debian 13 build root (tools/build-root.sh) that nothing on the
+# host uses.  The images, which the tests boot in QEMU, are never
+# installed: each is downloaded and unpacked into
 # build/vm/images/KERNELRELEASE/, so the host's /boot and boot loader stay
-# as they were.
+# as they were.  The kernels' sources give the kselftest harness and the
+# livepatch sample; the debug cell's kernel is built from linux-source-6.12
+# with the kernel's own build dependencies (flex, bison, bc, libelf, libssl,
+# pahole).
 
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 images=${O:-$top/build}/vm/images
+tools=$top/tools
+
+die() { echo "deps: $*" >&2; exit 1; }
+
+# shellcheck disable=SC1091
+release=$(. /etc/os-release 2>/dev/null && echo "${ID:-}:${VERSION_ID:-}")
+# shellcheck disable=SC1091
+name=$(. /etc/os-release 2>/dev/null && echo "${PRETTY_NAME:-an unknown system}")
 
 base_pkgs="gcc make libc6-dev pkg-config binutils kmod libkmod-dev
 	qemu-system-x86 busybox-static cpio xz-utils zstd bpftool jq python3-docutils
-	dkms
-	flex bison bc libelf-dev libssl-dev openssl dwarves
-	linux-source-6.1 linux-source-6.12 linux-headers-amd64"
+	dkms util-linux
+	flex bison bc libelf-dev libssl-dev openssl dwarves linux-source-6.12"
+case "$release" in
+debian:12) base_pkgs="$base_pkgs linux-source-6.1 debootstrap" ;;
+debian:13) ;;
+*) die "this is $name; make deps knows Debian 12 and 13 (install the packages named in tools/deps.sh by hand)" ;;
+esac
 
 as_root() {
 	if [ "$(id -u)" -eq 0 ]; then
@@ -31,8 +45,7 @@ as_root() {
 	elif command -v sudo >/dev/null 2>&1; then
 		sudo "$@"
 	else
-		echo "deps: need root (or sudo) to run: $*" >&2
-		exit 1
+		die "need root (or sudo) to run: $*"
 	fi
 }
 
@@ -40,71 +53,134 @@ installed() {
 	dpkg-query -W -f='${db:Status-Status}\n' "$1" 2>/dev/null | grep -qx installed
 }
 
-have_612() {
-	for d in /usr/src/linux-headers-6.12.*+deb12-amd64; do
-		[ -d "$d" ] && return 0
-	done
-	return 1
+in_apt() {	# in_apt WHERE COMMAND...: apt-get or apt-cache, host or root
+	if [ "$1" = root ]; then
+		shift
+		as_root chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+			DEBIAN_FRONTEND=noninteractive "$@"
+	else
+		shift
+		as_root env DEBIAN_FRONTEND=noninteractive "$@"
+	fi
 }
 
-# The newest installed headers of each series get their image unpacked under
-# build/, as selftests/vm/kernels.sh picks them.
-newest() {
-	for d in /usr/src/linux-headers-"$1".*-amd64; do
-		[ -d "$d" ] && echo "${d#/usr/src/linux-headers-}"
-	done | grep "^$1\.[0-9]*[.+-]" | sort -V | tail -n 1
+headers_dir() {	# headers_dir WHERE: where that side's headers are
+	if [ "$1" = root ]; then echo "$root/usr/src"; else echo /usr/src; fi
 }
 
-fetch_images() {
-	for kr in $(newest 6.1) $(newest 6.12); do
-		[ -f "$images/$kr/vmlinuz" ] && continue
-		tmp=$(mktemp -d)
-		echo "deps: unpacking linux-image-$kr into $images/$kr"
+# The newest installed release matching REGEX on WHERE's side, if any.
+have_kernel() {	# have_kernel REGEX WHERE
+	for d in "$(headers_dir "$2")"/linux-headers-*; do
+		[ -d "$d" ] && echo "${d##*/linux-headers-}"
+	done | grep -E "$1" | sort -V | tail -n 1
+}
+
+# The newest release matching REGEX for which WHERE's archive has headers
+# and an image.
+pick_kernel() {	# pick_kernel REGEX WHERE
+	in_apt "$2" apt-cache pkgnames linux-headers- 2>/dev/null |
+		sed -n 's/^linux-headers-//p' | grep -E "$1" | sort -V |
+		while read -r kr; do
+			in_apt "$2" apt-cache show "linux-image-$kr" >/dev/null 2>&1 && echo "$kr"
+		done | tail -n 1
+}
+
+# Unpack KERNELRELEASE's bzImage into build/vm/images/.  7.x packages keep
+# it in linux-binary-*, under /usr/lib/modules/; older ones in /boot.
+fetch_image() {	# fetch_image KERNELRELEASE WHERE
+	kr=$1
+	[ -f "$images/$kr/vmlinuz" ] && return 0
+	echo "deps: unpacking linux-image-$kr into $images/$kr"
+	if [ "$2" = root ]; then
+		dl=/var/tmp/shadowk-dl
+		host_dl=$root$dl
+	else
+		host_dl=$(mktemp -d)
+		dl=$host_dl
+	fi
+	as_root mkdir -p "$host_dl"
+	tmp=$(mktemp -d)
+	for pkg in "linux-image-$kr" "linux-binary-$kr"; do
 		# As root, apt warns that its _apt user cannot write here.
-		if ! (cd "$tmp" && apt-get download -qq "linux-image-$kr" \
-			>apt.log 2>&1 && dpkg-deb -x ./linux-image-*.deb root); then
-			cat "$tmp/apt.log" >&2
-			rm -rf "$tmp"
-			echo "deps: cannot download linux-image-$kr" >&2
-			exit 1
-		fi
-		mkdir -p "$images/$kr"
-		cp "$tmp/root/boot/vmlinuz-$kr" "$images/$kr/vmlinuz.tmp"
-		mv "$images/$kr/vmlinuz.tmp" "$images/$kr/vmlinuz"
-		rm -rf "$tmp"
+		in_apt "$2" sh -c "cd '$dl' && apt-get download -qq '$pkg'" \
+			> "$tmp/apt.log" 2>&1 || continue
+		for deb in "$host_dl/${pkg}_"*.deb; do
+			dpkg-deb -x "$deb" "$tmp/root"
+		done
+		for f in "$tmp/root/boot/vmlinuz-$kr" "$tmp/root/usr/lib/modules/$kr/vmlinuz"; do
+			[ -f "$f" ] || continue
+			mkdir -p "$images/$kr"
+			cp "$f" "$images/$kr/vmlinuz.tmp"
+			mv "$images/$kr/vmlinuz.tmp" "$images/$kr/vmlinuz"
+		done
+		[ -f "$images/$kr/vmlinuz" ] && break
 	done
+	as_root rm -rf "$host_dl"
+	if [ ! -f "$images/$kr/vmlinuz" ]; then
+		cat "$tmp/apt.log" >&2
+		rm -rf "$tmp"
+		die "cannot download the image of $kr"
+	fi
+	rm -rf "$tmp"
 }
 
-missing=""
+root=""
+needs_root=$("$top/selftests/vm/kernels.sh" --specs | awk '$2 == "root" { print "yes"; exit }')
+[ -n "$needs_root" ] && root=$("$tools/build-root.sh" path 2>/dev/null || true)
+
+# What is missing, on each side: packages, and kernels of each kind.
+missing="" root_missing="" updated=""
 for p in $base_pkgs; do
 	installed "$p" || missing="$missing $p"
 done
-
-if [ -z "$missing" ] && have_612; then
-	fetch_images
-	exit 0
+# The root's own packages; DKMS, to build as a Debian 13 user would.
+if [ -n "$needs_root" ] && [ -n "$root" ]; then
+	root=$(as_root "$tools/build-root.sh" install dkms)
+elif [ -n "$needs_root" ]; then
+	root_missing=yes
 fi
-
-export DEBIAN_FRONTEND=noninteractive
-echo "deps: installing build and test dependencies with apt-get"
-as_root apt-get update -qq
-
-if ! have_612; then
-	# Newest 6.12 ABI for which the archive has both an image and
-	# headers; version-sort the ABI names rather than trusting list order.
-	abi=$(apt-cache pkgnames linux-headers-6.12. 2>/dev/null |
-	      sed -n 's/^linux-headers-\(6\.12\.[0-9]*+deb12-amd64\)$/\1/p' |
-	      sort -V | while read -r a; do
-		apt-cache show "linux-image-$a" >/dev/null 2>&1 && echo "$a"
-	      done | tail -n 1)
-	if [ -z "$abi" ]; then
-		echo "deps: the archive offers no linux-image-6.12.*+deb12-amd64 with headers" >&2
-		exit 1
+if [ -z "$missing" ] && [ -z "$root_missing" ] && [ -z "$(
+	"$top/selftests/vm/kernels.sh" --specs | while read -r regex where cells what; do
+		[ -n "$(have_kernel "$regex" "$where")" ] || echo missing
+	done)" ]; then
+	:	# everything installed; only images may be missing
+else
+	export DEBIAN_FRONTEND=noninteractive
+	echo "deps: installing build and test dependencies with apt-get"
+	as_root apt-get update -qq
+	if [ -n "$missing" ]; then
+		# shellcheck disable=SC2086
+		as_root apt-get install -y -qq --no-install-recommends $missing >/dev/null
 	fi
-	missing="$missing linux-headers-$abi"
+	if [ -n "$needs_root" ]; then
+		root=$(as_root "$tools/build-root.sh" install dkms)
+		in_apt root apt-get update -qq
+	fi
+	updated=1
 fi
 
-# shellcheck disable=SC2086
-as_root apt-get install -y -qq --no-install-recommends $missing >/dev/null
-fetch_images
-echo "deps: done"
+# The kernels: headers (and the series' source, for the livepatch sample)
+# where they build, the image under build/.
+"$top/selftests/vm/kernels.sh" --specs | while read -r regex where cells what; do
+	kr=$(have_kernel "$regex" "$where")
+	if [ -z "$kr" ]; then
+		kr=$(pick_kernel "$regex" "$where")
+		[ -n "$kr" ] || die "cannot find $what: no linux-headers-* and linux-image-* matching '$regex' in the archive$([ "$where" = root ] && echo " of the Debian 13 build root"); is its suite in apt's sources?"
+		echo "deps: installing linux-headers-$kr$([ "$where" = root ] && echo " in the build root")"
+		# The series' source, unless one side has it already.
+		series=$(echo "$kr" | sed 's/^\([0-9]*\.[0-9]*\).*/\1/')
+		src=linux-source-$series
+		[ -f "/usr/src/$src.tar.xz" ] || [ -f "$root/usr/src/$src.tar.xz" ] && src=""
+		if [ "$where" = root ]; then
+			# shellcheck disable=SC2086
+			as_root "$tools/build-root.sh" install "linux-headers-$kr" $src >/dev/null
+		else
+			# shellcheck disable=SC2086
+			in_apt host apt-get install -y -qq --no-install-recommends \
+				"linux-headers-$kr" $src >/dev/null
+		fi
+	fi
+	fetch_image "$kr" "$where"
+done
+[ -n "$updated" ] && echo "deps: done"
+exit 0

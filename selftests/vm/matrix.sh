@@ -1,10 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# matrix.sh KERNELRELEASE...
+# matrix.sh KERNELRELEASE[:CELL]...
 #
 # With SHADOWK_DEBUG_KR set, also one cell of that (debug) kernel.
-# Every kernel x {4-level, 5-level} x {pti=off, pti=on}, each booted from the
+# Every kernel x {4-level, 5-level} x {pti=off, pti=on}, or only the one
+# CELL named (as l4-ptioff: selftests/vm/kernels.sh), each booted from the
 # real bzImage so that KASLR is active.  The 5-level cells boot with
 # preempt=full (anything in the kernel may be preempted, which widens every
 # race window); the 4-level ones with Debian's default (voluntary).  Two cells run at a time (one per
@@ -23,9 +24,13 @@ cells=()
 # second core around it.  4-level, PTI off, preempt=full, the whole suite
 # and a short fuzz run (selftests/vm/debug-kernel.sh, debug.config).
 [ -n "${SHADOWK_DEBUG_KR:-}" ] && cells+=("$SHADOWK_DEBUG_KR 0 off debug")
-for kr in "$@"; do
+for spec in "$@"; do
+	kr=${spec%%:*}
 	for la57 in 0 1; do
 		for pti in off on; do
+			case "$spec" in
+			*:*) [ "${spec#*:}" = "l$((la57 + 4))-pti$pti" ] || continue ;;
+			esac
 			cells+=("$kr $la57 $pti")
 		done
 	done
