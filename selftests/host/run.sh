@@ -102,10 +102,11 @@ install_roundtrip() {
 check "make install and uninstall with DESTDIR" install_roundtrip
 
 # dkms.conf builds both modules for every supported kernel, from exactly
-# the files make dkms-install copies (a private DKMS tree, no root, no
-# install).
+# the files make dkms-install copies (a private DKMS tree, no install).
+# The kernels whose headers are in the Debian 13 build root are built by
+# that root's own DKMS, as on a Debian 13 machine.
 dkms_builds() {
-	local d kr ver rc=0 kernels
+	local d kr spec ver rc=0 kernels in_root
 	command -v dkms > /dev/null || { echo "no dkms: apt-get install dkms, or make deps"; return 1; }
 	ver=$(sed -n 's/^shadowk-version := //p' "$top/Kbuild")
 	kernels=$("$top/selftests/vm/kernels.sh")
@@ -115,8 +116,11 @@ dkms_builds() {
 	make -s -C "$top" dkms-src DKMS_SRC="$d/src/shadowk-$ver" > "$d/log" 2>&1 &&
 		dkms add -m shadowk -v "$ver" --dkmstree "$d/tree" --sourcetree "$d/src" \
 			>> "$d/log" 2>&1 || { cat "$d/log"; rm -rf "$d"; return 1; }
-	for kr in $kernels; do
-		if ! dkms build -m shadowk -v "$ver" -k "$kr" --dkmstree "$d/tree" \
+	for spec in $kernels; do
+		kr=${spec%%:*}
+		in_root=""
+		[ -d "/lib/modules/$kr/build" ] || in_root="$top/tools/build-root.sh run $d"
+		if ! $in_root dkms build -m shadowk -v "$ver" -k "$kr" --dkmstree "$d/tree" \
 			--sourcetree "$d/src" > "$d/log" 2>&1; then
 			echo "dkms build for $kr failed:"; tail -n 20 "$d/log"; rc=1
 			continue
@@ -130,6 +134,32 @@ dkms_builds() {
 	return $rc
 }
 check "dkms.conf builds on every supported kernel" dkms_builds
+
+# A Debian 13 user's way, for real, in the build root (its /usr/src,
+# /var/lib/dkms and /lib/modules, never the host's): make dkms-install,
+# then make dkms-uninstall takes all of it back.
+dkms_roundtrip() {
+	local ver kr r left
+	ver=$(sed -n 's/^shadowk-version := //p' "$top/Kbuild")
+	r=$("$top/tools/build-root.sh" path) || return 1
+	# Debian 13's own kernel, as its users run it.
+	kr=$(ls "$r/usr/src" | sed -n 's/^linux-headers-\(6\.12\..*+deb13-amd64\)$/\1/p' |
+		sort -V | tail -n 1)
+	[ -n "$kr" ] || { echo "no headers in $r"; return 1; }
+	# The root's kernel stands in for "uname -r" there.
+	"$top/tools/build-root.sh" run "$top" sh -c "
+		cd '$top' && make -s dkms-src DKMS_SRC=/usr/src/shadowk-$ver &&
+		dkms add shadowk/$ver && dkms build -k $kr shadowk/$ver &&
+		dkms install -k $kr shadowk/$ver &&
+		test -e /lib/modules/$kr/updates/dkms/shadowk.ko* &&
+		make -s dkms-uninstall" || return 1
+	left=$(ls -d "$r/usr/src/shadowk-"* "$r/var/lib/dkms/shadowk" \
+		"$r/lib/modules/$kr/updates/dkms/shadowk"* 2>/dev/null)
+	[ -z "$left" ] || { echo "left after dkms-uninstall: $left"; return 1; }
+}
+if "$top/tools/build-root.sh" path > /dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
+	check "make dkms-install and dkms-uninstall, in the Debian 13 root" dkms_roundtrip
+fi
 
 # libshadowk without a device.
 log=$("$O/selftests/host/lib_test" 2>&1)
