@@ -21,4 +21,10 @@ if ! "$tools/build-root.sh" has "$kdir"; then
 	echo "kbuild: no kernel headers at $kdir, here or in the build root; run 'make deps'" >&2
 	exit 1
 fi
-exec "$tools/build-root.sh" run "$dir" make -j"$(nproc)" -C "$kdir" M="$dir" "$@"
+# The root sees none of the host's environment, so none of make's flags:
+# keep it as quiet as the make that called this.
+# (Its first word holds the one-letter flags, if it has any.)
+quiet=""
+flags=${MAKEFLAGS:-}
+case "${flags%% *}" in "" | -*) ;; *s*) quiet=-s ;; esac
+exec "$tools/build-root.sh" run "$dir" make ${quiet:+"$quiet"} -j"$(nproc)" -C "$kdir" M="$dir" "$@"
