@@ -70,6 +70,7 @@ install)
 	made || make_root
 	missing=""
 	for p in "$@"; do
+		# shellcheck disable=SC2016
 		in_root dpkg-query -W -f='${db:Status-Status}\n' "$p" 2>/dev/null |
 			grep -qx installed || missing="$missing $p"
 	done

@@ -140,7 +140,7 @@ elif [ -n "$needs_root" ]; then
 	root_missing=yes
 fi
 if [ -z "$missing" ] && [ -z "$root_missing" ] && [ -z "$(
-	"$top/selftests/vm/kernels.sh" --specs | while read -r regex where cells what; do
+	"$top/selftests/vm/kernels.sh" --specs | while read -r regex where _cells _what; do
 		[ -n "$(have_kernel "$regex" "$where")" ] || echo missing
 	done)" ]; then
 	:	# everything installed; only images may be missing
@@ -161,7 +161,7 @@ fi
 
 # The kernels: headers (and the series' source, for the livepatch sample)
 # where they build, the image under build/.
-"$top/selftests/vm/kernels.sh" --specs | while read -r regex where cells what; do
+"$top/selftests/vm/kernels.sh" --specs | while read -r regex where _cells what; do
 	kr=$(have_kernel "$regex" "$where")
 	if [ -z "$kr" ]; then
 		kr=$(pick_kernel "$regex" "$where")

@@ -44,7 +44,7 @@ if [ "${1:-}" = --specs ]; then
 fi
 
 root=$("$tools/build-root.sh" path 2>/dev/null) || root=/nonexistent
-specs | while read -r regex where cells what; do
+specs | while read -r regex where cells _what; do
 	base=""
 	[ "$where" = root ] && base=$root
 	for d in "$base"/usr/src/linux-headers-*; do
