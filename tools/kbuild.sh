@@ -17,7 +17,10 @@ tools=$(dirname "$0")
 if [ -d "$kdir" ]; then
 	exec make -C "$kdir" M="$dir" "$@"
 fi
-if ! "$tools/build-root.sh" has "$kdir"; then
+# Entering the root takes root (chroot, a mount namespace).
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo=sudo
+if ! $sudo "$tools/build-root.sh" has "$kdir"; then
 	echo "kbuild: no kernel headers at $kdir, here or in the build root; run 'make deps'" >&2
 	exit 1
 fi
@@ -27,4 +30,4 @@ fi
 quiet=""
 flags=${MAKEFLAGS:-}
 case "${flags%% *}" in "" | -*) ;; *s*) quiet=-s ;; esac
-exec "$tools/build-root.sh" run "$dir" make ${quiet:+"$quiet"} -j"$(nproc)" -C "$kdir" M="$dir" "$@"
+exec $sudo "$tools/build-root.sh" run "$dir" make ${quiet:+"$quiet"} -j"$(nproc)" -C "$kdir" M="$dir" "$@"
