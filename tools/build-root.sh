@@ -11,7 +11,8 @@
 # 6.12 and the 7.x kernels of trixie-backports need gcc-14, which Debian 12
 # does not have.  Nothing of it is installed on the host: it is a directory
 # that chroot enters, in $SHADOWK_CACHE/build-root (default ~/.cache/shadowk),
-# outside any clone, so a fresh clone reuses it.
+# outside any clone, so a fresh clone reuses it.  SHADOWK_MIRROR and
+# SHADOWK_SECURITY_MIRROR name other Debian mirrors than deb.debian.org.
 #
 #   path      print where it is; fail if it was never made
 #   install   make it if needed, install PACKAGE... into it, print
