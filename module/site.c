@@ -43,6 +43,7 @@
 #include "probe.h"
 #include "redirect.h"
 #include "site.h"
+#include "stats.h"
 #include "text.h"
 #include "guard.h"
 #include "health.h"
@@ -183,6 +184,8 @@ unsigned long notrace shadowk_site_dispatch(struct shadowk_tramp_regs *regs)
 		ret = SHADOWK_TRAMP_CALL;
 		break;
 	case JMP32_INSN_OPCODE:
+		/* Only BPF's fexit and fmod_ret trampolines, on 7.x. */
+		shadowk_stats_inc(SHADOWK_STAT_CHAIN_JMP);
 		regs->r11 = addr + SHADOWK_SITE_LEN + rel;
 		ret = SHADOWK_TRAMP_JMP;
 		break;

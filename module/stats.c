@@ -18,6 +18,7 @@ static const char *const shadowk_stat_names[SHADOWK_NR_STATS] = {
 	[SHADOWK_STAT_FLUSH_LOCAL] = "flush_local",
 	[SHADOWK_STAT_KERNEL_PMDS] = "kernel_pmds_nonglobal",
 	[SHADOWK_STAT_KERNEL_PTES] = "kernel_ptes_nonglobal",
+	[SHADOWK_STAT_CHAIN_JMP] = "chain_jmp",
 };
 
 static atomic64_t shadowk_stats[SHADOWK_NR_STATS];

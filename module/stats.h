@@ -17,6 +17,7 @@ enum shadowk_stat {
 	SHADOWK_STAT_FLUSH_LOCAL,	/* this-CPU-only TLB flushes */
 	SHADOWK_STAT_KERNEL_PMDS,	/* the kernel's text PMDs made non-global */
 	SHADOWK_STAT_KERNEL_PTES,	/* its 4 KiB text entries made so */
+	SHADOWK_STAT_CHAIN_JMP,		/* calls on through a kernel's JMP */
 	SHADOWK_NR_STATS
 };
 
