@@ -4,6 +4,7 @@
 # build-root.sh path
 # build-root.sh install PACKAGE...
 # build-root.sh has PATH
+# build-root.sh chroot COMMAND...
 # build-root.sh run DIR COMMAND...
 #
 # A Debian 13 (trixie) root, made with debootstrap, in which the module is
@@ -18,6 +19,7 @@
 #   install   make it if needed, install PACKAGE... into it, print
 #             where it is
 #   has       does PATH exist in it (a symlink resolved inside)
+#   chroot    COMMAND in it, as is (apt-get and apt-cache, for deps.sh)
 #   run       COMMAND in it, with DIR visible at its own path and /proc
 #             mounted (objtool reads it), both in a mount namespace of the
 #             command's own: nothing stays mounted when it ends
@@ -65,6 +67,11 @@ path)
 has)
 	made && in_root test -e "${2:?build-root.sh has PATH}"
 	;;
+chroot)
+	shift
+	made || die "no build root at $root (make deps)"
+	in_root "$@"
+	;;
 install)
 	shift
 	[ "$(id -u)" -eq 0 ] || die "making and entering a chroot needs root"
@@ -98,7 +105,7 @@ run)
 			LC_ALL=C.UTF-8 HOME=/root "$@"' build-root "$root" "$dir" "$@"
 	;;
 *)
-	echo "usage: build-root.sh path | install PACKAGE... | has PATH | run DIR COMMAND..." >&2
+	echo "usage: build-root.sh path | install PACKAGE... | has PATH | chroot COMMAND... | run DIR COMMAND..." >&2
 	exit 2
 	;;
 esac

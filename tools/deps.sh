@@ -56,8 +56,7 @@ installed() {
 in_apt() {	# in_apt WHERE COMMAND...: apt-get or apt-cache, host or root
 	if [ "$1" = root ]; then
 		shift
-		as_root chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-			DEBIAN_FRONTEND=noninteractive "$@"
+		as_root "$tools/build-root.sh" chroot "$@"
 	else
 		shift
 		as_root env DEBIAN_FRONTEND=noninteractive "$@"
