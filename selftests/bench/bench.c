@@ -22,6 +22,8 @@
  *                           and shadowk's all-CPU flushes meanwhile
  *   bench ctxswitch N       N round trips of a byte between two processes
  *                           on one CPU: two context switches each
+ *   bench verify ID K       K VERIFY calls on clone ID: their time is almost
+ *                           all spent holding text_mutex
  */
 
 #include <sched.h>
@@ -390,6 +392,30 @@ static int ctxswitch(long n)
 	return i != n;
 }
 
+static int verify(__u32 id, int k)
+{
+	struct shadowk_verify v;
+	long long t0, best = -1;
+	int fd = sk_open(), i, err;
+
+	if (fd < 0 || k < 1)
+		return die("open", fd < 0 ? errno : EINVAL);
+	for (i = 0; i < k; i++) {
+		t0 = now_ns();
+		err = sk_verify(fd, id, &v);
+		if (err)
+			return die("verify", err);
+		t0 = now_ns() - t0;
+		if (best < 0 || t0 < best)
+			best = t0;
+	}
+	printf("verify_ns %lld\nverify_checked_bytes %llu\nverify_diff_bytes %llu\n",
+	       best, (unsigned long long)v.checked_bytes,
+	       (unsigned long long)v.diff_bytes);
+	close(fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	long n = argc > 2 ? atol(argv[2]) : 1000000;
@@ -416,5 +442,7 @@ int main(int argc, char **argv)
 		return forks(n, !strcmp(argv[3], "bound"));
 	if (!strcmp(argv[1], "ctxswitch"))
 		return ctxswitch(n);
+	if (!strcmp(argv[1], "verify") && argc > 3)
+		return verify(atoi(argv[2]), atoi(argv[3]));
 	return 2;
 }

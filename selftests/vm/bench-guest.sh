@@ -101,6 +101,8 @@ echo "pt_pages $(shadowk -j info all | jq .pt_pages)" | out "b-all-syscalls-else
 shadowk bind all "$idle" > /dev/null &&
 	$b syscalls "$n" "$file" | out "b-all-syscalls-elsewhere"
 $b ctxswitch 100000 | out "ctx-all-elsewhere"
+# VERIFY of that clone, bound and probed: how long it holds text_mutex.
+$b verify "$(shadowk -j info all | jq .id)" 3 | out "b-all-syscalls-elsewhere"
 # What shadowk changed of the kernel's own text mapping meanwhile.
 cat /sys/kernel/debug/shadowk/stats 2>/dev/null | out "stats-all"
 shadowk destroy all > /dev/null
