@@ -2,10 +2,11 @@
 /*
  * Clone objects: ids, names, lifetime, and the ioctls that manage them.
  *
- * shadowk_clone_mutex serialises everything that changes the set of clones
- * or a clone's page tables.  A clone is freed when its last reference goes:
- * the id table holds one until DESTROY, each binding one until it detaches
- * (after the flush that ends every CPU's use of the clone's tables).
+ * What shadowk_mutex covers, and the lock order, is written in clone.h.
+ * A clone is freed when its last reference goes: the id table holds one
+ * until DESTROY, each binding one until it detaches (after the flush that
+ * ends every CPU's use of the clone's tables).  shadowk_clone_end() is the
+ * one place that says in which order a clone's parts go.
  */
 
 #include <linux/idr.h>
@@ -25,24 +26,27 @@
 #include "text.h"
 #include "tlb.h"
 
-static DEFINE_MUTEX(shadowk_clone_mutex);
+/* What it covers, and the lock order: clone.h. */
+DEFINE_MUTEX(shadowk_mutex);
 static DEFINE_IDR(shadowk_clone_idr);
 static LIST_HEAD(shadowk_clone_list_head);
 static unsigned int shadowk_clone_count;
 
+static int shadowk_clone_remove(u32 id);
+
 void shadowk_clone_lock(void)
 {
-	mutex_lock(&shadowk_clone_mutex);
+	mutex_lock(&shadowk_mutex);
 }
 
 void shadowk_clone_unlock(void)
 {
-	mutex_unlock(&shadowk_clone_mutex);
+	mutex_unlock(&shadowk_mutex);
 }
 
 struct list_head *shadowk_clone_all(void)
 {
-	lockdep_assert_held(&shadowk_clone_mutex);
+	lockdep_assert_held(&shadowk_mutex);
 	return &shadowk_clone_list_head;
 }
 
@@ -51,7 +55,7 @@ void shadowk_clone_sync_all(void)
 {
 	struct shadowk_clone *clone;
 
-	lockdep_assert_held(&shadowk_clone_mutex);
+	lockdep_assert_held(&shadowk_mutex);
 	list_for_each_entry(clone, &shadowk_clone_list_head, node)
 		shadowk_pgtable_sync(&clone->pt);
 }
@@ -66,7 +70,7 @@ void shadowk_clone_sync_text(void)
 	struct shadowk_clone *clone;
 	unsigned int n;
 
-	lockdep_assert_held(&shadowk_clone_mutex);
+	lockdep_assert_held(&shadowk_mutex);
 	lockdep_assert_held(shadowk_ksyms.text_mutex);
 	n = shadowk_bridge_sync();
 	list_for_each_entry(clone, &shadowk_clone_list_head, node) {
@@ -96,11 +100,11 @@ struct shadowk_clone *shadowk_clone_get(u32 id)
 {
 	struct shadowk_clone *clone;
 
-	mutex_lock(&shadowk_clone_mutex);
+	mutex_lock(&shadowk_mutex);
 	clone = idr_find(&shadowk_clone_idr, id);
 	if (clone)
 		kref_get(&clone->ref);
-	mutex_unlock(&shadowk_clone_mutex);
+	mutex_unlock(&shadowk_mutex);
 	return clone;
 }
 
@@ -114,14 +118,14 @@ static struct shadowk_clone *shadowk_clone_by_name(const char *name)
 	struct shadowk_clone *clone;
 	int id;
 
-	lockdep_assert_held(&shadowk_clone_mutex);
+	lockdep_assert_held(&shadowk_mutex);
 	idr_for_each_entry(&shadowk_clone_idr, clone, id)
 		if (!strcmp(clone->name, name))
 			return clone;
 	return NULL;
 }
 
-int shadowk_clone_create(struct shadowk_ucmd *ucmd)
+int shadowk_clone_create_ioctl(struct shadowk_ucmd *ucmd)
 {
 	struct shadowk_create *cmd = ucmd->cmd;
 	struct shadowk_clone *clone;
@@ -143,7 +147,7 @@ int shadowk_clone_create(struct shadowk_ucmd *ucmd)
 	INIT_LIST_HEAD(&clone->poke_node);
 	memcpy(clone->name, cmd->name, SHADOWK_NAME_LEN);
 
-	mutex_lock(&shadowk_clone_mutex);
+	mutex_lock(&shadowk_mutex);
 	err = -EEXIST;
 	if (clone->name[0] && shadowk_clone_by_name(clone->name))
 		goto out_unlock;
@@ -164,57 +168,75 @@ int shadowk_clone_create(struct shadowk_ucmd *ucmd)
 	mutex_lock(shadowk_ksyms.text_mutex);
 	shadowk_poke_track(clone);
 	mutex_unlock(shadowk_ksyms.text_mutex);
-	mutex_unlock(&shadowk_clone_mutex);
+	mutex_unlock(&shadowk_mutex);
 
 	cmd->clone_id = id;
 	err = shadowk_dev_respond(ucmd, sizeof(*cmd));
-	if (err) {
-		/* The caller cannot learn the id: undo. */
-		struct shadowk_destroy undo = { .clone_id = id };
-		struct shadowk_ucmd u = { .cmd = &undo };
-
-		shadowk_clone_destroy(&u);
-	}
+	/* The caller cannot learn the id: undo. */
+	if (err)
+		shadowk_clone_remove(id);
 	return err;
 
 out_unlock:
-	mutex_unlock(&shadowk_clone_mutex);
+	mutex_unlock(&shadowk_mutex);
 	shadowk_pgtable_free(&clone->pt);
 	shadowk_mem_obj_free(clone);
 	return err;
 }
 
 /*
- * A clone out of the id table: unbind every mm (and flush), then take its
- * sites and private text away; the struct and its upper tables go with
- * the last reference.
+ * A clone out of the id table goes, in this order:
+ *  1. every mm is unbound, each with the flush that ends every CPU's use
+ *     of the clone's tables: nothing executes its text after this, except
+ *     dispatch calls already under way;
+ *  2. under the locks, its sites leave the table (users told), the kernel's
+ *     text writes stop being mirrored into it, and its private text goes;
+ *  3. a grace period after, the sites and their users are freed;
+ *  4. the struct and its upper tables go with the last reference.
  */
 static void shadowk_clone_end(struct shadowk_clone *clone)
 {
+	LIST_HEAD(gone);
+
 	shadowk_bind_detach_clone(clone);
-	shadowk_site_clone_free(clone);
+
+	mutex_lock(&shadowk_mutex);
+	mutex_lock(shadowk_ksyms.text_mutex);
+	shadowk_site_clone_end(clone, &gone);
+	shadowk_poke_forget(clone);
+	shadowk_text_clone_free(clone);
+	mutex_unlock(shadowk_ksyms.text_mutex);
+	mutex_unlock(&shadowk_mutex);
+
+	shadowk_site_free_gone(&gone);
 	shadowk_clone_put(clone);
 }
 
-int shadowk_clone_destroy(struct shadowk_ucmd *ucmd)
+/* Take clone @id out of the id table and end it; -ENOENT if none. */
+static int shadowk_clone_remove(u32 id)
 {
-	struct shadowk_destroy *cmd = ucmd->cmd;
 	struct shadowk_clone *clone;
 
-	if (cmd->flags || cmd->__reserved)
-		return -EINVAL;
-
-	mutex_lock(&shadowk_clone_mutex);
-	clone = idr_remove(&shadowk_clone_idr, cmd->clone_id);
+	mutex_lock(&shadowk_mutex);
+	clone = idr_remove(&shadowk_clone_idr, id);
 	if (clone) {
 		shadowk_clone_count--;
 		list_del(&clone->node);
 	}
-	mutex_unlock(&shadowk_clone_mutex);
+	mutex_unlock(&shadowk_mutex);
 	if (!clone)
 		return -ENOENT;
 	shadowk_clone_end(clone);
 	return 0;
+}
+
+int shadowk_clone_destroy_ioctl(struct shadowk_ucmd *ucmd)
+{
+	struct shadowk_destroy *cmd = ucmd->cmd;
+
+	if (cmd->flags || cmd->__reserved)
+		return -EINVAL;
+	return shadowk_clone_remove(cmd->clone_id);
 }
 
 static void shadowk_clone_text_counts(struct shadowk_clone *clone, u64 *sites,
@@ -234,7 +256,7 @@ static void shadowk_clone_text_counts(struct shadowk_clone *clone, u64 *sites,
 	mutex_unlock(shadowk_ksyms.text_mutex);
 }
 
-int shadowk_clone_info(struct shadowk_ucmd *ucmd)
+int shadowk_clone_info_ioctl(struct shadowk_ucmd *ucmd)
 {
 	struct shadowk_clone_info *cmd = ucmd->cmd;
 	struct shadowk_clone *clone;
@@ -245,7 +267,7 @@ int shadowk_clone_info(struct shadowk_ucmd *ucmd)
 	if (!clone)
 		return -ENOENT;
 
-	mutex_lock(&shadowk_clone_mutex);
+	mutex_lock(&shadowk_mutex);
 	memcpy(cmd->name, clone->name, SHADOWK_NAME_LEN);
 	cmd->bound_mms = shadowk_bind_count(clone);
 	shadowk_clone_text_counts(clone, &cmd->owned_sites,
@@ -253,13 +275,13 @@ int shadowk_clone_info(struct shadowk_ucmd *ucmd)
 	cmd->pt_pages = clone->pt.pages;
 	cmd->bytes = (u64)(cmd->pt_pages + cmd->private_frames) * PAGE_SIZE +
 		     sizeof(*clone);
-	mutex_unlock(&shadowk_clone_mutex);
+	mutex_unlock(&shadowk_mutex);
 
 	shadowk_clone_put(clone);
 	return shadowk_dev_respond(ucmd, sizeof(*cmd));
 }
 
-int shadowk_clone_list(struct shadowk_ucmd *ucmd)
+int shadowk_clone_list_ioctl(struct shadowk_ucmd *ucmd)
 {
 	struct shadowk_clone_list *cmd = ucmd->cmd;
 	u32 __user *uids = u64_to_user_ptr(cmd->ids);
@@ -275,10 +297,10 @@ int shadowk_clone_list(struct shadowk_ucmd *ucmd)
 	ids = shadowk_mem_scratch_alloc(SHADOWK_MAX_CLONES * sizeof(*ids));
 	if (!ids)
 		return -ENOMEM;
-	mutex_lock(&shadowk_clone_mutex);
+	mutex_lock(&shadowk_mutex);
 	idr_for_each_entry(&shadowk_clone_idr, clone, id)
 		ids[n++] = id;
-	mutex_unlock(&shadowk_clone_mutex);
+	mutex_unlock(&shadowk_mutex);
 
 	if (room && copy_to_user(uids, ids, min(room, n) * sizeof(*ids)))
 		err = -EFAULT;
@@ -327,7 +349,7 @@ static void shadowk_clone_verify_text(struct shadowk_clone *clone,
 	}
 }
 
-int shadowk_clone_verify(struct shadowk_ucmd *ucmd)
+int shadowk_clone_verify_ioctl(struct shadowk_ucmd *ucmd)
 {
 	struct shadowk_verify *cmd = ucmd->cmd;
 	struct shadowk_pgtable_diff diff;
@@ -340,13 +362,13 @@ int shadowk_clone_verify(struct shadowk_ucmd *ucmd)
 		return -ENOENT;
 
 	shadowk_site_settle();
-	mutex_lock(&shadowk_clone_mutex);
+	mutex_lock(&shadowk_mutex);
 	mutex_lock(shadowk_ksyms.text_mutex);
 	shadowk_pgtable_verify(&clone->pt, &diff);
 	diff.entries += shadowk_text_sync(clone, false);
 	shadowk_clone_verify_text(clone, cmd);
 	mutex_unlock(shadowk_ksyms.text_mutex);
-	mutex_unlock(&shadowk_clone_mutex);
+	mutex_unlock(&shadowk_mutex);
 
 	cmd->diff_entries = diff.entries;
 	cmd->first_diff = shadowk_dev_addr(ucmd, cmd->first_diff);
@@ -360,15 +382,15 @@ void shadowk_clone_exit(void)
 	struct shadowk_clone *clone;
 	int id;
 
-	mutex_lock(&shadowk_clone_mutex);
+	mutex_lock(&shadowk_mutex);
 	idr_for_each_entry(&shadowk_clone_idr, clone, id) {
 		idr_remove(&shadowk_clone_idr, id);
 		shadowk_clone_count--;
 		list_del(&clone->node);
-		mutex_unlock(&shadowk_clone_mutex);
+		mutex_unlock(&shadowk_mutex);
 		shadowk_clone_end(clone);
-		mutex_lock(&shadowk_clone_mutex);
+		mutex_lock(&shadowk_mutex);
 	}
-	mutex_unlock(&shadowk_clone_mutex);
+	mutex_unlock(&shadowk_mutex);
 	idr_destroy(&shadowk_clone_idr);
 }

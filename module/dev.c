@@ -23,7 +23,7 @@
 #include "inject.h"
 #include "ksyms.h"
 #include "probe.h"
-#include "site.h"
+#include "raw.h"
 
 /* Large enough for any command's struct; lives on the ioctl's stack. */
 union shadowk_ucmd_buffer {
@@ -64,39 +64,39 @@ struct shadowk_ioctl_op {
 	}
 
 static const struct shadowk_ioctl_op shadowk_ioctl_ops[] = {
-	SHADOWK_OP(SHADOWK_IOC_GET_INFO, shadowk_info_get,
+	SHADOWK_OP(SHADOWK_IOC_GET_INFO, shadowk_info_get_ioctl,
 		   struct shadowk_info, ioctls),
-	SHADOWK_OP(SHADOWK_IOC_CREATE, shadowk_clone_create,
+	SHADOWK_OP(SHADOWK_IOC_CREATE, shadowk_clone_create_ioctl,
 		   struct shadowk_create, name),
-	SHADOWK_OP(SHADOWK_IOC_DESTROY, shadowk_clone_destroy,
+	SHADOWK_OP(SHADOWK_IOC_DESTROY, shadowk_clone_destroy_ioctl,
 		   struct shadowk_destroy, __reserved),
-	SHADOWK_OP(SHADOWK_IOC_CLONE_INFO, shadowk_clone_info,
+	SHADOWK_OP(SHADOWK_IOC_CLONE_INFO, shadowk_clone_info_ioctl,
 		   struct shadowk_clone_info, bytes),
-	SHADOWK_OP(SHADOWK_IOC_CLONE_LIST, shadowk_clone_list,
+	SHADOWK_OP(SHADOWK_IOC_CLONE_LIST, shadowk_clone_list_ioctl,
 		   struct shadowk_clone_list, ids),
 	SHADOWK_OP(SHADOWK_IOC_BIND, shadowk_bind_ioctl,
 		   struct shadowk_bind, pid),
 	SHADOWK_OP(SHADOWK_IOC_UNBIND, shadowk_unbind_ioctl,
 		   struct shadowk_unbind, __reserved),
-	SHADOWK_OP(SHADOWK_IOC_VERIFY, shadowk_clone_verify,
+	SHADOWK_OP(SHADOWK_IOC_VERIFY, shadowk_clone_verify_ioctl,
 		   struct shadowk_verify, checked_bytes),
-	SHADOWK_OP(SHADOWK_IOC_SITE_ADD, shadowk_site_add,
+	SHADOWK_OP(SHADOWK_IOC_SITE_ADD, shadowk_raw_add_ioctl,
 		   struct shadowk_site_add, site),
-	SHADOWK_OP(SHADOWK_IOC_SITE_DEL, shadowk_site_del,
+	SHADOWK_OP(SHADOWK_IOC_SITE_DEL, shadowk_raw_del_ioctl,
 		   struct shadowk_site_del, symbol),
-	SHADOWK_OP(SHADOWK_IOC_PROBE_ADD, shadowk_probe_add,
+	SHADOWK_OP(SHADOWK_IOC_PROBE_ADD, shadowk_probe_add_ioctl,
 		   struct shadowk_probe_add, site),
-	SHADOWK_OP(SHADOWK_IOC_PROBE_DEL, shadowk_probe_del,
+	SHADOWK_OP(SHADOWK_IOC_PROBE_DEL, shadowk_probe_del_ioctl,
 		   struct shadowk_probe_del, hits),
-	SHADOWK_OP(SHADOWK_IOC_PROBE_READ, shadowk_probe_read,
+	SHADOWK_OP(SHADOWK_IOC_PROBE_READ, shadowk_probe_read_ioctl,
 		   struct shadowk_probe_read, site),
-	SHADOWK_OP(SHADOWK_IOC_PROBE_LIST, shadowk_probe_list,
+	SHADOWK_OP(SHADOWK_IOC_PROBE_LIST, shadowk_probe_list_ioctl,
 		   struct shadowk_probe_list, entries),
-	SHADOWK_OP(SHADOWK_IOC_INJECT, shadowk_inject_set,
+	SHADOWK_OP(SHADOWK_IOC_INJECT, shadowk_inject_set_ioctl,
 		   struct shadowk_inject, site),
-	SHADOWK_OP(SHADOWK_IOC_INJECT_READ, shadowk_inject_read,
+	SHADOWK_OP(SHADOWK_IOC_INJECT_READ, shadowk_inject_read_ioctl,
 		   struct shadowk_inject_read, symbol),
-	SHADOWK_OP(SHADOWK_IOC_INJECT_DEL, shadowk_inject_del,
+	SHADOWK_OP(SHADOWK_IOC_INJECT_DEL, shadowk_inject_del_ioctl,
 		   struct shadowk_inject_del, symbol),
 };
 

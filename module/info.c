@@ -9,7 +9,7 @@
 #include "env.h"
 #include "info.h"
 
-int shadowk_info_get(struct shadowk_ucmd *ucmd)
+int shadowk_info_get_ioctl(struct shadowk_ucmd *ucmd)
 {
 	struct shadowk_info *info = ucmd->cmd;
 

@@ -4,6 +4,6 @@
 
 struct shadowk_ucmd;
 
-int shadowk_info_get(struct shadowk_ucmd *ucmd);
+int shadowk_info_get_ioctl(struct shadowk_ucmd *ucmd);
 
 #endif /* _SHADOWK_INFO_H */

@@ -23,6 +23,7 @@
 #include "ksyms.h"
 #include "mem.h"
 #include "site.h"
+#include "target.h"
 
 #define SHADOWK_INJECT_FLAGS	SHADOWK_INJECT_FORCE
 #define SHADOWK_INJECT_GOLDEN	0x9e3779b97f4a7c15ULL
@@ -67,10 +68,20 @@ bool shadowk_inject_fires(struct shadowk_injection *inject,
 	return fire;
 }
 
-void shadowk_inject_free(struct shadowk_injection *inject)
+static void shadowk_inject_free(struct shadowk_injection *inject)
 {
 	shadowk_mem_obj_free(inject);
 }
+
+static void shadowk_inject_user_free(struct shadowk_site_user *user)
+{
+	shadowk_inject_free(container_of(user, struct shadowk_injection, user));
+}
+
+/* The clone's slots go with it. */
+static const struct shadowk_site_user_ops shadowk_inject_ops = {
+	.free = shadowk_inject_user_free,
+};
 
 static int shadowk_inject_check_policy(const struct shadowk_inject *cmd)
 {
@@ -92,7 +103,7 @@ static bool shadowk_inject_allowed(const char *symbol, unsigned long addr)
 {
 	int etype;
 
-	if (shadowk_site_is_syscall(symbol, addr))
+	if (shadowk_target_is_syscall(symbol, addr))
 		return true;
 	if (!shadowk_ksyms_has(get_injectable_error_type))
 		return false;
@@ -109,6 +120,9 @@ shadowk_inject_new(const struct shadowk_inject *cmd)
 	inject = shadowk_mem_obj_alloc(sizeof(*inject), GFP_KERNEL_ACCOUNT);
 	if (!inject)
 		return NULL;
+	inject->user.ops = &shadowk_inject_ops;
+	inject->user.slot = SHADOWK_SLOT_INJECT;
+	inject->user.replaces = true;
 	inject->value = cmd->value;
 	inject->policy = cmd->policy;
 	inject->nth = cmd->nth;
@@ -126,48 +140,44 @@ static void shadowk_inject_slot_free(struct shadowk_clone *clone,
 	shadowk_clone_unlock();
 }
 
-/* Under the site transaction's locks.  Returns the injection replaced. */
-static struct shadowk_injection *
-shadowk_inject_attach(struct shadowk_site_txn *txn,
-		      struct shadowk_clone *clone, unsigned long addr,
-		      struct shadowk_injection *inject, int *err)
+/*
+ * Under the site transaction's locks.  An injection already there is
+ * replaced: returned in @oldp, its slot kept until the caller frees it.
+ */
+static int shadowk_inject_attach(struct shadowk_site_txn *txn,
+				 struct shadowk_clone *clone, unsigned long addr,
+				 struct shadowk_injection *inject,
+				 struct shadowk_injection **oldp)
 {
-	struct shadowk_injection *old;
-	struct shadowk_site *site;
+	struct shadowk_site_user *old;
 	unsigned int slot;
+	int err;
 
-	site = shadowk_site_claim(txn, clone, addr, err);
-	if (!site)
-		return NULL;
-	old = site->inject;
-	*err = -EBUSY;
-	if (site->redirect ||
-	    (site->raw && site->action == SHADOWK_SITE_RETURN))
-		goto release;
-	*err = -ENOSPC;
-	if (!old && clone->nr_injects >= SHADOWK_MAX_INJECTS)
-		goto release;
-	/* A free slot always exists: live ones are at most half of them. */
+	*oldp = NULL;
+	old = shadowk_site_user_find(clone, addr, SHADOWK_SLOT_INJECT);
+	if (!old && shadowk_site_nr_users(clone, SHADOWK_SLOT_INJECT) >=
+		    SHADOWK_MAX_INJECTS)
+		return -ENOSPC;
+	/*
+	 * Live injections take at most half the slots; replaced ones keep
+	 * theirs until their grace period ends, outside the lock, so many
+	 * replacements at once may hold the rest a moment.
+	 */
 	slot = find_first_zero_bit(clone->inject_slots, SHADOWK_BIND_COUNTERS);
-	if (WARN_ON_ONCE(slot >= SHADOWK_BIND_COUNTERS))
-		goto release;
-	set_bit(slot, clone->inject_slots);
+	if (slot >= SHADOWK_BIND_COUNTERS)
+		return -ENOSPC;
 	inject->slot = slot;
 	shadowk_bind_counter_reset(clone, slot);
-	if (!old)
-		clone->nr_injects++;
-	else
-		txn->cleared = true;
-	/* Pairs with dispatch's READ_ONCE: a complete injection or none. */
-	smp_store_release(&site->inject, inject);
-	*err = 0;
-	return old;
-release:
-	shadowk_site_release(txn, site);
-	return NULL;
+	err = shadowk_site_attach(txn, clone, addr, &inject->user, &old);
+	if (err)
+		return err;
+	set_bit(slot, clone->inject_slots);
+	if (old)
+		*oldp = container_of(old, struct shadowk_injection, user);
+	return 0;
 }
 
-int shadowk_inject_set(struct shadowk_ucmd *ucmd)
+int shadowk_inject_set_ioctl(struct shadowk_ucmd *ucmd)
 {
 	struct shadowk_inject *cmd = ucmd->cmd;
 	struct shadowk_injection *inject, *old;
@@ -184,8 +194,8 @@ int shadowk_inject_set(struct shadowk_ucmd *ucmd)
 	if (!(cmd->flags & SHADOWK_INJECT_FORCE) &&
 	    (cmd->value >= 0 || cmd->value < -MAX_ERRNO))
 		return -EINVAL;
-	err = shadowk_site_target_change(cmd->clone_id, cmd->addr,
-					 cmd->symbol, &clone, &addr);
+	err = shadowk_target_get_change(cmd->clone_id, cmd->addr, cmd->symbol,
+					&clone, &addr);
 	if (err)
 		return err;
 	err = -EOPNOTSUPP;
@@ -200,7 +210,7 @@ int shadowk_inject_set(struct shadowk_ucmd *ucmd)
 	err = shadowk_site_txn_begin(&txn, true);
 	if (err)
 		goto out_inject;
-	old = shadowk_inject_attach(&txn, clone, addr, inject, &err);
+	err = shadowk_inject_attach(&txn, clone, addr, inject, &old);
 	shadowk_site_txn_end(&txn);
 	if (err)
 		goto out_inject;
@@ -218,64 +228,61 @@ out_clone:
 	return err;
 }
 
-int shadowk_inject_read(struct shadowk_ucmd *ucmd)
+int shadowk_inject_read_ioctl(struct shadowk_ucmd *ucmd)
 {
 	struct shadowk_inject_read *cmd = ucmd->cmd;
-	struct shadowk_injection *inject = NULL;
+	struct shadowk_site_user *user;
 	struct shadowk_clone *clone;
-	struct shadowk_site *site;
 	unsigned long addr;
 	int err;
 
 	if (cmd->flags || cmd->policy || cmd->value || cmd->calls ||
 	    cmd->injected)
 		return -EINVAL;
-	err = shadowk_site_target(cmd->clone_id, cmd->addr, cmd->symbol,
-				  &clone, &addr);
+	err = shadowk_target_get(cmd->clone_id, cmd->addr, cmd->symbol, &clone,
+				 &addr);
 	if (err)
 		return err;
 	shadowk_clone_lock();
-	site = shadowk_site_at(clone, addr);
-	if (site)
-		inject = site->inject;
-	if (inject) {
+	user = shadowk_site_user_find(clone, addr, SHADOWK_SLOT_INJECT);
+	if (user) {
+		struct shadowk_injection *inject =
+			container_of(user, struct shadowk_injection, user);
+
 		cmd->policy = inject->policy;
 		cmd->value = inject->value;
 		cmd->calls = atomic64_read(&inject->calls);
 		cmd->injected = atomic64_read(&inject->injected);
 	}
 	shadowk_clone_unlock();
-	err = inject ? shadowk_dev_respond(ucmd, sizeof(*cmd)) : -ENOENT;
+	err = user ? shadowk_dev_respond(ucmd, sizeof(*cmd)) : -ENOENT;
 	shadowk_clone_put(clone);
 	return err;
 }
 
-int shadowk_inject_del(struct shadowk_ucmd *ucmd)
+int shadowk_inject_del_ioctl(struct shadowk_ucmd *ucmd)
 {
 	struct shadowk_inject_del *cmd = ucmd->cmd;
 	struct shadowk_injection *inject = NULL;
+	struct shadowk_site_user *user;
 	struct shadowk_site_txn txn;
 	struct shadowk_clone *clone;
-	struct shadowk_site *site;
 	unsigned long addr;
 	int err;
 
 	if (cmd->flags || cmd->__reserved || cmd->calls || cmd->injected)
 		return -EINVAL;
-	err = shadowk_site_target(cmd->clone_id, cmd->addr, cmd->symbol,
-				  &clone, &addr);
+	err = shadowk_target_get(cmd->clone_id, cmd->addr, cmd->symbol, &clone,
+				 &addr);
 	if (err)
 		return err;
 	err = shadowk_site_txn_begin(&txn, false);
 	if (err)
 		goto out_clone;
-	site = clone->dead ? NULL : shadowk_site_at(clone, addr);
-	if (site)
-		inject = site->inject;
-	if (inject) {
-		WRITE_ONCE(site->inject, NULL);
-		clone->nr_injects--;
-		shadowk_site_release(&txn, site);
+	user = shadowk_site_user_find(clone, addr, SHADOWK_SLOT_INJECT);
+	if (user) {
+		inject = container_of(user, struct shadowk_injection, user);
+		shadowk_site_detach(&txn, user);
 	}
 	shadowk_site_txn_end(&txn);
 	if (!inject) {

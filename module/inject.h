@@ -5,11 +5,13 @@
 #include <linux/atomic.h>
 #include <linux/types.h>
 
+#include "site.h"
+
 struct mm_struct;
-struct shadowk_site;
 struct shadowk_ucmd;
 
 struct shadowk_injection {
+	struct shadowk_site_user user;
 	long value;
 	u32 policy;		/* enum shadowk_inject_policy */
 	u32 slot;		/* the bindings' counter for this injection */
@@ -23,10 +25,8 @@ struct shadowk_injection {
 bool shadowk_inject_fires(struct shadowk_injection *inject,
 			  struct mm_struct *view);
 
-int shadowk_inject_set(struct shadowk_ucmd *ucmd);
-int shadowk_inject_read(struct shadowk_ucmd *ucmd);
-int shadowk_inject_del(struct shadowk_ucmd *ucmd);
-
-void shadowk_inject_free(struct shadowk_injection *inject);
+int shadowk_inject_set_ioctl(struct shadowk_ucmd *ucmd);
+int shadowk_inject_read_ioctl(struct shadowk_ucmd *ucmd);
+int shadowk_inject_del_ioctl(struct shadowk_ucmd *ucmd);
 
 #endif /* _SHADOWK_INJECT_H */

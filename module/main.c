@@ -60,12 +60,9 @@ static int __init shadowk_init(void)
 	err = shadowk_guard_init();
 	if (err)
 		goto err_poke;
-	err = shadowk_site_init();
-	if (err)
-		goto err_guard;
 	err = shadowk_bind_init();
 	if (err)
-		goto err_site;
+		goto err_guard;
 	err = shadowk_follow_init();
 	if (err)
 		goto err_bind;
@@ -81,7 +78,6 @@ err_follow:
 	shadowk_follow_exit();
 err_bind:
 	shadowk_bind_exit();
-err_site:
 	shadowk_site_exit();
 err_guard:
 	shadowk_guard_exit();

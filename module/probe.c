@@ -7,9 +7,9 @@
  * counter when the caller is a bound process.  Unbound processes run the
  * kernel's own bytes at the same address and never reach shadowk.
  *
- * Probe ids are global and live in an IDR under shadowk_clone_lock(),
- * which every change to sites holds too, so a probe found by id always
- * has its site.
+ * Probe ids are global and live in an IDR under the clone lock, which
+ * every change to sites holds too, so a probe found by id always has its
+ * site.
  */
 
 #include <linux/idr.h>
@@ -23,6 +23,7 @@
 #include "mem.h"
 #include "probe.h"
 #include "site.h"
+#include "target.h"
 
 #define SHADOWK_PROBE_FLAGS	SHADOWK_PROBE_IRQ
 
@@ -39,17 +40,33 @@ static u64 shadowk_probe_sum(const struct shadowk_probe *probe)
 	return sum;
 }
 
-void shadowk_probe_free(struct shadowk_probe *probe)
+static void shadowk_probe_free(struct shadowk_probe *probe)
 {
 	free_percpu(probe->hits);
 	shadowk_mem_obj_free(probe);
 }
 
-void shadowk_probe_unlink(struct shadowk_probe *probe)
+/* Its id goes first: a probe found by id always has its site. */
+static void shadowk_probe_unlink(struct shadowk_probe *probe)
 {
 	idr_remove(&shadowk_probe_idr, probe->id);
 	shadowk_probe_count--;
 }
+
+static void shadowk_probe_clone_gone(struct shadowk_site_user *user)
+{
+	shadowk_probe_unlink(container_of(user, struct shadowk_probe, user));
+}
+
+static void shadowk_probe_user_free(struct shadowk_site_user *user)
+{
+	shadowk_probe_free(container_of(user, struct shadowk_probe, user));
+}
+
+static const struct shadowk_site_user_ops shadowk_probe_ops = {
+	.clone_gone = shadowk_probe_clone_gone,
+	.free = shadowk_probe_user_free,
+};
 
 static struct shadowk_probe *shadowk_probe_alloc(u32 flags)
 {
@@ -63,6 +80,8 @@ static struct shadowk_probe *shadowk_probe_alloc(u32 flags)
 		shadowk_mem_obj_free(probe);
 		return NULL;
 	}
+	probe->user.ops = &shadowk_probe_ops;
+	probe->user.slot = SHADOWK_SLOT_PROBE;
 	probe->flags = flags;
 	return probe;
 }
@@ -72,30 +91,25 @@ static int shadowk_probe_attach(struct shadowk_site_txn *txn,
 				struct shadowk_clone *clone,
 				unsigned long addr, struct shadowk_probe *probe)
 {
-	struct shadowk_site *site;
 	int err, id;
 
 	if (shadowk_probe_count >= SHADOWK_MAX_PROBES)
 		return -ENOSPC;
-	site = shadowk_site_claim(txn, clone, addr, &err);
-	if (!site)
-		return err;
-	if (site->probe)
-		return -EBUSY;
+	/* Not findable by id before the txn ends: it holds the clone lock. */
 	id = shadowk_mem_id_alloc(&shadowk_probe_idr, probe);
-	if (id < 0) {
-		shadowk_site_release(txn, site);
+	if (id < 0)
 		return id;
+	err = shadowk_site_attach(txn, clone, addr, &probe->user, NULL);
+	if (err) {
+		idr_remove(&shadowk_probe_idr, id);
+		return err;
 	}
 	probe->id = id;
-	probe->site = site;
 	shadowk_probe_count++;
-	/* Counters zeroed before dispatch can see the probe. */
-	smp_store_release(&site->probe, probe);
 	return 0;
 }
 
-int shadowk_probe_add(struct shadowk_ucmd *ucmd)
+int shadowk_probe_add_ioctl(struct shadowk_ucmd *ucmd)
 {
 	struct shadowk_probe_add *cmd = ucmd->cmd;
 	struct shadowk_probe *probe;
@@ -106,8 +120,8 @@ int shadowk_probe_add(struct shadowk_ucmd *ucmd)
 
 	if (cmd->flags & ~SHADOWK_PROBE_FLAGS || cmd->probe_id || cmd->site)
 		return -EINVAL;
-	err = shadowk_site_target_change(cmd->clone_id, cmd->addr,
-					 cmd->symbol, &clone, &addr);
+	err = shadowk_target_get_change(cmd->clone_id, cmd->addr, cmd->symbol,
+					&clone, &addr);
 	if (err)
 		return err;
 	err = -ENOMEM;
@@ -134,7 +148,7 @@ out_clone:
 	return err;
 }
 
-int shadowk_probe_del(struct shadowk_ucmd *ucmd)
+int shadowk_probe_del_ioctl(struct shadowk_ucmd *ucmd)
 {
 	struct shadowk_probe_del *cmd = ucmd->cmd;
 	struct shadowk_probe *probe;
@@ -149,8 +163,7 @@ int shadowk_probe_del(struct shadowk_ucmd *ucmd)
 	probe = idr_find(&shadowk_probe_idr, cmd->probe_id);
 	if (probe) {
 		shadowk_probe_unlink(probe);
-		WRITE_ONCE(probe->site->probe, NULL);
-		shadowk_site_release(&txn, probe->site);
+		shadowk_site_detach(&txn, &probe->user);
 	}
 	shadowk_site_txn_end(&txn);
 	if (!probe)
@@ -161,7 +174,7 @@ int shadowk_probe_del(struct shadowk_ucmd *ucmd)
 	return shadowk_dev_respond(ucmd, sizeof(*cmd));
 }
 
-int shadowk_probe_read(struct shadowk_ucmd *ucmd)
+int shadowk_probe_read_ioctl(struct shadowk_ucmd *ucmd)
 {
 	struct shadowk_probe_read *cmd = ucmd->cmd;
 	struct shadowk_probe *probe;
@@ -172,8 +185,8 @@ int shadowk_probe_read(struct shadowk_ucmd *ucmd)
 	probe = idr_find(&shadowk_probe_idr, cmd->probe_id);
 	if (probe) {
 		cmd->hits = shadowk_probe_sum(probe);
-		cmd->site = shadowk_dev_addr(ucmd, probe->site->addr);
-		cmd->clone_id = probe->site->clone->id;
+		cmd->site = shadowk_dev_addr(ucmd, probe->user.site->addr);
+		cmd->clone_id = probe->user.site->clone->id;
 	}
 	shadowk_clone_unlock();
 	if (!probe)
@@ -181,7 +194,7 @@ int shadowk_probe_read(struct shadowk_ucmd *ucmd)
 	return shadowk_dev_respond(ucmd, sizeof(*cmd));
 }
 
-int shadowk_probe_list(struct shadowk_ucmd *ucmd)
+int shadowk_probe_list_ioctl(struct shadowk_ucmd *ucmd)
 {
 	struct shadowk_probe_list *cmd = ucmd->cmd;
 	struct shadowk_probe_entry __user *uentries;
@@ -224,17 +237,17 @@ again:
 	idr_for_each_entry(&shadowk_probe_idr, probe, id) {
 		struct shadowk_probe_entry *e;
 
-		if (probe->site->clone != clone)
+		if (probe->user.site->clone != clone)
 			continue;
 		if (n++ >= cap)
 			continue;
 		e = &entries[n - 1];
 		e->probe_id = probe->id;
 		e->flags = probe->flags;
-		e->site = shadowk_dev_addr(ucmd, probe->site->addr);
+		e->site = shadowk_dev_addr(ucmd, probe->user.site->addr);
 		e->hits = shadowk_probe_sum(probe);
 		/* The name even where the address is hidden. */
-		sprint_symbol_no_offset(name, probe->site->addr);
+		sprint_symbol_no_offset(name, probe->user.site->addr);
 		strscpy(e->symbol, name, sizeof(e->symbol));
 	}
 	shadowk_clone_unlock();

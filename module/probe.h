@@ -8,14 +8,14 @@
 
 #include <uapi/linux/shadowk.h>
 
-struct mm_struct;
-struct shadowk_site;
+#include "site.h"
+
 struct shadowk_ucmd;
 
 struct shadowk_probe {
+	struct shadowk_site_user user;
 	u32 id;
 	u32 flags;			/* enum shadowk_probe_flags */
-	struct shadowk_site *site;	/* under shadowk_clone_lock() */
 	u64 __percpu *hits;
 };
 
@@ -32,14 +32,10 @@ static inline void shadowk_probe_hit(struct shadowk_probe *probe, bool task,
 		this_cpu_inc(*probe->hits);
 }
 
-int shadowk_probe_add(struct shadowk_ucmd *ucmd);
-int shadowk_probe_del(struct shadowk_ucmd *ucmd);
-int shadowk_probe_read(struct shadowk_ucmd *ucmd);
-int shadowk_probe_list(struct shadowk_ucmd *ucmd);
-
-/* The clone ends: forget @probe's id now, free it after a grace period. */
-void shadowk_probe_unlink(struct shadowk_probe *probe);
-void shadowk_probe_free(struct shadowk_probe *probe);
+int shadowk_probe_add_ioctl(struct shadowk_ucmd *ucmd);
+int shadowk_probe_del_ioctl(struct shadowk_ucmd *ucmd);
+int shadowk_probe_read_ioctl(struct shadowk_ucmd *ucmd);
+int shadowk_probe_list_ioctl(struct shadowk_ucmd *ucmd);
 
 void shadowk_probe_exit(void);
 

@@ -23,39 +23,12 @@
 #include "mem.h"
 #include "redirect.h"
 #include "site.h"
+#include "target.h"
 
 /* The decrement is this call's last touch of @redirect. */
 void notrace shadowk_redirect_exit(struct shadowk_redirect *redirect)
 {
 	atomic_dec(&redirect->active);
-}
-
-void shadowk_redirect_orphan(struct shadowk_redirect *redirect)
-{
-	redirect->site = NULL;
-}
-
-/* Under the site transaction's locks. */
-static int shadowk_redirect_attach(struct shadowk_site_txn *txn,
-				   struct shadowk_clone *clone,
-				   unsigned long addr,
-				   struct shadowk_redirect *redirect)
-{
-	struct shadowk_site *site;
-	int err;
-
-	site = shadowk_site_claim(txn, clone, addr, &err);
-	if (!site)
-		return err;
-	if (site->inject || site->redirect ||
-	    (site->raw && site->action == SHADOWK_SITE_RETURN)) {
-		shadowk_site_release(txn, site);
-		return -EBUSY;
-	}
-	redirect->site = site;
-	/* Pairs with dispatch's READ_ONCE: a complete redirection or none. */
-	smp_store_release(&site->redirect, redirect);
-	return 0;
 }
 
 struct shadowk_redirect *shadowk_redirect(u32 clone_id, const char *symbol,
@@ -71,18 +44,22 @@ struct shadowk_redirect *shadowk_redirect(u32 clone_id, const char *symbol,
 	if (!symbol || !replacement ||
 	    !shadowk_ksyms_kernel_text_address((unsigned long)replacement))
 		return ERR_PTR(-EINVAL);
-	err = shadowk_site_target_change(clone_id, 0, symbol, &clone, &addr);
+	err = shadowk_target_get_change(clone_id, 0, symbol, &clone, &addr);
 	if (err)
 		return ERR_PTR(err);
 	err = -ENOMEM;
 	redirect = shadowk_mem_obj_alloc(sizeof(*redirect), GFP_KERNEL);
 	if (!redirect)
 		goto out_clone;
+	/* No ops: its module frees it (shadowk_unredirect()), clone or not. */
+	redirect->user.slot = SHADOWK_SLOT_REDIRECT;
+	redirect->user.replaces = true;
 	redirect->replacement = replacement;
 
 	err = shadowk_site_txn_begin(&txn, true);
 	if (!err) {
-		err = shadowk_redirect_attach(&txn, clone, addr, redirect);
+		err = shadowk_site_attach(&txn, clone, addr, &redirect->user,
+					  NULL);
 		shadowk_site_txn_end(&txn);
 	}
 	if (err)
@@ -100,18 +77,13 @@ EXPORT_SYMBOL_GPL(shadowk_redirect);
 void shadowk_unredirect(struct shadowk_redirect *redirect)
 {
 	struct shadowk_site_txn txn;
-	struct shadowk_site *site;
 
 	if (IS_ERR_OR_NULL(redirect))
 		return;
 	/* Without a site to install, this cannot fail. */
 	shadowk_site_txn_begin(&txn, false);
-	site = redirect->site;
-	if (site) {
-		WRITE_ONCE(site->redirect, NULL);
-		redirect->site = NULL;
-		shadowk_site_release(&txn, site);
-	}
+	if (redirect->user.site)
+		shadowk_site_detach(&txn, &redirect->user);
 	txn.cleared = true;
 	shadowk_site_txn_end(&txn);
 	/* No call can enter now; wait for those inside the replacement. */

@@ -6,11 +6,10 @@
 #include <linux/types.h>
 
 #include "shadowk.h"
-
-struct shadowk_site;
+#include "site.h"
 
 struct shadowk_redirect {
-	struct shadowk_site *site;	/* NULL once orphaned or undone */
+	struct shadowk_site_user user;	/* .site NULL once the clone ends */
 	void *replacement;
 	atomic_t active;		/* threads inside the replacement */
 };
@@ -24,8 +23,5 @@ static inline unsigned long shadowk_redirect_enter(struct shadowk_redirect *r)
 
 /* tramp.S, when the replacement has returned. */
 void shadowk_redirect_exit(struct shadowk_redirect *redirect);
-
-/* The clone ends under shadowk_clone_lock(): it redirects nothing now. */
-void shadowk_redirect_orphan(struct shadowk_redirect *redirect);
 
 #endif /* _SHADOWK_REDIRECT_H */

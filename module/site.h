@@ -2,80 +2,91 @@
 #ifndef _SHADOWK_SITE_H
 #define _SHADOWK_SITE_H
 
-/* What the trampoline does after shadowk_site_dispatch() returns. */
-#define SHADOWK_TRAMP_CONTINUE	0	/* back into the function */
-#define SHADOWK_TRAMP_CALL	1	/* as if the site called regs->r11 */
-#define SHADOWK_TRAMP_RETURN	2	/* return regs->ax from the function */
-#define SHADOWK_TRAMP_JMP	3	/* as if the site jumped to regs->r11 */
-#define SHADOWK_TRAMP_REDIRECT	4	/* call regs->r11, then redirect exit */
-#define SHADOWK_TRAMP_RESTART	5	/* run the site again, in today's view */
-
 #define SHADOWK_SITE_LEN	5	/* call rel32, and the fentry NOP */
 
 #ifndef __ASSEMBLY__
 
-#include <linux/init.h>
 #include <linux/list.h>
 #include <linux/rcupdate.h>
 #include <linux/types.h>
 
-struct mm_struct;
 struct shadowk_clone;
 struct shadowk_frame;
-struct shadowk_injection;
-struct shadowk_probe;
-struct shadowk_redirect;
-struct shadowk_ucmd;
+struct shadowk_site;
+struct shadowk_site_user;
 
-/* Registers the trampoline saved, lowest address first. */
-struct shadowk_tramp_regs {
-	unsigned long r11, r10, r9, r8, di, si, dx, cx, ax;
-	unsigned long bp;
-	unsigned long ip;		/* the site + 5 */
-	unsigned long parent_ip;	/* the function's return address */
+/*
+ * The kinds of user a site can have, a slot each, in the order dispatch
+ * asks them (dispatch.c).  A new kind of user adds its slot here and its
+ * call in dispatch.c; site.c does not change.
+ */
+enum shadowk_site_slot {
+	SHADOWK_SLOT_PROBE,
+	SHADOWK_SLOT_INJECT,
+	SHADOWK_SLOT_REDIRECT,
+	SHADOWK_SLOT_RAW,		/* SHADOWK_IOC_SITE_ADD */
+	SHADOWK_NR_SLOTS
+};
+
+/* A user's cold-path callbacks, each optional (and ops itself). */
+struct shadowk_site_user_ops {
+	/*
+	 * The clone ends and its sites with it: forget what names the user
+	 * (an id).  Under the clone lock and text_mutex; ->site is NULL.
+	 */
+	void (*clone_gone)(struct shadowk_site_user *user);
+	/* A grace period after clone_gone: no dispatch call still sees it. */
+	void (*free)(struct shadowk_site_user *user);
+};
+
+/*
+ * What a feature embeds to use a site.  A user that @replaces the
+ * function may make the call return without running it (an injection, a
+ * redirection, a returning SITE_ADD): a site has at most one, so what a
+ * bound process runs is never in doubt.
+ */
+struct shadowk_site_user {
+	const struct shadowk_site_user_ops *ops;
+	struct shadowk_site *site;	/* NULL unless attached; clone lock */
+	enum shadowk_site_slot slot;
+	bool replaces;
 };
 
 struct shadowk_site {
 	struct list_head node;		/* clone->sites, under text_mutex */
-	struct hlist_node hnode;	/* dispatch table, RCU */
+	struct hlist_node hnode;	/* shadowk_site_table, RCU */
 	struct shadowk_clone *clone;
 	unsigned long addr;
 	struct shadowk_frame *frame;
 	/*
-	 * Its users; the site is given back to the kernel when the last one
-	 * goes.  Set under text_mutex, read locklessly by dispatch.
+	 * The site is given back to the kernel when its last user goes.  Set
+	 * under the clone lock and text_mutex, read by dispatch under RCU.
 	 */
-	bool raw;			/* SHADOWK_IOC_SITE_ADD */
-	struct shadowk_probe *probe;
-	struct shadowk_injection *inject;
-	struct shadowk_redirect *redirect;
-	/* SHADOWK_IOC_SITE_ADD's parameters. */
-	u32 action;
-	u32 flags;
-	long value;
+	struct shadowk_site_user __rcu *users[SHADOWK_NR_SLOTS];
 	/* The kernel's bytes at the site, kept current by poke.c. */
 	u8 kernel_insn[SHADOWK_SITE_LEN];
 	/* The last complete instruction of them, packed; read locklessly. */
 	u64 chain_insn;
 	bool displaced;		/* the kernel's bytes are in the frame */
-	struct rcu_head rcu;
 };
 
-int shadowk_site_add(struct shadowk_ucmd *ucmd);
-int shadowk_site_del(struct shadowk_ucmd *ucmd);
+/*
+ * Every clone's sites by address.  Changed under text_mutex; dispatch
+ * walks a bucket under RCU with preemption off.
+ */
+#define SHADOWK_SITE_TABLE_BITS	10
+extern struct hlist_head shadowk_site_table[1 << SHADOWK_SITE_TABLE_BITS];
 
 /*
- * A change to sites: the locks they change under, a spare site in case
- * one must be installed, and the sites given back, freed at the end after
- * a grace period.  Every user of a site (probe, injection, redirection)
- * changes it this way:
+ * A change to sites: the locks it holds, a spare site in case one must be
+ * installed, and the sites given back, freed at the end after a grace
+ * period.  Every user of a site changes it this way:
  *
  *	err = shadowk_site_txn_begin(&txn, may_install);
- *	site = shadowk_site_claim(&txn, clone, addr, &err);
- *	... set or clear the site's pointer to the user ...
- *	shadowk_site_release(&txn, site);	(when clearing)
+ *	err = shadowk_site_attach(&txn, clone, addr, &user, NULL);
+ *	   or shadowk_site_detach(&txn, &user);
  *	shadowk_site_txn_end(&txn);
- *	... a user cleared from a site may now be freed ...
+ *	... a user detached may now be freed ...
  */
 struct shadowk_site_txn {
 	struct shadowk_site *spare;
@@ -85,30 +96,29 @@ struct shadowk_site_txn {
 
 int shadowk_site_txn_begin(struct shadowk_site_txn *txn, bool may_install);
 void shadowk_site_txn_end(struct shadowk_site_txn *txn);
-int shadowk_site_target(u32 clone_id, u64 addr, const char *symbol,
-			struct shadowk_clone **clonep, unsigned long *sitep);
-int shadowk_site_target_change(u32 clone_id, u64 addr, const char *symbol,
-			       struct shadowk_clone **clonep,
-			       unsigned long *sitep);
-bool shadowk_site_is_syscall(const char *symbol, unsigned long site);
-struct shadowk_site *shadowk_site_claim(struct shadowk_site_txn *txn,
-					struct shadowk_clone *clone,
-					unsigned long addr, int *err);
-void shadowk_site_release(struct shadowk_site_txn *txn,
-			  struct shadowk_site *site);
+int shadowk_site_attach(struct shadowk_site_txn *txn,
+			struct shadowk_clone *clone, unsigned long addr,
+			struct shadowk_site_user *user,
+			struct shadowk_site_user **replaced);
+void shadowk_site_detach(struct shadowk_site_txn *txn,
+			 struct shadowk_site_user *user);
+struct shadowk_site_user *shadowk_site_user_find(struct shadowk_clone *clone,
+						 unsigned long addr,
+						 enum shadowk_site_slot slot);
+unsigned int shadowk_site_nr_users(struct shadowk_clone *clone,
+				   enum shadowk_site_slot slot);
 
 struct shadowk_site *shadowk_site_at(struct shadowk_clone *clone,
 				     unsigned long addr);
 void shadowk_site_kernel_wrote(struct shadowk_site *site);
 void shadowk_site_reown_later(struct shadowk_site *site);
-void shadowk_site_clone_free(struct shadowk_clone *clone);
+void shadowk_site_clone_end(struct shadowk_clone *clone,
+			    struct list_head *gone);
+void shadowk_site_free_gone(struct list_head *gone);
 void shadowk_site_settle(void);
 
-unsigned long shadowk_site_dispatch(struct shadowk_tramp_regs *regs);
 /* tramp.S; called only from owned sites. */
 void shadowk_tramp(void);
-
-int __init shadowk_site_init(void);
 void shadowk_site_exit(void);
 
 #endif /* __ASSEMBLY__ */

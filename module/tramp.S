@@ -4,7 +4,7 @@
  * ftrace trampolines: from a function's first instruction, with the return
  * address into the function on the stack and the function's arguments in
  * registers.  It saves what the function may still need, asks
- * shadowk_site_dispatch() what to do, and then does it with the registers
+ * shadowk_dispatch_call() what to do, and then does it with the registers
  * and stack exactly as they were at entry.
  *
  * Every way out keeps the return stack balanced: each return it makes
@@ -18,6 +18,7 @@
 #include <asm/nospec-branch.h>
 #include <asm/unwind_hints.h>
 
+#include "dispatch.h"
 #include "site.h"
 
 	.code64
@@ -54,7 +55,7 @@ SYM_FUNC_START(shadowk_tramp)
 	pushq	%r10
 	pushq	%r11
 	movq	%rsp, %rdi
-	call	shadowk_site_dispatch
+	call	shadowk_dispatch_call
 
 	cmpl	$SHADOWK_TRAMP_CALL, %eax
 	je	.Lcall

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _SHADOWK_TARGET_H
+#define _SHADOWK_TARGET_H
+
+#include <linux/types.h>
+
+struct shadowk_clone;
+
+int shadowk_target_get(u32 clone_id, u64 addr, const char *symbol,
+		       struct shadowk_clone **clonep, unsigned long *sitep);
+int shadowk_target_get_change(u32 clone_id, u64 addr, const char *symbol,
+			      struct shadowk_clone **clonep,
+			      unsigned long *sitep);
+bool shadowk_target_is_syscall(const char *symbol, unsigned long site);
+
+#endif /* _SHADOWK_TARGET_H */
