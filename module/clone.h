@@ -11,6 +11,7 @@
 
 #include "pgtable.h"
 #include "site.h"
+#include "text.h"
 
 struct shadowk_ucmd;
 
@@ -33,7 +34,7 @@ extern struct mutex shadowk_mutex;
 
 /* Each part is documented, and changed only, by the file named. */
 struct shadowk_clone {
-	/* clone.c: identity and lifetime. */
+	/* clone.c: identity and references; lifecycle.c: how it ends. */
 	struct kref ref;	/* the id table's, and one per binding */
 	u32 id;
 	char name[SHADOWK_NAME_LEN];
@@ -43,9 +44,8 @@ struct shadowk_clone {
 	/* bind.c: under shadowk_bind_lock. */
 	struct list_head bindings;
 	bool dead;			/* destroyed */
-	/* text.c, under text_mutex (and shadowk_mutex to change them). */
-	struct list_head regions;	/* struct shadowk_region */
-	struct list_head frames;	/* struct shadowk_frame */
+	/* text.c, under text_mutex (and shadowk_mutex to change it). */
+	struct shadowk_text text;
 	/* site.c, the same. */
 	struct list_head sites;		/* struct shadowk_site */
 	unsigned int nr_site_users[SHADOWK_NR_SLOTS];
@@ -57,22 +57,17 @@ struct shadowk_clone {
 
 void shadowk_clone_lock(void);
 void shadowk_clone_unlock(void);
-void shadowk_clone_sync_all(void);
 void shadowk_clone_sync_text(void);
-struct list_head *shadowk_clone_all(void);
-
-/* Under shadowk_clone_lock(). */
-#define shadowk_clone_for_each(clone) \
-	list_for_each_entry(clone, shadowk_clone_all(), node)
 
 struct shadowk_clone *shadowk_clone_get(u32 id);
 void shadowk_clone_put(struct shadowk_clone *clone);
 
-int shadowk_clone_create_ioctl(struct shadowk_ucmd *ucmd);
-int shadowk_clone_destroy_ioctl(struct shadowk_ucmd *ucmd);
-int shadowk_clone_info_ioctl(struct shadowk_ucmd *ucmd);
-int shadowk_clone_list_ioctl(struct shadowk_ucmd *ucmd);
-int shadowk_clone_verify_ioctl(struct shadowk_ucmd *ucmd);
+/* The id table, for lifecycle.c. */
+struct shadowk_clone *shadowk_clone_alloc(const char *name);
+int shadowk_clone_publish(struct shadowk_clone *clone);
+struct shadowk_clone *shadowk_clone_unpublish(u32 id);
+struct shadowk_clone *shadowk_clone_unpublish_any(void);
+u32 shadowk_clone_ids(u32 *ids);
 
 void shadowk_clone_exit(void);
 

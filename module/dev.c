@@ -17,13 +17,14 @@
 #include <uapi/linux/shadowk.h>
 
 #include "bind.h"
-#include "clone.h"
+#include "lifecycle.h"
 #include "dev.h"
 #include "info.h"
 #include "inject.h"
 #include "ksyms.h"
 #include "probe.h"
 #include "raw.h"
+#include "verify.h"
 
 /* Large enough for any command's struct; lives on the ioctl's stack. */
 union shadowk_ucmd_buffer {
@@ -66,19 +67,19 @@ struct shadowk_ioctl_op {
 static const struct shadowk_ioctl_op shadowk_ioctl_ops[] = {
 	SHADOWK_OP(SHADOWK_IOC_GET_INFO, shadowk_info_get_ioctl,
 		   struct shadowk_info, ioctls),
-	SHADOWK_OP(SHADOWK_IOC_CREATE, shadowk_clone_create_ioctl,
+	SHADOWK_OP(SHADOWK_IOC_CREATE, shadowk_lifecycle_create_ioctl,
 		   struct shadowk_create, name),
-	SHADOWK_OP(SHADOWK_IOC_DESTROY, shadowk_clone_destroy_ioctl,
+	SHADOWK_OP(SHADOWK_IOC_DESTROY, shadowk_lifecycle_destroy_ioctl,
 		   struct shadowk_destroy, __reserved),
-	SHADOWK_OP(SHADOWK_IOC_CLONE_INFO, shadowk_clone_info_ioctl,
+	SHADOWK_OP(SHADOWK_IOC_CLONE_INFO, shadowk_lifecycle_info_ioctl,
 		   struct shadowk_clone_info, bytes),
-	SHADOWK_OP(SHADOWK_IOC_CLONE_LIST, shadowk_clone_list_ioctl,
+	SHADOWK_OP(SHADOWK_IOC_CLONE_LIST, shadowk_lifecycle_list_ioctl,
 		   struct shadowk_clone_list, ids),
 	SHADOWK_OP(SHADOWK_IOC_BIND, shadowk_bind_ioctl,
 		   struct shadowk_bind, pid),
 	SHADOWK_OP(SHADOWK_IOC_UNBIND, shadowk_unbind_ioctl,
 		   struct shadowk_unbind, __reserved),
-	SHADOWK_OP(SHADOWK_IOC_VERIFY, shadowk_clone_verify_ioctl,
+	SHADOWK_OP(SHADOWK_IOC_VERIFY, shadowk_verify_ioctl,
 		   struct shadowk_verify, checked_bytes),
 	SHADOWK_OP(SHADOWK_IOC_SITE_ADD, shadowk_raw_add_ioctl,
 		   struct shadowk_site_add, site),

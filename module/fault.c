@@ -26,7 +26,6 @@
 #include <linux/uaccess.h>
 
 #include "fault.h"
-#include "stats.h"
 
 static bool fault_injection;
 module_param(fault_injection, bool, 0400);
@@ -109,10 +108,11 @@ static const struct file_operations shadowk_fault_fops = {
 	.llseek = default_llseek,
 };
 
-int __init shadowk_fault_init(void)
+/* @dir: shadowk's debugfs directory (stats.c's). */
+int __init shadowk_fault_init(struct dentry *dir)
 {
 	if (fault_injection)
-		debugfs_create_file("fail_nth", 0600, shadowk_stats_dir(), NULL,
+		debugfs_create_file("fail_nth", 0600, dir, NULL,
 				    &shadowk_fault_fops);
 	return 0;
 }

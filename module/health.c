@@ -28,16 +28,17 @@
 #include <linux/module.h>
 #include <linux/workqueue.h>
 
-#include "bind.h"
 #include "health.h"
 #include "ksyms.h"
 
 static atomic_t shadowk_health_died = ATOMIC_INIT(0);
+/* What ends every binding; given at init, so that this file calls no layer above. */
+static void (*shadowk_health_unbind_all)(void) __ro_after_init;
 
 static void shadowk_health_unbind(struct work_struct *work)
 {
 	pr_err("ftrace has stopped working: every process is unbound, and shadowk stays loaded until reboot\n");
-	shadowk_bind_detach_all();
+	shadowk_health_unbind_all();
 }
 static DECLARE_WORK(shadowk_health_work, shadowk_health_unbind);
 
@@ -82,7 +83,7 @@ int shadowk_health_check(void)
 	return shadowk_health_dead() ? -ENOTRECOVERABLE : 0;
 }
 
-int __init shadowk_health_init(void)
+int __init shadowk_health_init(void (*unbind_all)(void))
 {
 	unsigned int i;
 	int err;
@@ -91,6 +92,7 @@ int __init shadowk_health_init(void)
 		pr_err("refusing to load: ftrace has stopped working\n");
 		return -EOPNOTSUPP;
 	}
+	shadowk_health_unbind_all = unbind_all;
 	/* Without them, ftrace_is_dead() before each change still tells. */
 	for (i = 0; i < ARRAY_SIZE(shadowk_health_probes); i++) {
 		err = register_kprobe(&shadowk_health_probes[i]);

@@ -8,7 +8,7 @@
 bool shadowk_health_dead(void);
 int shadowk_health_check(void);
 
-int __init shadowk_health_init(void);
+int __init shadowk_health_init(void (*unbind_all)(void));
 void shadowk_health_exit(void);
 
 #endif /* _SHADOWK_HEALTH_H */

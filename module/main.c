@@ -13,6 +13,7 @@
 
 #include "bind.h"
 #include "clone.h"
+#include "lifecycle.h"
 #include "dev.h"
 #include "env.h"
 #include "fault.h"
@@ -38,7 +39,7 @@ static int __init shadowk_init(void)
 	err = shadowk_stats_init();
 	if (err)
 		goto err_mem;
-	err = shadowk_fault_init();
+	err = shadowk_fault_init(shadowk_stats_dir());
 	if (err)
 		goto err_stats;
 	err = shadowk_ksyms_init();
@@ -47,7 +48,7 @@ static int __init shadowk_init(void)
 	err = shadowk_env_init();
 	if (err)
 		goto err_fault;
-	err = shadowk_health_init();
+	err = shadowk_health_init(shadowk_bind_detach_all);
 	if (err)
 		goto err_fault;
 	err = shadowk_pgtable_init();
@@ -99,7 +100,7 @@ static void __exit shadowk_exit(void)
 	shadowk_dev_exit();
 	shadowk_follow_exit();
 	/* Clones outlive the files that made them; unload ends them. */
-	shadowk_clone_exit();
+	shadowk_lifecycle_exit();
 	shadowk_probe_exit();
 	shadowk_bind_exit();
 	shadowk_site_exit();

@@ -19,6 +19,7 @@
 #include <linux/errno.h>
 #include <linux/gfp.h>
 #include <linux/mm_types.h>
+#include <linux/mutex.h>
 #include <linux/pgtable.h>
 
 #include <asm/pgalloc.h>
@@ -132,6 +133,7 @@ int shadowk_pgtable_clone(struct shadowk_pgtable *pt)
 	pud_t orig_pud;
 
 	memset(pt, 0, sizeof(*pt));
+	INIT_LIST_HEAD(&pt->node);
 	pt->pmd = shadowk_pgtable_copy(shadowk_pgtable_orig.pmd_page);
 	pt->pud = shadowk_pgtable_copy(shadowk_pgtable_orig.pud_page);
 	if (!pt->pmd || !pt->pud)
@@ -218,6 +220,32 @@ static unsigned int shadowk_pgtable_walk(struct shadowk_pgtable *pt, bool fix)
 unsigned int shadowk_pgtable_sync(struct shadowk_pgtable *pt)
 {
 	return shadowk_pgtable_walk(pt, true);
+}
+
+static LIST_HEAD(shadowk_pgtable_tracked);
+
+void shadowk_pgtable_track(struct shadowk_pgtable *pt)
+{
+	lockdep_assert_held(shadowk_ksyms.text_mutex);
+	list_add_tail(&pt->node, &shadowk_pgtable_tracked);
+}
+
+void shadowk_pgtable_untrack(struct shadowk_pgtable *pt)
+{
+	lockdep_assert_held(shadowk_ksyms.text_mutex);
+	list_del_init(&pt->node);
+}
+
+/* The kernel's entries changed: every clone's tables copy the change. */
+unsigned int shadowk_pgtable_sync_all(void)
+{
+	struct shadowk_pgtable *pt;
+	unsigned int n = 0;
+
+	lockdep_assert_held(shadowk_ksyms.text_mutex);
+	list_for_each_entry(pt, &shadowk_pgtable_tracked, node)
+		n += shadowk_pgtable_sync(pt);
+	return n;
 }
 
 void shadowk_pgtable_verify(struct shadowk_pgtable *pt,

@@ -3,6 +3,7 @@
 #define _SHADOWK_PGTABLE_H
 
 #include <linux/init.h>
+#include <linux/list.h>
 #include <linux/pgtable.h>
 #include <linux/types.h>
 
@@ -20,6 +21,7 @@ struct shadowk_pgtable {
 	unsigned int pages;
 	/* PMD entries pointing at the clone's own PTE pages (see text.c). */
 	DECLARE_BITMAP(private_pmds, PTRS_PER_PMD);
+	struct list_head node;	/* the tables that follow the kernel's */
 };
 
 struct shadowk_pgtable_diff {
@@ -29,6 +31,10 @@ struct shadowk_pgtable_diff {
 int shadowk_pgtable_clone(struct shadowk_pgtable *pt);
 void shadowk_pgtable_free(struct shadowk_pgtable *pt);
 unsigned int shadowk_pgtable_sync(struct shadowk_pgtable *pt);
+/* Under text_mutex: the tables sync_all keeps up with the kernel's. */
+void shadowk_pgtable_track(struct shadowk_pgtable *pt);
+void shadowk_pgtable_untrack(struct shadowk_pgtable *pt);
+unsigned int shadowk_pgtable_sync_all(void);
 void shadowk_pgtable_verify(struct shadowk_pgtable *pt,
 			    struct shadowk_pgtable_diff *diff);
 

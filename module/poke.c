@@ -159,7 +159,7 @@ static void notrace shadowk_poke_hook(unsigned long ip, unsigned long pip,
 		for (va = addr & PAGE_MASK; va < addr + len; va += PAGE_SIZE) {
 			struct shadowk_frame *frame;
 
-			frame = shadowk_text_frame_find(clone, va);
+			frame = shadowk_text_frame_find(&clone->text, va);
 			if (!frame || !frame->xp.page)
 				continue;
 			shadowk_poke_frame(clone, frame, addr, src, memset_byte,

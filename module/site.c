@@ -111,14 +111,14 @@ static int shadowk_site_install(struct shadowk_clone *clone,
 
 	if (rel != (s32)rel)
 		return -ERANGE;
-	frame = shadowk_text_frame_get(clone, site->addr);
+	frame = shadowk_text_frame_get(&clone->text, site->addr);
 	if (!frame)
 		return -ENOMEM;
 	/* The kernel's bytes, through its own mapping. */
 	memcpy(site->kernel_insn, shadowk_text_original(site->addr),
 	       SHADOWK_SITE_LEN);
 	if (!shadowk_site_insn_known(site->kernel_insn)) {
-		shadowk_text_frame_put(clone, frame);
+		shadowk_text_frame_put(&clone->text, frame);
 		return -EBUSY;
 	}
 	site->chain_insn = shadowk_site_pack(site->kernel_insn);
@@ -135,7 +135,7 @@ static int shadowk_site_install(struct shadowk_clone *clone,
 		hash_del_rcu(&site->hnode);
 		list_del(&site->node);
 		frame->nr_sites--;
-		shadowk_text_frame_put(clone, frame);
+		shadowk_text_frame_put(&clone->text, frame);
 	}
 	return err;
 }
@@ -161,7 +161,7 @@ static bool shadowk_site_uninstall(struct shadowk_clone *clone,
 	}
 	/* The last site's frame goes: unmapping it brings the kernel's back. */
 	if (!--frame->nr_sites)
-		shadowk_text_frame_put(clone, frame);
+		shadowk_text_frame_put(&clone->text, frame);
 	list_del(&site->node);
 	hash_del_rcu(&site->hnode);
 	return true;
@@ -362,22 +362,20 @@ unsigned int shadowk_site_nr_users(struct shadowk_clone *clone,
  */
 static void shadowk_site_reown(struct work_struct *work)
 {
-	struct shadowk_clone *clone;
 	struct shadowk_site *site;
+	unsigned int bkt;
 
 	shadowk_clone_lock();
 	mutex_lock(shadowk_ksyms.text_mutex);
-	shadowk_clone_for_each(clone) {
-		list_for_each_entry(site, &clone->sites, node) {
-			u8 call[SHADOWK_SITE_LEN];
+	hash_for_each(shadowk_site_table, bkt, site, hnode) {
+		u8 call[SHADOWK_SITE_LEN];
 
-			/* Without memory it stays displaced: the kernel's. */
-			if (site->displaced &&
-			    !shadowk_text_frame_rewrite(site->frame, site->addr,
-							shadowk_site_call_bytes(site->addr, call),
-							SHADOWK_SITE_LEN))
-				site->displaced = false;
-		}
+		/* Without memory it stays displaced: the kernel's. */
+		if (site->displaced &&
+		    !shadowk_text_frame_rewrite(site->frame, site->addr,
+						shadowk_site_call_bytes(site->addr, call),
+						SHADOWK_SITE_LEN))
+			site->displaced = false;
 	}
 	mutex_unlock(shadowk_ksyms.text_mutex);
 	shadowk_clone_unlock();

@@ -23,7 +23,7 @@ enum shadowk_stat {
 
 void shadowk_stats_inc(enum shadowk_stat stat);
 void shadowk_stats_add(enum shadowk_stat stat, long delta);
-/* shadowk's debugfs directory, for other files' test knobs. */
+/* shadowk's debugfs directory, for main.c to give other files' test knobs. */
 struct dentry *shadowk_stats_dir(void);
 
 int __init shadowk_stats_init(void);

@@ -30,7 +30,6 @@
 #include <asm/pgtable.h>
 
 #include "bridge.h"
-#include "clone.h"
 #include "ksyms.h"
 #include "mem.h"
 #include "pgtable.h"
@@ -56,25 +55,25 @@ void shadowk_text_flush(void)
 	shadowk_xpage_after_flush();
 }
 
-static struct shadowk_region *shadowk_text_region_find(struct shadowk_clone *c,
+static struct shadowk_region *shadowk_text_region_find(struct shadowk_text *text,
 						       unsigned int idx)
 {
 	struct shadowk_region *region;
 
-	list_for_each_entry(region, &c->regions, node)
+	list_for_each_entry(region, &text->regions, node)
 		if (region->pmd_idx == idx)
 			return region;
 	return NULL;
 }
 
-static struct shadowk_region *shadowk_text_region_get(struct shadowk_clone *c,
+static struct shadowk_region *shadowk_text_region_get(struct shadowk_text *text,
 						      unsigned long va)
 {
 	unsigned int idx = shadowk_pgtable_pmd_index(va), i;
 	struct shadowk_region *region;
 	int prepared;
 
-	region = shadowk_text_region_find(c, idx);
+	region = shadowk_text_region_find(text, idx);
 	if (region)
 		return region;
 
@@ -83,7 +82,7 @@ static struct shadowk_region *shadowk_text_region_get(struct shadowk_clone *c,
 		return NULL;
 	if (prepared)
 		/* The kernel's entry lost its global bit: every clone follows. */
-		shadowk_clone_sync_all();
+		shadowk_pgtable_sync_all();
 
 	region = shadowk_mem_obj_alloc(sizeof(*region), GFP_KERNEL);
 	if (region)
@@ -100,16 +99,16 @@ static struct shadowk_region *shadowk_text_region_get(struct shadowk_clone *c,
 		region->ptes[i] = shadowk_bridge_pte(idx, i);
 
 	/* The kernel's frames at 4 KiB: only the page size changes. */
-	__set_bit(idx, c->pt.private_pmds);
-	WRITE_ONCE(c->pt.pmd[idx], __pmd(__pa(region->ptes) | _KERNPG_TABLE));
-	c->pt.pages++;
-	list_add(&region->node, &c->regions);
+	__set_bit(idx, text->pt->private_pmds);
+	WRITE_ONCE(text->pt->pmd[idx], __pmd(__pa(region->ptes) | _KERNPG_TABLE));
+	text->pt->pages++;
+	list_add(&region->node, &text->regions);
 	/* No CPU keeps the region's 2 MiB translation for this clone. */
 	shadowk_text_flush();
 	return region;
 }
 
-static void shadowk_text_region_put(struct shadowk_clone *c,
+static void shadowk_text_region_put(struct shadowk_text *text,
 				    struct shadowk_region *region)
 {
 	unsigned int idx = region->pmd_idx;
@@ -117,22 +116,22 @@ static void shadowk_text_region_put(struct shadowk_clone *c,
 	if (region->nr_frames)
 		return;
 	/* Its frames are the kernel's again: only the page size changes. */
-	WRITE_ONCE(c->pt.pmd[idx], READ_ONCE(*shadowk_pgtable_orig_pmd_at(idx)));
-	__clear_bit(idx, c->pt.private_pmds);
+	WRITE_ONCE(text->pt->pmd[idx], READ_ONCE(*shadowk_pgtable_orig_pmd_at(idx)));
+	__clear_bit(idx, text->pt->private_pmds);
 	shadowk_text_flush();
 	list_del(&region->node);
 	shadowk_mem_page_free(region->ptes);
 	shadowk_mem_obj_free(region);
-	c->pt.pages--;
+	text->pt->pages--;
 }
 
-struct shadowk_frame *shadowk_text_frame_find(struct shadowk_clone *clone,
+struct shadowk_frame *shadowk_text_frame_find(struct shadowk_text *text,
 					      unsigned long va)
 {
 	struct shadowk_frame *frame;
 
 	va &= PAGE_MASK;
-	list_for_each_entry(frame, &clone->frames, node)
+	list_for_each_entry(frame, &text->frames, node)
 		if (frame->va == va)
 			return frame;
 	return NULL;
@@ -142,28 +141,28 @@ struct shadowk_frame *shadowk_text_frame_find(struct shadowk_clone *clone,
  * The clone's frame for @va, created unmapped if new; the caller gives it
  * content with shadowk_text_frame_rewrite().
  */
-struct shadowk_frame *shadowk_text_frame_get(struct shadowk_clone *clone,
+struct shadowk_frame *shadowk_text_frame_get(struct shadowk_text *text,
 					     unsigned long va)
 {
 	struct shadowk_region *region;
 	struct shadowk_frame *frame;
 
 	lockdep_assert_held(shadowk_ksyms.text_mutex);
-	frame = shadowk_text_frame_find(clone, va);
+	frame = shadowk_text_frame_find(text, va);
 	if (frame)
 		return frame;
-	region = shadowk_text_region_get(clone, va);
+	region = shadowk_text_region_get(text, va);
 	if (!region)
 		return NULL;
 	frame = shadowk_mem_obj_alloc(sizeof(*frame), GFP_KERNEL);
 	if (!frame) {
-		shadowk_text_region_put(clone, region);
+		shadowk_text_region_put(text, region);
 		return NULL;
 	}
 	frame->va = va & PAGE_MASK;
 	frame->region = region;
 	region->nr_frames++;
-	list_add(&frame->node, &clone->frames);
+	list_add(&frame->node, &text->frames);
 	return frame;
 }
 
@@ -219,7 +218,7 @@ void shadowk_text_frame_poke(struct shadowk_frame *frame, unsigned long va,
 }
 
 /* Drop a frame with no sites left: the clone maps the kernel's page again. */
-void shadowk_text_frame_put(struct shadowk_clone *clone,
+void shadowk_text_frame_put(struct shadowk_text *text,
 			    struct shadowk_frame *frame)
 {
 	struct shadowk_region *region = frame->region;
@@ -237,7 +236,7 @@ void shadowk_text_frame_put(struct shadowk_clone *clone,
 	list_del(&frame->node);
 	shadowk_mem_obj_free(frame);
 	region->nr_frames--;
-	shadowk_text_region_put(clone, region);
+	shadowk_text_region_put(text, region);
 }
 
 /*
@@ -245,12 +244,12 @@ void shadowk_text_frame_put(struct shadowk_clone *clone,
  * kernel maps now (through the bridge, which follows it): how many
  * differ, copied in if @fix (the caller then flushes).
  */
-unsigned int shadowk_text_sync(struct shadowk_clone *clone, bool fix)
+unsigned int shadowk_text_sync(struct shadowk_text *text, bool fix)
 {
 	struct shadowk_region *region;
 	unsigned int i, n = 0;
 
-	list_for_each_entry(region, &clone->regions, node) {
+	list_for_each_entry(region, &text->regions, node) {
 		for (i = 0; i < PTRS_PER_PTE; i++) {
 			pte_t want = fix ?
 				shadowk_bridge_pte(region->pmd_idx, i) :
@@ -267,25 +266,32 @@ unsigned int shadowk_text_sync(struct shadowk_clone *clone, bool fix)
 	return n;
 }
 
+void shadowk_text_init(struct shadowk_text *text, struct shadowk_pgtable *pt)
+{
+	text->pt = pt;
+	INIT_LIST_HEAD(&text->regions);
+	INIT_LIST_HEAD(&text->frames);
+}
+
 /* The clone is unreachable and flushed: free without further flushes. */
-void shadowk_text_clone_free(struct shadowk_clone *clone)
+void shadowk_text_free(struct shadowk_text *text)
 {
 	struct shadowk_region *region, *rtmp;
 	struct shadowk_frame *frame, *ftmp;
 
-	list_for_each_entry_safe(frame, ftmp, &clone->frames, node) {
+	list_for_each_entry_safe(frame, ftmp, &text->frames, node) {
 		list_del(&frame->node);
 		shadowk_xpage_put(&frame->xp);
 		shadowk_mem_obj_free(frame);
 	}
-	list_for_each_entry_safe(region, rtmp, &clone->regions, node) {
+	list_for_each_entry_safe(region, rtmp, &text->regions, node) {
 		unsigned int idx = region->pmd_idx;
 
 		/* Leave no entry pointing at a freed page. */
-		WRITE_ONCE(clone->pt.pmd[idx],
+		WRITE_ONCE(text->pt->pmd[idx],
 			   READ_ONCE(*shadowk_pgtable_orig_pmd_at(idx)));
-		__clear_bit(idx, clone->pt.private_pmds);
-		clone->pt.pages--;
+		__clear_bit(idx, text->pt->private_pmds);
+		text->pt->pages--;
 		list_del(&region->node);
 		shadowk_mem_page_free(region->ptes);
 		shadowk_mem_obj_free(region);
