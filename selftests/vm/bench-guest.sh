@@ -46,7 +46,30 @@ kprobes_off() {
 	echo > $T/kprobe_events
 }
 
+# The all-syscalls clone (b) below; shared with SHADOWK_ONLY=verify.
+all_syscalls_clone() {
+	shadowk create --name all > /dev/null
+	for f in $(grep ' [tT] __x64_sys_' /proc/kallsyms | grep -v '\[' | cut -d' ' -f3 | sort -u); do
+		shadowk probe add all "$f" > /dev/null 2>&1
+	done
+	echo "probes $(shadowk -j info all | jq .probes)" | out "b-all-syscalls-elsewhere"
+	echo "pt_pages $(shadowk -j info all | jq .pt_pages)" | out "b-all-syscalls-elsewhere"
+}
+
 head -c 4096 /dev/zero > "$file"
+if [ "${SHADOWK_ONLY:-}" = verify ]; then
+	sleep 100000 &
+	idle=$!
+	insmod /shadowk/shadowk.ko || exit 1
+	all_syscalls_clone
+	shadowk bind all "$idle" > /dev/null &&
+		$b verify "$(shadowk -j info all | jq .id)" 3 | out "b-all-syscalls-elsewhere"
+	shadowk destroy all > /dev/null
+	rmmod shadowk
+	kill "$idle"
+	exit 0
+fi
+
 # A process that is not the benchmark, for filters and bindings to name.
 sleep 100000 &
 idle=$!
@@ -92,12 +115,7 @@ $b clone-state 1000000 | out "clone-bound-elsewhere"
 $b probes-elsewhere "$n" "$file" $getppid_path $pread_path | out "b-shadowk-elsewhere"
 # (b) a whole "shadowk profile" elsewhere: every system call entry probed,
 # in a clone bound to another process, set up with the tool.
-shadowk create --name all > /dev/null
-for f in $(grep ' [tT] __x64_sys_' /proc/kallsyms | grep -v '\[' | cut -d' ' -f3 | sort -u); do
-	shadowk probe add all "$f" > /dev/null 2>&1
-done
-echo "probes $(shadowk -j info all | jq .probes)" | out "b-all-syscalls-elsewhere"
-echo "pt_pages $(shadowk -j info all | jq .pt_pages)" | out "b-all-syscalls-elsewhere"
+all_syscalls_clone
 shadowk bind all "$idle" > /dev/null &&
 	$b syscalls "$n" "$file" | out "b-all-syscalls-elsewhere"
 $b ctxswitch 100000 | out "ctx-all-elsewhere"

@@ -17,11 +17,13 @@ wall=$O/vm/logs/bench-wall-$kr
 # Single-threaded TCG, as every test runs: QEMU 7.2's multi-threaded TCG
 # lets one vCPU execute text another has already patched back (see
 # Documentation/dev-tools/testing.rst).
+# SHADOWK_BENCH_ONLY=verify: only the VERIFY figure, in a few minutes.
+only=(${SHADOWK_BENCH_ONLY:+--only "$SHADOWK_BENCH_ONLY"})
 SHADOWK_QEMU_EXTRA="-icount shift=0,sleep=off" \
 	"$top/selftests/vm/run-vm.sh" --mode bench --la57 0 --name "bench-$kr" \
-	--timeout 1200 "$kr" || exit 1
+	"${only[@]}" --timeout 1200 "$kr" || exit 1
 "$top/selftests/vm/run-vm.sh" --mode bench --la57 0 \
-	--name "bench-wall-$kr" --timeout 1200 "$kr" || exit 1
+	--name "bench-wall-$kr" "${only[@]}" --timeout 1200 "$kr" || exit 1
 
 # r LOG RUN KEY: one figure of one run.
 r() { sed -n "s/^shadowk-bench: $2 $3 //p" "$1/console.clean" | head -n 1; }
@@ -65,6 +67,9 @@ row "(a) nothing installed" a-unbound
 row "(b) shadowk probes 3+3 fns, clone elsewhere" b-shadowk-elsewhere
 row "(b) every syscall probed, clone elsewhere" b-all-syscalls-elsewhere
 echo "    ($(r "$icount" b-all-syscalls-elsewhere probes) probes: what 'shadowk profile' installs)"
+echo "    (VERIFY of that clone: $(r "$icount" b-all-syscalls-elsewhere verify_ns) instructions," \
+	"$(r "$wall" b-all-syscalls-elsewhere verify_ns) ns wall, almost all under text_mutex;" \
+	"$(r "$icount" b-all-syscalls-elsewhere verify_checked_bytes) bytes compared)"
 row "(c) kprobes on the same fns, pid-filtered" c-kprobe-filtered
 echo
 printf '%-44s %9s %9s %7s %7s\n' "per-hit cost for the process (entry fn)" \
