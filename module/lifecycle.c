@@ -110,13 +110,14 @@ static void shadowk_lifecycle_text_counts(struct shadowk_clone *clone,
 {
 	struct shadowk_frame *frame;
 	struct shadowk_site *site;
+	unsigned long index;
 
 	*sites = 0;
 	*frames = 0;
 	mutex_lock(shadowk_ksyms.text_mutex);
 	list_for_each_entry(site, &clone->sites, node)
 		(*sites)++;
-	list_for_each_entry(frame, &clone->text.frames, node)
+	shadowk_text_for_each_frame(&clone->text, index, frame)
 		if (frame->xp.page)
 			(*frames)++;
 	mutex_unlock(shadowk_ksyms.text_mutex);

@@ -70,16 +70,13 @@ static u64 shadowk_poke_reader_view(void)
 	return shadowk_pgtable_loaded();
 }
 
-/* The site of @clone covering byte @va, if any. */
-static struct shadowk_site *shadowk_poke_site_at(struct shadowk_clone *clone,
-						 struct shadowk_frame *frame,
+/* The site in @frame covering byte @va, if any. */
+static struct shadowk_site *shadowk_poke_site_at(struct shadowk_frame *frame,
 						 unsigned long va)
 {
 	struct shadowk_site *s;
 
-	if (!frame->nr_sites)
-		return NULL;
-	list_for_each_entry(s, &clone->sites, node)
+	list_for_each_entry(s, &frame->sites, frame_node)
 		if (va >= s->addr && va < s->addr + SHADOWK_SITE_LEN)
 			return s;
 	return NULL;
@@ -87,8 +84,7 @@ static struct shadowk_site *shadowk_poke_site_at(struct shadowk_clone *clone,
 
 #define SHADOWK_POKE_CHUNK	64
 
-static void shadowk_poke_frame(struct shadowk_clone *clone,
-			       struct shadowk_frame *frame, unsigned long addr,
+static void shadowk_poke_frame(struct shadowk_frame *frame, unsigned long addr,
 			       const u8 *src, bool memset_byte, size_t len,
 			       bool reader)
 {
@@ -107,7 +103,7 @@ static void shadowk_poke_frame(struct shadowk_clone *clone,
 			u8 *out = &buf[i - at];
 
 			if (!site || i >= site->addr + SHADOWK_SITE_LEN)
-				site = shadowk_poke_site_at(clone, frame, i);
+				site = shadowk_poke_site_at(frame, i);
 			*out = byte;
 			if (site) {
 				site->kernel_insn[i - site->addr] = byte;
@@ -122,12 +118,9 @@ static void shadowk_poke_frame(struct shadowk_clone *clone,
 		if (changed)
 			shadowk_text_frame_poke(frame, at, buf, stop - at);
 	}
-	if (!frame->nr_sites)
-		return;
 	/* Sites the write touched: follow the kernel's finished instruction. */
-	list_for_each_entry(site, &clone->sites, node)
-		if (site->frame == frame && site->addr < end &&
-		    site->addr + SHADOWK_SITE_LEN > start)
+	list_for_each_entry(site, &frame->sites, frame_node)
+		if (site->addr < end && site->addr + SHADOWK_SITE_LEN > start)
 			shadowk_site_kernel_wrote(site);
 }
 
@@ -162,7 +155,7 @@ static void notrace shadowk_poke_hook(unsigned long ip, unsigned long pip,
 			frame = shadowk_text_frame_find(&clone->text, va);
 			if (!frame || !frame->xp.page)
 				continue;
-			shadowk_poke_frame(clone, frame, addr, src, memset_byte,
+			shadowk_poke_frame(frame, addr, src, memset_byte,
 					   len, pgd_val(clone->pt.top) == reader);
 		}
 	}

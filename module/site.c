@@ -124,6 +124,7 @@ static int shadowk_site_install(struct shadowk_clone *clone,
 	site->chain_insn = shadowk_site_pack(site->kernel_insn);
 	site->frame = frame;
 	frame->nr_sites++;
+	list_add(&site->frame_node, &frame->sites);
 	list_add(&site->node, &clone->sites);
 	/* Findable before any CPU can reach the call. */
 	hash_add_rcu(shadowk_site_table, &site->hnode, site->addr);
@@ -134,6 +135,7 @@ static int shadowk_site_install(struct shadowk_clone *clone,
 	if (err) {
 		hash_del_rcu(&site->hnode);
 		list_del(&site->node);
+		list_del(&site->frame_node);
 		frame->nr_sites--;
 		shadowk_text_frame_put(&clone->text, frame);
 	}
@@ -159,6 +161,7 @@ static bool shadowk_site_uninstall(struct shadowk_clone *clone,
 		pr_warn_ratelimited("out of memory: a site stays installed, doing what the kernel does\n");
 		return false;
 	}
+	list_del(&site->frame_node);
 	/* The last site's frame goes: unmapping it brings the kernel's back. */
 	if (!--frame->nr_sites)
 		shadowk_text_frame_put(&clone->text, frame);

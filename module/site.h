@@ -58,6 +58,7 @@ struct shadowk_site {
 	struct shadowk_clone *clone;
 	unsigned long addr;
 	struct shadowk_frame *frame;
+	struct list_head frame_node;	/* frame->sites, under text_mutex */
 	/*
 	 * The site is given back to the kernel when its last user goes.  Set
 	 * under the clone lock and text_mutex, read by dispatch under RCU.

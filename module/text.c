@@ -125,16 +125,11 @@ static void shadowk_text_region_put(struct shadowk_text *text,
 	text->pt->pages--;
 }
 
+/* Under text_mutex, which every change to frames holds: no RCU needed. */
 struct shadowk_frame *shadowk_text_frame_find(struct shadowk_text *text,
 					      unsigned long va)
 {
-	struct shadowk_frame *frame;
-
-	va &= PAGE_MASK;
-	list_for_each_entry(frame, &text->frames, node)
-		if (frame->va == va)
-			return frame;
-	return NULL;
+	return xa_load(&text->frames, va >> PAGE_SHIFT);
 }
 
 /*
@@ -155,14 +150,16 @@ struct shadowk_frame *shadowk_text_frame_get(struct shadowk_text *text,
 	if (!region)
 		return NULL;
 	frame = shadowk_mem_obj_alloc(sizeof(*frame), GFP_KERNEL);
-	if (!frame) {
+	if (!frame || xa_insert(&text->frames, va >> PAGE_SHIFT, frame,
+				GFP_KERNEL)) {
+		shadowk_mem_obj_free(frame);
 		shadowk_text_region_put(text, region);
 		return NULL;
 	}
 	frame->va = va & PAGE_MASK;
 	frame->region = region;
+	INIT_LIST_HEAD(&frame->sites);
 	region->nr_frames++;
-	list_add(&frame->node, &text->frames);
 	return frame;
 }
 
@@ -233,7 +230,7 @@ void shadowk_text_frame_put(struct shadowk_text *text,
 		shadowk_text_flush();
 		shadowk_xpage_put(&frame->xp);
 	}
-	list_del(&frame->node);
+	xa_erase(&text->frames, frame->va >> PAGE_SHIFT);
 	shadowk_mem_obj_free(frame);
 	region->nr_frames--;
 	shadowk_text_region_put(text, region);
@@ -270,20 +267,21 @@ void shadowk_text_init(struct shadowk_text *text, struct shadowk_pgtable *pt)
 {
 	text->pt = pt;
 	INIT_LIST_HEAD(&text->regions);
-	INIT_LIST_HEAD(&text->frames);
+	xa_init(&text->frames);
 }
 
 /* The clone is unreachable and flushed: free without further flushes. */
 void shadowk_text_free(struct shadowk_text *text)
 {
 	struct shadowk_region *region, *rtmp;
-	struct shadowk_frame *frame, *ftmp;
+	struct shadowk_frame *frame;
+	unsigned long index;
 
-	list_for_each_entry_safe(frame, ftmp, &text->frames, node) {
-		list_del(&frame->node);
+	shadowk_text_for_each_frame(text, index, frame) {
 		shadowk_xpage_put(&frame->xp);
 		shadowk_mem_obj_free(frame);
 	}
+	xa_destroy(&text->frames);
 	list_for_each_entry_safe(region, rtmp, &text->regions, node) {
 		unsigned int idx = region->pmd_idx;
 

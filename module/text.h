@@ -6,6 +6,7 @@
 #include <linux/list.h>
 #include <linux/pgtable.h>
 #include <linux/types.h>
+#include <linux/xarray.h>
 
 #include "pgtable.h"
 #include "xpage.h"
@@ -18,7 +19,7 @@
 struct shadowk_text {
 	struct shadowk_pgtable *pt;
 	struct list_head regions;	/* struct shadowk_region */
-	struct list_head frames;	/* struct shadowk_frame */
+	struct xarray frames;		/* struct shadowk_frame, by page */
 };
 
 /* A 2 MiB text region that a clone maps with its own PTE page. */
@@ -32,12 +33,16 @@ struct shadowk_region {
 
 /* A 4 KiB text page that a clone has copied. */
 struct shadowk_frame {
-	struct list_head node;		/* shadowk_text.frames */
 	unsigned long va;		/* page-aligned */
 	struct shadowk_xpage xp;	/* the private copy; no page: unmapped */
 	struct shadowk_region *region;
+	struct list_head sites;		/* site.c's, in this page */
 	unsigned int nr_sites;
 };
+
+/* Under text_mutex: each of @text's frames. */
+#define shadowk_text_for_each_frame(text, index, frame) \
+	xa_for_each(&(text)->frames, index, frame)
 
 /* Under text_mutex. */
 struct shadowk_frame *shadowk_text_frame_get(struct shadowk_text *text,

@@ -5,6 +5,7 @@
  * byte by byte, under the locks every change holds.
  */
 
+#include <linux/bitmap.h>
 #include <linux/mutex.h>
 
 #include <uapi/linux/shadowk.h>
@@ -12,45 +13,49 @@
 #include "clone.h"
 #include "dev.h"
 #include "ksyms.h"
+#include "mem.h"
 #include "pgtable.h"
 #include "site.h"
 #include "text.h"
 #include "verify.h"
 
-/* Compare every private page with the kernel's, skipping owned sites. */
+/*
+ * Compare every private page with the kernel's, skipping the bytes of the
+ * sites it owns (@owned: room for a page's worth of bits).  A frame knows
+ * its sites, so this is linear in the frames, not frames times sites.
+ */
 static void shadowk_verify_text(struct shadowk_clone *clone,
-				struct shadowk_verify *cmd)
+				struct shadowk_verify *cmd,
+				unsigned long *owned)
 {
 	struct shadowk_frame *frame;
 	struct shadowk_site *site;
-	unsigned long i;
+	unsigned long index, i;
 
 	cmd->diff_bytes = 0;
 	cmd->first_diff = 0;
 	cmd->checked_bytes = 0;
-	list_for_each_entry(frame, &clone->text.frames, node) {
+	shadowk_text_for_each_frame(&clone->text, index, frame) {
 		const u8 *orig = shadowk_text_original(frame->va);
 		const u8 *mine = frame->xp.ro;
 
 		if (!frame->xp.page)
 			continue;
+		bitmap_zero(owned, PAGE_SIZE);
+		/* A site never crosses its page (target.c). */
+		list_for_each_entry(site, &frame->sites, frame_node)
+			if (!site->displaced)
+				bitmap_set(owned, site->addr - frame->va,
+					   SHADOWK_SITE_LEN);
 		for (i = 0; i < PAGE_SIZE; i++) {
-			unsigned long va = frame->va + i;
-			bool owned = false;
-
-			list_for_each_entry(site, &clone->sites, node)
-				if (va >= site->addr &&
-				    va < site->addr + SHADOWK_SITE_LEN &&
-				    !site->displaced)
-					owned = true;
-			if (owned)
+			if (test_bit(i, owned))
 				continue;
 			cmd->checked_bytes++;
 			if (orig[i] == mine[i])
 				continue;
 			cmd->diff_bytes++;
 			if (!cmd->first_diff)
-				cmd->first_diff = va;
+				cmd->first_diff = frame->va + i;
 		}
 	}
 }
@@ -60,21 +65,29 @@ int shadowk_verify_ioctl(struct shadowk_ucmd *ucmd)
 	struct shadowk_verify *cmd = ucmd->cmd;
 	struct shadowk_pgtable_diff diff;
 	struct shadowk_clone *clone;
+	unsigned long *owned;
 
 	if (cmd->flags || cmd->__reserved)
 		return -EINVAL;
 	clone = shadowk_clone_get(cmd->clone_id);
 	if (!clone)
 		return -ENOENT;
+	owned = shadowk_mem_scratch_alloc(BITS_TO_LONGS(PAGE_SIZE) *
+					  sizeof(long));
+	if (!owned) {
+		shadowk_clone_put(clone);
+		return -ENOMEM;
+	}
 
 	shadowk_site_settle();
 	shadowk_clone_lock();
 	mutex_lock(shadowk_ksyms.text_mutex);
 	shadowk_pgtable_verify(&clone->pt, &diff);
 	diff.entries += shadowk_text_sync(&clone->text, false);
-	shadowk_verify_text(clone, cmd);
+	shadowk_verify_text(clone, cmd, owned);
 	mutex_unlock(shadowk_ksyms.text_mutex);
 	shadowk_clone_unlock();
+	shadowk_mem_scratch_free(owned);
 
 	cmd->diff_entries = diff.entries;
 	cmd->first_diff = shadowk_dev_addr(ucmd, cmd->first_diff);
