@@ -83,12 +83,14 @@ static pte_t shadowk_bridge_from_kernel(pmd_t pmd, unsigned int i)
 
 /* Under the kernel's page-attribute locks: no entry changes under us. */
 static void shadowk_bridge_lock_kernel(void)
+	__acquires(shadowk_ksyms.cpa_lock) __acquires(shadowk_ksyms.pgd_lock)
 {
 	spin_lock(shadowk_ksyms.cpa_lock);
 	spin_lock(shadowk_ksyms.pgd_lock);
 }
 
 static void shadowk_bridge_unlock_kernel(void)
+	__releases(shadowk_ksyms.pgd_lock) __releases(shadowk_ksyms.cpa_lock)
 {
 	spin_unlock(shadowk_ksyms.pgd_lock);
 	spin_unlock(shadowk_ksyms.cpa_lock);

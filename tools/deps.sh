@@ -31,7 +31,7 @@ name=$(. /etc/os-release 2>/dev/null && echo "${PRETTY_NAME:-an unknown system}"
 
 base_pkgs="gcc make libc6-dev pkg-config binutils kmod libkmod-dev
 	qemu-system-x86 busybox-static cpio xz-utils zstd bpftool jq python3-docutils
-	dkms util-linux
+	dkms util-linux sparse
 	flex bison bc libelf-dev libssl-dev openssl dwarves linux-source-6.12"
 case "$release" in
 debian:12) base_pkgs="$base_pkgs linux-source-6.1 debootstrap" ;;

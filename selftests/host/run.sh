@@ -58,6 +58,19 @@ style() {
 }
 check "module and uapi are checkpatch clean" style
 
+# sparse (kbuild's C=2) on the module, against the newest kernel whose
+# headers the host has: __rcu pointers, user pointers, lock contexts.
+sparse_clean() {
+	local kdir d=$O/sparse log
+	kdir=$(ls -d /lib/modules/*/build 2>/dev/null | sort -V | tail -n 1)
+	[ -n "$kdir" ] || { echo "no kernel headers on the host"; return 1; }
+	command -v sparse >/dev/null || { echo "sparse is not installed (make deps)"; return 1; }
+	rm -rf "$d" && mkdir -p "$d" && cp -r "$top/Kbuild" "$top/module" "$top/uapi" "$d/"
+	log=$(make -C "$kdir" M="$d" C=2 modules 2>&1) || { echo "$log" | tail -n 20; return 1; }
+	! echo "$log" | grep -E "(warning|error):"
+}
+check "module is sparse clean (C=2)" sparse_clean
+
 # Documentation pages render without a warning (index.rst is Sphinx-only).
 docs() {
 	local f rc=0
