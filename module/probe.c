@@ -28,7 +28,7 @@
 #define SHADOWK_PROBE_FLAGS	SHADOWK_PROBE_IRQ
 
 static DEFINE_IDR(shadowk_probe_idr);
-static unsigned int shadowk_probe_count;	/* under shadowk_clone_lock() */
+static unsigned int shadowk_probe_count;	/* under shadowk_mutex */
 
 static u64 shadowk_probe_sum(const struct shadowk_probe *probe)
 {
