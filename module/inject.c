@@ -35,33 +35,33 @@ static u64 shadowk_inject_mix(u64 z)
 	return z ^ (z >> 31);
 }
 
+/* Does the policy pick a process's @n-th call (from 1)?  Pure. */
+static bool shadowk_inject_picks(const struct shadowk_injection *inject, u64 n)
+{
+	u64 draw;
+
+	switch (inject->policy) {
+	case SHADOWK_INJECT_EVERY_NTH:
+		return n % inject->nth == 0;
+	case SHADOWK_INJECT_FIRST_N:
+		return n <= inject->nth;
+	case SHADOWK_INJECT_PROBABILITY:
+		draw = shadowk_inject_mix(inject->seed + n * SHADOWK_INJECT_GOLDEN);
+		return draw % SHADOWK_INJECT_PPM < inject->ppm;
+	}
+	return true;
+}
+
 /* Dispatch, preemption off, for a bound process's own call. */
 bool shadowk_inject_fires(struct shadowk_injection *inject,
 			  struct mm_struct *view)
 {
 	atomic64_t *count = shadowk_bind_counter(view, inject->slot);
-	u64 n, draw;
 	bool fire;
 
 	if (!count)
 		return false;
-	n = atomic64_inc_return(count);
-	switch (inject->policy) {
-	case SHADOWK_INJECT_EVERY_NTH:
-		fire = n % inject->nth == 0;
-		break;
-	case SHADOWK_INJECT_FIRST_N:
-		fire = n <= inject->nth;
-		break;
-	case SHADOWK_INJECT_PROBABILITY:
-		draw = shadowk_inject_mix(inject->seed +
-					  n * SHADOWK_INJECT_GOLDEN);
-		fire = draw % SHADOWK_INJECT_PPM < inject->ppm;
-		break;
-	default:
-		fire = true;
-		break;
-	}
+	fire = shadowk_inject_picks(inject, atomic64_inc_return(count));
 	atomic64_inc(&inject->calls);
 	if (fire)
 		atomic64_inc(&inject->injected);
@@ -300,3 +300,4 @@ out_clone:
 	return err;
 }
 
+#include "selftest/inject.c"

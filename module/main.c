@@ -25,6 +25,7 @@
 #include "pgtable.h"
 #include "poke.h"
 #include "probe.h"
+#include "selftest.h"
 #include "site.h"
 #include "stats.h"
 #include "text.h"
@@ -33,6 +34,10 @@ static int __init shadowk_init(void)
 {
 	int err;
 
+	/* Pure logic first, when asked: nothing to undo if it fails. */
+	err = shadowk_selftest_init();
+	if (err)
+		return err;
 	err = shadowk_mem_init();
 	if (err)
 		return err;

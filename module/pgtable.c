@@ -253,3 +253,5 @@ void shadowk_pgtable_verify(struct shadowk_pgtable *pt,
 {
 	diff->entries = shadowk_pgtable_walk(pt, false);
 }
+
+#include "selftest/pgtable.c"

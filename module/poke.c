@@ -82,6 +82,28 @@ static struct shadowk_site *shadowk_poke_site_at(struct shadowk_frame *frame,
 	return NULL;
 }
 
+/*
+ * The byte a clone's frame gets where the kernel writes @byte at @va over
+ * @now: the kernel's, except inside an owned site (@site, or NULL) whose
+ * call stays, unless the writer's own re-read goes through this clone
+ * (@reader): then the site must be displaced (*@displace) until the
+ * kernel is done.  The site records the kernel's byte either way.
+ */
+static u8 shadowk_poke_merge(struct shadowk_site *site, unsigned long va,
+			     u8 byte, u8 now, bool reader, bool *displace)
+{
+	if (!site)
+		return byte;
+	site->kernel_insn[va - site->addr] = byte;
+	/* Once displaced, the frame follows fully. */
+	if (site->displaced)
+		return byte;
+	if (!reader)
+		return now;
+	*displace = true;
+	return byte;
+}
+
 #define SHADOWK_POKE_CHUNK	64
 
 static void shadowk_poke_frame(struct shadowk_frame *frame, unsigned long addr,
@@ -101,18 +123,14 @@ static void shadowk_poke_frame(struct shadowk_frame *frame, unsigned long addr,
 		for (i = at; i < stop; i++) {
 			u8 byte = memset_byte ? src[0] : src[i - addr];
 			u8 *out = &buf[i - at];
+			bool displace = false;
 
 			if (!site || i >= site->addr + SHADOWK_SITE_LEN)
 				site = shadowk_poke_site_at(frame, i);
-			*out = byte;
-			if (site) {
-				site->kernel_insn[i - site->addr] = byte;
-				/* Once displaced, the frame follows fully. */
-				if (!reader && !site->displaced)
-					*out = now[i - frame->va];
-				else if (!site->displaced)
-					shadowk_site_reown_later(site);
-			}
+			*out = shadowk_poke_merge(site, i, byte, now[i - frame->va],
+						  reader, &displace);
+			if (displace)
+				shadowk_site_reown_later(site);
 			changed |= *out != now[i - frame->va];
 		}
 		if (changed)
@@ -176,3 +194,5 @@ void shadowk_poke_exit(void)
 {
 	shadowk_hook_unregister(&shadowk_poke_hook_desc);
 }
+
+#include "selftest/poke.c"

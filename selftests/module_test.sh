@@ -39,7 +39,7 @@ dmesg_since() {
 	dmesg | sed -n "/shadowk-selftest: $1/,\$p"
 }
 
-tap_plan 5
+tap_plan 6
 
 if loaded; then
 	tap_diag "shadowk is already loaded; this test needs it out"
@@ -130,6 +130,16 @@ if insmod "$ko" && [ -c /dev/shadowk ] && rmmod shadowk &&
 	tap_ok "loads cleanly after refused loads"
 else
 	tap_fail "loads cleanly after refused loads"
+fi
+
+# 6. The in-module self-tests of the pure logic pass, each of them.
+kmsg_mark selftest
+if insmod "$ko" selftest=1 && rmmod shadowk &&
+	dmesg_since selftest | grep -q 'shadowk: self-tests: 3 passed, 0 failed'; then
+	tap_ok "in-module self-tests pass (inject policies, poke merge, page-table compare)"
+else
+	dmesg_since selftest | sed 's/^/# /'
+	tap_fail "in-module self-tests pass (inject policies, poke merge, page-table compare)"
 fi
 
 tap_exit

@@ -53,7 +53,7 @@ fi
 style() {
 	perl "$O/ksrc/scripts/checkpatch.pl" --no-tree --quiet --terse \
 		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG -f \
-		"$top"/module/*.[ch] "$top"/module/examples/*.c \
+		"$top"/module/*.[ch] "$top"/module/examples/*.c "$top"/module/selftest/*.c \
 		"$top"/uapi/linux/shadowk.h
 }
 check "module and uapi are checkpatch clean" style
