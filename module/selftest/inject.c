@@ -5,6 +5,8 @@
  * selftest=1 (selftest.c).
  */
 
+#include "../selftest.h"
+
 bool __init shadowk_inject_selftest(void)
 {
 	struct shadowk_injection every = {

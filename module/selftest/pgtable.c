@@ -6,6 +6,8 @@
 
 #include <linux/slab.h>
 
+#include "../selftest.h"
+
 bool __init shadowk_pgtable_selftest(void)
 {
 	DECLARE_BITMAP(privmap, PTRS_PER_PMD) = { 0 };

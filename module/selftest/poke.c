@@ -4,6 +4,8 @@
  * that it sees its static functions; run at load with selftest=1.
  */
 
+#include "../selftest.h"
+
 bool __init shadowk_poke_selftest(void)
 {
 	static const u8 nop5[SHADOWK_SITE_LEN] = { 0x0f, 0x1f, 0x44, 0x00, 0x00 };
