@@ -393,7 +393,7 @@ static void shadowk_bind_leave(struct mm_struct **mms, unsigned int n)
 	spin_unlock_irqrestore(&shadowk_bind_lock, irq);
 }
 
-int shadowk_unbind_ioctl(struct shadowk_ucmd *ucmd)
+int shadowk_bind_unbind_ioctl(struct shadowk_ucmd *ucmd)
 {
 	struct shadowk_unbind *cmd = ucmd->cmd;
 	struct shadowk_binding *b;

@@ -16,7 +16,7 @@ struct shadowk_clone;
 struct shadowk_ucmd;
 
 int shadowk_bind_ioctl(struct shadowk_ucmd *ucmd);
-int shadowk_unbind_ioctl(struct shadowk_ucmd *ucmd);
+int shadowk_bind_unbind_ioctl(struct shadowk_ucmd *ucmd);
 
 unsigned int shadowk_bind_count(struct shadowk_clone *clone);
 void shadowk_bind_detach_clone(struct shadowk_clone *clone);

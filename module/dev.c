@@ -77,7 +77,7 @@ static const struct shadowk_ioctl_op shadowk_ioctl_ops[] = {
 		   struct shadowk_clone_list, ids),
 	SHADOWK_OP(SHADOWK_IOC_BIND, shadowk_bind_ioctl,
 		   struct shadowk_bind, pid),
-	SHADOWK_OP(SHADOWK_IOC_UNBIND, shadowk_unbind_ioctl,
+	SHADOWK_OP(SHADOWK_IOC_UNBIND, shadowk_bind_unbind_ioctl,
 		   struct shadowk_unbind, __reserved),
 	SHADOWK_OP(SHADOWK_IOC_VERIFY, shadowk_verify_ioctl,
 		   struct shadowk_verify, checked_bytes),
