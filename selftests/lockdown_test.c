@@ -40,10 +40,15 @@ TEST(integrity_lockdown_refuses_patching)
 	ASSERT_EQ(0, sk_inject(fd, id, "__x64_sys_getuid",
 			       SHADOWK_INJECT_ALWAYS, -EIO, 0, 0, 0, 0));
 
+	/* The tool says which mode, and what it means for shadowk. */
+	EXPECT_EQ(0, system("shadowk version | grep -qx 'kernel lockdown *none'"));
 	lfd = open(LOCKDOWN, O_WRONLY);
 	ASSERT_LE(0, lfd);
 	ASSERT_EQ(9, write(lfd, "integrity", 9));
 	close(lfd);
+	EXPECT_EQ(0, system("shadowk version | grep -qx 'kernel lockdown *integrity "
+			    "(probes and injections are refused)'"));
+	EXPECT_EQ(0, system("shadowk -j version | jq -e '.lockdown == \"integrity\"' > /dev/null"));
 
 	EXPECT_EQ(EPERM, sk_site_add(fd, id, "__x64_sys_getpid", 0,
 				     SHADOWK_SITE_NONE, 0, 0));

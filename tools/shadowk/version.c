@@ -5,6 +5,7 @@
  */
 
 #include <stdio.h>
+#include <string.h>
 
 #include "main.h"
 
@@ -41,6 +42,29 @@ static const struct {
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
+/*
+ * The kernel's lockdown mode, the bracketed word of "none [integrity]
+ * confidentiality", or "unknown" where securityfs does not say.  Under
+ * any mode but none the module refuses to change code (EPERM).
+ */
+static const char *lockdown_mode(char *buf, size_t len)
+{
+	FILE *f = fopen("/sys/kernel/security/lockdown", "r");
+	char *open, *close;
+
+	if (!f)
+		return "unknown";
+	if (!fgets(buf, len, f))
+		buf[0] = 0;
+	fclose(f);
+	open = strchr(buf, '[');
+	close = open ? strchr(open, ']') : NULL;
+	if (!close)
+		return "unknown";
+	*close = 0;
+	return open + 1;
+}
+
 static const char *ioctl_name(unsigned int i)
 {
 	return i < N(ioctl_names) && ioctl_names[i] ? ioctl_names[i] : NULL;
@@ -49,12 +73,14 @@ static const char *ioctl_name(unsigned int i)
 static void print_json(const struct shadowk_info *info)
 {
 	struct json *j = &tool.j;
+	char buf[128];
 	unsigned int i;
 
 	json_init(j, stdout, tool.pretty);
 	json_obj_begin(j, NULL);
 	json_str(j, "tool", SHADOWK_TOOL_VERSION);
 	json_str(j, "library", shadowk_lib_version());
+	json_str(j, "lockdown", lockdown_mode(buf, sizeof(buf)));
 	json_obj_begin(j, "module");
 	json_u64(j, "abi_version", info->abi_version);
 	json_u64(j, "features", info->features);
@@ -79,11 +105,17 @@ static void print_json(const struct shadowk_info *info)
 
 static void print_text(const struct shadowk_info *info)
 {
+	const char *lockdown;
+	char buf[128];
 	unsigned int i;
 
 	printf("shadowk %s (libshadowk %s)\n", SHADOWK_TOOL_VERSION,
 	       shadowk_lib_version());
 	printf("module ABI version: %u\n", info->abi_version);
+	lockdown = lockdown_mode(buf, sizeof(buf));
+	printf("%-22s %s%s\n", "kernel lockdown", lockdown,
+	       strcmp(lockdown, "none") && strcmp(lockdown, "unknown") ?
+	       " (probes and injections are refused)" : "");
 	for (i = 0; i < N(env_bits); i++)
 		printf("%-22s %s\n", env_bits[i].label,
 		       info->env & env_bits[i].bit ? "yes" : "no");
