@@ -186,10 +186,11 @@ uninstall:
 DKMS_SRC ?= $(DESTDIR)/usr/src/shadowk-$(VERSION)
 # The sources DKMS builds from; the host tests build them with dkms too.
 dkms-src:
-	install -d $(DKMS_SRC)/module/examples $(DKMS_SRC)/uapi/linux
+	install -d $(DKMS_SRC)/module/examples $(DKMS_SRC)/module/selftest $(DKMS_SRC)/uapi/linux
 	install -m 0644 Kbuild dkms.conf $(DKMS_SRC)/
 	install -m 0644 module/*.c module/*.h module/*.S $(DKMS_SRC)/module/
 	install -m 0644 module/examples/*.c $(DKMS_SRC)/module/examples/
+	install -m 0644 module/selftest/*.c $(DKMS_SRC)/module/selftest/
 	install -m 0644 uapi/linux/shadowk.h $(DKMS_SRC)/uapi/linux/
 
 dkms-install:
