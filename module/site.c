@@ -408,6 +408,14 @@ void shadowk_site_clone_end(struct shadowk_clone *clone,
 			user->site = NULL;
 			if (user->ops && user->ops->clone_gone)
 				user->ops->clone_gone(user);
+			/*
+			 * A user that is not ours to free (a redirection) may
+			 * be freed by its owner as soon as the locks drop:
+			 * shadowk_site_free_gone() must not find it.  Calls
+			 * under way still hold it, as RCU readers.
+			 */
+			if (!user->ops || !user->ops->free)
+				RCU_INIT_POINTER(site->users[slot], NULL);
 		}
 	}
 	memset(clone->nr_site_users, 0, sizeof(clone->nr_site_users));

@@ -202,4 +202,43 @@ TEST_F_TIMEOUT(redirect, clone_destroyed_under_load, 300)
 	sk_worker_free(&w);
 }
 
+/*
+ * The clone is destroyed while the example unloads, at the same moment:
+ * DESTROY frees the clone's sites after a grace period, and must not look
+ * at a redirection its owner may have freed meanwhile (KASAN, in the
+ * debug cell, sees it if it does).
+ */
+#define RACES	12
+
+TEST_F_TIMEOUT(redirect, destroy_races_unload, 300)
+{
+	int i, status, go[2];
+	pid_t pid;
+	char c;
+
+	for (i = 0; i < RACES; i++) {
+		if (i)
+			ASSERT_EQ(0, sk_create(self->fd, NULL, &self->id));
+		ASSERT_EQ(0, detrand_load(self->id, SEED));
+		ASSERT_EQ(0, pipe(go));
+		pid = fork();
+		ASSERT_LE(0, pid);
+		if (pid == 0) {
+			close(go[1]);
+			if (read(go[0], &c, 1) != 1)
+				_exit(2);
+			_exit(sk_destroy(self->fd, self->id) ? 1 : 0);
+		}
+		close(go[0]);
+		/* Both go at once: the child's DESTROY, our unload. */
+		ASSERT_EQ(1, write(go[1], "g", 1));
+		close(go[1]);
+		EXPECT_EQ(0, detrand_unload());
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
+	/* The fixture's teardown destroys nothing more. */
+	ASSERT_EQ(0, sk_create(self->fd, NULL, &self->id));
+}
+
 TEST_HARNESS_MAIN
