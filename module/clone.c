@@ -108,7 +108,7 @@ struct shadowk_clone *shadowk_clone_alloc(const char *name)
 	INIT_LIST_HEAD(&clone->bindings);
 	shadowk_text_init(&clone->text, &clone->pt);
 	INIT_LIST_HEAD(&clone->sites);
-	INIT_LIST_HEAD(&clone->poke_node);
+	INIT_LIST_HEAD(&clone->mirror_node);
 	INIT_LIST_HEAD(&clone->pt.node);
 	strscpy(clone->name, name, sizeof(clone->name));
 	return clone;

@@ -51,8 +51,8 @@ struct shadowk_clone {
 	unsigned int nr_site_users[SHADOWK_NR_SLOTS];
 	/* inject.c: bind.c's counter slots in use, under shadowk_mutex. */
 	DECLARE_BITMAP(inject_slots, 2 * SHADOWK_MAX_INJECTS);
-	/* poke.c: the clones whose frames follow the kernel's text writes. */
-	struct list_head poke_node;
+	/* mirror.c: the clones whose frames follow the kernel's text writes. */
+	struct list_head mirror_node;
 };
 
 void shadowk_clone_lock(void);

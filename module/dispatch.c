@@ -8,7 +8,7 @@
  * users act, in a fixed order of direct calls, only for a bound process
  * in task context unless one says otherwise; in every case the call then
  * does what the kernel has at the site (nothing, or its call or jump, as
- * poke.c records it).  This is the one file that knows every kind of user.
+ * mirror.c records it).  This is the one file that knows every kind of user.
  */
 
 #include <linux/hashtable.h>

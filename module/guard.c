@@ -22,7 +22,7 @@
  * A task with an mm of its own switches back to it when the function
  * returns; a lazy kernel thread stays on init_mm, and its next context
  * switch loads whatever the next task needs.  The functions touch no user
- * memory, and __text_poke() then re-reads through init_mm too (poke.c).
+ * memory, and __text_poke() then re-reads through init_mm too (mirror.c).
  * ftrace updates are rare; the detour costs two CR3 writes each.
  *
  * A context switch in the middle loads the task's own mm again, or for a

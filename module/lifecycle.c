@@ -17,7 +17,7 @@
 #include "ksyms.h"
 #include "lifecycle.h"
 #include "mem.h"
-#include "poke.h"
+#include "mirror.h"
 #include "site.h"
 #include "text.h"
 
@@ -41,7 +41,7 @@ static void shadowk_lifecycle_end(struct shadowk_clone *clone)
 	shadowk_clone_lock();
 	mutex_lock(shadowk_ksyms.text_mutex);
 	shadowk_site_clone_end(clone, &gone);
-	shadowk_poke_forget(clone);
+	shadowk_mirror_forget(clone);
 	shadowk_pgtable_untrack(&clone->pt);
 	shadowk_text_free(&clone->text);
 	mutex_unlock(shadowk_ksyms.text_mutex);
@@ -77,12 +77,12 @@ int shadowk_lifecycle_create_ioctl(struct shadowk_ucmd *ucmd)
 		return -ENOMEM;
 	/* The kernel's text writes reach its frames before it has any. */
 	mutex_lock(shadowk_ksyms.text_mutex);
-	shadowk_poke_track(clone);
+	shadowk_mirror_track(clone);
 	mutex_unlock(shadowk_ksyms.text_mutex);
 	id = shadowk_clone_publish(clone);
 	if (id < 0) {
 		mutex_lock(shadowk_ksyms.text_mutex);
-		shadowk_poke_forget(clone);
+		shadowk_mirror_forget(clone);
 		mutex_unlock(shadowk_ksyms.text_mutex);
 		shadowk_clone_put(clone);
 		return id;

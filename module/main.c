@@ -23,7 +23,7 @@
 #include "ksyms.h"
 #include "mem.h"
 #include "pgtable.h"
-#include "poke.h"
+#include "mirror.h"
 #include "probe.h"
 #include "selftest.h"
 #include "site.h"
@@ -60,12 +60,12 @@ static int __init shadowk_init(void)
 	if (err)
 		goto err_health;
 	/* Follow the kernel's text writes before anything can be cloned. */
-	err = shadowk_poke_init();
+	err = shadowk_mirror_init();
 	if (err)
 		goto err_health;
 	err = shadowk_guard_init();
 	if (err)
-		goto err_poke;
+		goto err_mirror;
 	err = shadowk_bind_init();
 	if (err)
 		goto err_guard;
@@ -87,8 +87,8 @@ err_bind:
 	shadowk_site_exit();
 err_guard:
 	shadowk_guard_exit();
-err_poke:
-	shadowk_poke_exit();
+err_mirror:
+	shadowk_mirror_exit();
 err_health:
 	shadowk_health_exit();
 err_fault:
@@ -110,7 +110,7 @@ static void __exit shadowk_exit(void)
 	shadowk_bind_exit();
 	shadowk_site_exit();
 	shadowk_guard_exit();
-	shadowk_poke_exit();
+	shadowk_mirror_exit();
 	/* The kernel's global bits back, the bridge and spare page freed. */
 	shadowk_text_exit();
 	shadowk_health_exit();

@@ -20,7 +20,7 @@ int __init shadowk_selftest_init(void)
 		bool (*run)(void);
 	} tests[] = {
 		{ "inject policies", shadowk_inject_selftest },
-		{ "poke byte merge", shadowk_poke_selftest },
+		{ "mirror byte merge", shadowk_mirror_selftest },
 		{ "page-table compare", shadowk_pgtable_selftest },
 	};
 	unsigned int i, failed = 0;

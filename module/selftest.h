@@ -7,7 +7,7 @@
 
 /* Each in module/selftest/, included by the file it tests. */
 bool __init shadowk_inject_selftest(void);
-bool __init shadowk_poke_selftest(void);
+bool __init shadowk_mirror_selftest(void);
 bool __init shadowk_pgtable_selftest(void);
 
 int __init shadowk_selftest_init(void);

@@ -359,7 +359,7 @@ unsigned int shadowk_site_nr_users(struct shadowk_clone *clone,
 }
 
 /*
- * A bound process patched one of its own clone's sites, so poke.c had to
+ * A bound process patched one of its own clone's sites, so mirror.c had to
  * let the kernel's bytes into the frame.  Put shadowk's call back now that
  * the kernel is done (it held text_mutex for the whole patch).
  */

@@ -64,7 +64,7 @@ struct shadowk_site {
 	 * under the clone lock and text_mutex, read by dispatch under RCU.
 	 */
 	struct shadowk_site_user __rcu *users[SHADOWK_NR_SLOTS];
-	/* The kernel's bytes at the site, kept current by poke.c. */
+	/* The kernel's bytes at the site, kept current by mirror.c. */
 	u8 kernel_insn[SHADOWK_SITE_LEN];
 	/* The last complete instruction of them, packed; read locklessly. */
 	u64 chain_insn;

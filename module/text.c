@@ -17,9 +17,9 @@
  * what the old entries pointed at.  A private frame is never writable
  * while mapped (xpage.c); shadowk's own changes build a new page and map
  * it in place of the old one, and the kernel's own text writes reach the
- * mapped frame through its text-poking machinery (poke.c).
+ * mapped frame through its text-poking machinery (mirror.c).
  *
- * All of it runs under text_mutex, so the kernel's text writers and poke.c
+ * All of it runs under text_mutex, so the kernel's text writers and mirror.c
  * see each private page either before or after a change, never during.
  */
 

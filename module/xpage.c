@@ -12,7 +12,7 @@
  * the direct map, and the flush that each change of a clone's text makes
  * anyway readies the spare for the next change.
  *
- * Everything here runs under text_mutex (text.c's changes, poke.c's
+ * Everything here runs under text_mutex (text.c's changes, mirror.c's
  * mirror of the kernel's own writes), which also serialises the spare.
  */
 

@@ -136,10 +136,10 @@ fi
 kmsg_mark selftest
 if insmod "$ko" selftest=1 && rmmod shadowk &&
 	dmesg_since selftest | grep -q 'shadowk: self-tests: 3 passed, 0 failed'; then
-	tap_ok "in-module self-tests pass (inject policies, poke merge, page-table compare)"
+	tap_ok "in-module self-tests pass (inject policies, mirror byte merge, page-table compare)"
 else
 	dmesg_since selftest | sed 's/^/# /'
-	tap_fail "in-module self-tests pass (inject policies, poke merge, page-table compare)"
+	tap_fail "in-module self-tests pass (inject policies, mirror byte merge, page-table compare)"
 fi
 
 tap_exit

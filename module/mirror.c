@@ -39,22 +39,22 @@
 #include "hook.h"
 #include "ksyms.h"
 #include "pgtable.h"
-#include "poke.h"
+#include "mirror.h"
 #include "site.h"
 #include "text.h"
 
-static LIST_HEAD(shadowk_poke_clones);
+static LIST_HEAD(shadowk_mirror_clones);
 
-void shadowk_poke_track(struct shadowk_clone *clone)
+void shadowk_mirror_track(struct shadowk_clone *clone)
 {
 	lockdep_assert_held(shadowk_ksyms.text_mutex);
-	list_add(&clone->poke_node, &shadowk_poke_clones);
+	list_add(&clone->mirror_node, &shadowk_mirror_clones);
 }
 
-void shadowk_poke_forget(struct shadowk_clone *clone)
+void shadowk_mirror_forget(struct shadowk_clone *clone)
 {
 	lockdep_assert_held(shadowk_ksyms.text_mutex);
-	list_del_init(&clone->poke_node);
+	list_del_init(&clone->mirror_node);
 }
 
 /*
@@ -63,7 +63,7 @@ void shadowk_poke_forget(struct shadowk_clone *clone)
  * current->active_mm's, see view.c), or none on a lazy CPU, which
  * use_temporary_mm() moves to init_mm first.
  */
-static u64 shadowk_poke_reader_view(void)
+static u64 shadowk_mirror_reader_view(void)
 {
 	if (this_cpu_read(cpu_tlbstate_shared.is_lazy))
 		return 0;
@@ -71,7 +71,7 @@ static u64 shadowk_poke_reader_view(void)
 }
 
 /* The site in @frame covering byte @va, if any. */
-static struct shadowk_site *shadowk_poke_site_at(struct shadowk_frame *frame,
+static struct shadowk_site *shadowk_mirror_site_at(struct shadowk_frame *frame,
 						 unsigned long va)
 {
 	struct shadowk_site *s;
@@ -89,7 +89,7 @@ static struct shadowk_site *shadowk_poke_site_at(struct shadowk_frame *frame,
  * (@reader): then the site must be displaced (*@displace) until the
  * kernel is done.  The site records the kernel's byte either way.
  */
-static u8 shadowk_poke_merge(struct shadowk_site *site, unsigned long va,
+static u8 shadowk_mirror_merge(struct shadowk_site *site, unsigned long va,
 			     u8 byte, u8 now, bool reader, bool *displace)
 {
 	if (!site)
@@ -104,9 +104,9 @@ static u8 shadowk_poke_merge(struct shadowk_site *site, unsigned long va,
 	return byte;
 }
 
-#define SHADOWK_POKE_CHUNK	64
+#define SHADOWK_MIRROR_CHUNK	64
 
-static void shadowk_poke_frame(struct shadowk_frame *frame, unsigned long addr,
+static void shadowk_mirror_frame(struct shadowk_frame *frame, unsigned long addr,
 			       const u8 *src, bool memset_byte, size_t len,
 			       bool reader)
 {
@@ -114,10 +114,10 @@ static void shadowk_poke_frame(struct shadowk_frame *frame, unsigned long addr,
 	unsigned long end = min(addr + len, frame->va + PAGE_SIZE);
 	const u8 *now = shadowk_text_frame_bytes(frame);
 	struct shadowk_site *site = NULL;
-	u8 buf[SHADOWK_POKE_CHUNK];
+	u8 buf[SHADOWK_MIRROR_CHUNK];
 
-	for (at = start; at < end; at += SHADOWK_POKE_CHUNK) {
-		unsigned long stop = min(at + SHADOWK_POKE_CHUNK, end);
+	for (at = start; at < end; at += SHADOWK_MIRROR_CHUNK) {
+		unsigned long stop = min(at + SHADOWK_MIRROR_CHUNK, end);
 		bool changed = false;
 
 		for (i = at; i < stop; i++) {
@@ -126,8 +126,8 @@ static void shadowk_poke_frame(struct shadowk_frame *frame, unsigned long addr,
 			bool displace = false;
 
 			if (!site || i >= site->addr + SHADOWK_SITE_LEN)
-				site = shadowk_poke_site_at(frame, i);
-			*out = shadowk_poke_merge(site, i, byte, now[i - frame->va],
+				site = shadowk_mirror_site_at(frame, i);
+			*out = shadowk_mirror_merge(site, i, byte, now[i - frame->va],
 						  reader, &displace);
 			if (displace)
 				shadowk_site_reown_later(site);
@@ -142,7 +142,7 @@ static void shadowk_poke_frame(struct shadowk_frame *frame, unsigned long addr,
 			shadowk_site_kernel_wrote(site);
 }
 
-static void notrace shadowk_poke_hook(unsigned long ip, unsigned long pip,
+static void notrace shadowk_mirror_hook(unsigned long ip, unsigned long pip,
 				      struct ftrace_ops *op,
 				      struct ftrace_regs *fregs)
 {
@@ -154,7 +154,7 @@ static void notrace shadowk_poke_hook(unsigned long ip, unsigned long pip,
 	u64 reader;
 	size_t len;
 
-	if (!regs || list_empty(&shadowk_poke_clones))
+	if (!regs || list_empty(&shadowk_mirror_clones))
 		return;
 	addr = regs->si;
 	len = regs->cx;
@@ -164,35 +164,35 @@ static void notrace shadowk_poke_hook(unsigned long ip, unsigned long pip,
 	src = (const u8 *)regs->dx;
 	/* text_poke_memset's source is an int holding the byte. */
 	memset_byte = (void *)regs->di == shadowk_ksyms.text_poke_memset;
-	reader = shadowk_poke_reader_view();
+	reader = shadowk_mirror_reader_view();
 
-	list_for_each_entry(clone, &shadowk_poke_clones, poke_node) {
+	list_for_each_entry(clone, &shadowk_mirror_clones, mirror_node) {
 		for (va = addr & PAGE_MASK; va < addr + len; va += PAGE_SIZE) {
 			struct shadowk_frame *frame;
 
 			frame = shadowk_text_frame_find(&clone->text, va);
 			if (!frame || !frame->xp.page)
 				continue;
-			shadowk_poke_frame(frame, addr, src, memset_byte,
+			shadowk_mirror_frame(frame, addr, src, memset_byte,
 					   len, pgd_val(clone->pt.top) == reader);
 		}
 	}
 }
 
-static struct shadowk_hook shadowk_poke_hook_desc = {
+static struct shadowk_hook shadowk_mirror_hook_desc = {
 	.symbol = "__text_poke",
-	.func = shadowk_poke_hook,
+	.func = shadowk_mirror_hook,
 	.flags = FTRACE_OPS_FL_SAVE_REGS,
 };
 
-int __init shadowk_poke_init(void)
+int __init shadowk_mirror_init(void)
 {
-	return shadowk_hook_register(&shadowk_poke_hook_desc);
+	return shadowk_hook_register(&shadowk_mirror_hook_desc);
 }
 
-void shadowk_poke_exit(void)
+void shadowk_mirror_exit(void)
 {
-	shadowk_hook_unregister(&shadowk_poke_hook_desc);
+	shadowk_hook_unregister(&shadowk_mirror_hook_desc);
 }
 
-#include "selftest/poke.c"
+#include "selftest/mirror.c"
