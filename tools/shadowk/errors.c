@@ -35,45 +35,6 @@ int tool_err(int code, const char *fmt, ...)
 	return code;
 }
 
-int tool_open(struct shadowk_ctx **ctxp)
-{
-	const char *dev = getenv("SHADOWK_DEVICE");
-	int err = shadowk_new(ctxp);
-	int ret;
-
-	/* SHADOWK_DEVICE names a node on purpose: never load for it. */
-	if (dev && !*dev)
-		dev = NULL;
-	if (err == -ENOENT && !tool.no_load && !dev) {
-		ret = tool_load_module();
-		if (ret)
-			return ret;
-		err = shadowk_new(ctxp);
-	}
-	switch (err) {
-	case 0:
-		return EXIT_OK;
-	case -ENOENT:
-		return tool_err(EXIT_NO_MODULE,
-				"%s does not exist: the shadowk module is not loaded (try: modprobe shadowk)",
-				dev ? dev : "/dev/shadowk");
-	case -EACCES:
-		return tool_err(EXIT_NO_PERM,
-				"cannot open %s: permission denied (it is root-only)",
-				dev ? dev : "/dev/shadowk");
-	case -EPERM:
-		return tool_err(EXIT_NO_PERM,
-				"cannot open %s: CAP_SYS_ADMIN is required",
-				dev ? dev : "/dev/shadowk");
-	case -EPROTO:
-		return tool_err(EXIT_FAIL,
-				"the loaded shadowk module speaks a different ABI version than this tool");
-	default:
-		return tool_err(EXIT_FAIL, "cannot open %s: %s",
-				dev ? dev : "/dev/shadowk", strerror(-err));
-	}
-}
-
 int tool_clone(struct shadowk_ctx *ctx, const char *arg, __u32 *clone_id)
 {
 	struct shadowk_clone_info info;
@@ -92,19 +53,6 @@ int tool_clone(struct shadowk_ctx *ctx, const char *arg, __u32 *clone_id)
 	if (err)
 		return tool_call_err(err, "cannot look up the clone");
 	return EXIT_OK;
-}
-
-int tool_open_clone(struct shadowk_ctx **ctxp, const char *clone,
-		    __u32 *clone_id)
-{
-	int ret = tool_open(ctxp);
-
-	if (ret)
-		return ret;
-	ret = tool_clone(*ctxp, clone, clone_id);
-	if (ret)
-		*ctxp = shadowk_unref(*ctxp);
-	return ret;
 }
 
 int tool_func_err(int err, const char *func)

@@ -41,9 +41,8 @@ __attribute__((format(printf, 2, 3)))
 int tool_err(int code, const char *fmt, ...);
 int tool_usage_err(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Opens the device, loading the module if missing (kmod.c); an exit code. */
 int tool_open(struct shadowk_ctx **ctxp);
-/* Loads the module through libkmod (kmod.c); an exit code. */
-int tool_load_module(void);
 
 /* A CLONE argument (id or name) to a live clone's id; an exit code. */
 int tool_clone(struct shadowk_ctx *ctx, const char *arg, __u32 *clone_id);
