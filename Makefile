@@ -151,11 +151,17 @@ vm-shell: module test-modules lib tools selftests
 # DESTDIR (packaging) depmod is left to the package's scripts.
 install: install-module install-user
 
+# With the module, what another module needs to build against it: the
+# kernel API header and this kernel's Module.symvers.
+KAPI_DIR ?= $(DESTDIR)/usr/src/shadowk-devel-$(VERSION)
 install-module: module
 	$(MAKE) -C $(KERNELDIR) M=$(call KMOD_DIR,$(KERNELRELEASE)) \
 		INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=updates \
 		CONFIG_MODULE_SIG_ALL= modules_install
 	$(if $(DESTDIR),,depmod -a $(KERNELRELEASE))
+	install -D -m 0644 module/include/linux/shadowk.h $(KAPI_DIR)/include/linux/shadowk.h
+	install -D -m 0644 $(call KMOD_DIR,$(KERNELRELEASE))/Module.symvers \
+		$(KAPI_DIR)/$(KERNELRELEASE)/Module.symvers
 
 # Everything but the modules: with DKMS, "make dkms-install install-user".
 install-user: lib tools man
@@ -175,6 +181,9 @@ uninstall:
 	rm -f $(DESTDIR)/lib/modules/$(KERNELRELEASE)/updates/shadowk.ko* \
 		$(DESTDIR)/lib/modules/$(KERNELRELEASE)/updates/shadowk_detrand.ko*
 	$(if $(DESTDIR),,depmod -a $(KERNELRELEASE))
+	rm -f $(KAPI_DIR)/include/linux/shadowk.h $(KAPI_DIR)/$(KERNELRELEASE)/Module.symvers
+	-rmdir $(KAPI_DIR)/include/linux $(KAPI_DIR)/include $(KAPI_DIR)/$(KERNELRELEASE) \
+		$(KAPI_DIR) 2>/dev/null
 	$(MAKE) -C lib uninstall
 	$(MAKE) -C tools uninstall
 	rm -f $(DESTDIR)$(PREFIX)/include/linux/shadowk.h
@@ -191,6 +200,7 @@ dkms-src:
 	install -m 0644 module/*.c module/*.h module/*.S $(DKMS_SRC)/module/
 	install -m 0644 module/examples/*.c $(DKMS_SRC)/module/examples/
 	install -m 0644 module/selftest/*.c $(DKMS_SRC)/module/selftest/
+	install -D -m 0644 module/include/linux/shadowk.h $(DKMS_SRC)/module/include/linux/shadowk.h
 	install -m 0644 uapi/linux/shadowk.h $(DKMS_SRC)/uapi/linux/
 
 dkms-install:

@@ -5,7 +5,7 @@
  *
  * A redirection is a user of the function's owned site.  Dispatch counts
  * the call in (->active) and the trampoline calls the replacement, then
- * shadowk_redirect_exit() counts it out, so that shadowk_unredirect() can
+ * shadowk_redirect_exit() counts it out, so that unregistering can
  * tell when the replacement's code is no longer in use: after clearing
  * the site and a grace period no call can start, and then it waits for
  * ->active to drain.  That covers calls that sleep in the replacement,
@@ -31,8 +31,9 @@ void notrace shadowk_redirect_exit(struct shadowk_redirect *redirect)
 	atomic_dec(&redirect->active);
 }
 
-struct shadowk_redirect *shadowk_redirect(u32 clone_id, const char *symbol,
-					  void *replacement)
+struct shadowk_redirect *shadowk_redirect_register(u32 clone_id,
+						   const char *symbol,
+						   void *replacement)
 {
 	struct shadowk_redirect *redirect;
 	struct shadowk_site_txn txn;
@@ -51,7 +52,7 @@ struct shadowk_redirect *shadowk_redirect(u32 clone_id, const char *symbol,
 	redirect = shadowk_mem_obj_alloc(sizeof(*redirect), GFP_KERNEL);
 	if (!redirect)
 		goto out_clone;
-	/* No ops: its module frees it (shadowk_unredirect()), clone or not. */
+	/* No ops: its module frees it (unregistering), clone or not. */
 	redirect->user.slot = SHADOWK_SLOT_REDIRECT;
 	redirect->user.replaces = true;
 	redirect->replacement = replacement;
@@ -72,9 +73,9 @@ out_clone:
 		replacement);
 	return redirect;
 }
-EXPORT_SYMBOL_GPL(shadowk_redirect);
+EXPORT_SYMBOL_GPL(shadowk_redirect_register);
 
-void shadowk_unredirect(struct shadowk_redirect *redirect)
+void shadowk_redirect_unregister(struct shadowk_redirect *redirect)
 {
 	struct shadowk_site_txn txn;
 
@@ -91,4 +92,4 @@ void shadowk_unredirect(struct shadowk_redirect *redirect)
 		schedule_timeout_uninterruptible(1);
 	shadowk_mem_obj_free(redirect);
 }
-EXPORT_SYMBOL_GPL(shadowk_unredirect);
+EXPORT_SYMBOL_GPL(shadowk_redirect_unregister);

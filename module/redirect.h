@@ -5,7 +5,7 @@
 #include <linux/atomic.h>
 #include <linux/types.h>
 
-#include "shadowk.h"
+#include <linux/shadowk.h>
 #include "site.h"
 
 struct shadowk_redirect {

@@ -28,7 +28,7 @@
 
 #include <asm/ptrace.h>
 
-#include "shadowk.h"
+#include <linux/shadowk.h>
 
 static unsigned int clone;
 module_param(clone, uint, 0444);
@@ -135,8 +135,9 @@ static long detrand_getrandom(const struct pt_regs *regs)
 
 static int __init detrand_init(void)
 {
-	detrand_redirect = shadowk_redirect(clone, "__x64_sys_getrandom",
-					    detrand_getrandom);
+	detrand_redirect = shadowk_redirect_register(clone,
+						     "__x64_sys_getrandom",
+						     detrand_getrandom);
 	if (IS_ERR(detrand_redirect)) {
 		pr_err("cannot redirect getrandom for clone %u (%ld)\n", clone,
 		       PTR_ERR(detrand_redirect));
@@ -152,7 +153,7 @@ static void __exit detrand_exit(void)
 	int bkt;
 
 	/* Waits for calls still inside detrand_getrandom(). */
-	shadowk_unredirect(detrand_redirect);
+	shadowk_redirect_unregister(detrand_redirect);
 	hash_for_each_safe(detrand_streams, bkt, tmp, s, node)
 		detrand_stream_free(s);
 }

@@ -53,7 +53,7 @@ fi
 style() {
 	perl "$O/ksrc/scripts/checkpatch.pl" --no-tree --quiet --terse \
 		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG -f \
-		"$top"/module/*.[ch] "$top"/module/examples/*.c "$top"/module/selftest/*.c \
+		"$top"/module/*.[ch] "$top"/module/include/linux/*.h "$top"/module/examples/*.c "$top"/module/selftest/*.c \
 		"$top"/uapi/linux/shadowk.h
 }
 check "module and uapi are checkpatch clean" style
@@ -106,6 +106,10 @@ install_roundtrip() {
 		[ -e "$d/$f" ] || { echo "missing $f"; rc=1; }
 	done
 	ls "$d"/lib/modules/*/updates/shadowk.ko* > /dev/null 2>&1 || { echo "no module"; rc=1; }
+	# What another module builds against: the kernel API and symbols.
+	ls "$d"/usr/src/shadowk-devel-*/include/linux/shadowk.h \
+		"$d"/usr/src/shadowk-devel-*/*/Module.symvers > /dev/null 2>&1 ||
+		{ echo "no kernel API header or Module.symvers"; rc=1; }
 	make -s -C "$top" uninstall DESTDIR="$d" > "$d.log" 2>&1 || rc=1
 	f=$(find "$d" -type f -o -type l)
 	[ -z "$f" ] || { echo "left after uninstall: $f"; rc=1; }
@@ -113,6 +117,45 @@ install_roundtrip() {
 	return $rc
 }
 check "make install and uninstall with DESTDIR" install_roundtrip
+
+# A third party's module builds against what make install put there, as
+# linux/shadowk.h tells it to, and modpost finds shadowk's symbols.
+kapi_builds() {
+	local d kr k log rc=0
+	d=$(mktemp -d)
+	kr=$(ls -d /lib/modules/*/build 2>/dev/null | sort -V | tail -n 1 | cut -d/ -f4)
+	[ -n "$kr" ] || { echo "no kernel headers on the host"; return 1; }
+	make -s -C "$top" install-module DESTDIR="$d/root" KERNELRELEASE="$kr" \
+		KERNELDIR="/lib/modules/$kr/build" > "$d/log" 2>&1 || { tail -n 20 "$d/log"; rm -rf "$d"; return 1; }
+	k=$(echo "$d"/root/usr/src/shadowk-devel-*)
+	mkdir "$d/m"
+	cat > "$d/m/user.c" <<-'EOF'
+	#include <linux/err.h>
+	#include <linux/module.h>
+	#include <linux/shadowk.h>
+	static long replacement(void) { return 0; }
+	static struct shadowk_redirect *r;
+	static int __init user_init(void)
+	{
+		r = shadowk_redirect_register(1, "__x64_sys_getppid", replacement);
+		return PTR_ERR_OR_ZERO(r);
+	}
+	static void __exit user_exit(void) { shadowk_redirect_unregister(r); }
+	module_init(user_init);
+	module_exit(user_exit);
+	MODULE_LICENSE("GPL");
+	EOF
+	echo 'obj-m := user.o' > "$d/m/Kbuild"
+	log=$(make -C "/lib/modules/$kr/build" M="$d/m" ccflags-y="-I$k/include" \
+		KBUILD_EXTRA_SYMBOLS="$k/$kr/Module.symvers" modules 2>&1) || rc=1
+	if [ $rc -ne 0 ] || grep -q "undefined" <<< "$log"; then
+		echo "$log" | tail -n 20
+		rc=1
+	fi
+	rm -rf "$d"
+	return $rc
+}
+check "a third party's module builds against the installed kernel API" kapi_builds
 
 # dkms.conf builds both modules for every supported kernel, from exactly
 # the files make dkms-install copies (a private DKMS tree, no install).
