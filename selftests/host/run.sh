@@ -58,6 +58,15 @@ style() {
 }
 check "module and uapi are checkpatch clean" style
 
+# The kernel-doc of the kernel API and of the uapi header parses cleanly.
+kdoc() {
+	local out
+	out=$(perl "$O/ksrc/scripts/kernel-doc" -none "$top/module/include/linux/shadowk.h" \
+		"$top/uapi/linux/shadowk.h" 2>&1) || { echo "$out"; return 1; }
+	[ -z "$out" ] || { echo "$out"; return 1; }
+}
+check "kernel-doc of the kernel API and the uapi header is clean" kdoc
+
 # sparse (kbuild's C=2) on the module, against the newest kernel whose
 # headers the host has: __rcu pointers, user pointers, lock contexts.
 sparse_clean() {
