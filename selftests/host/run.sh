@@ -212,12 +212,16 @@ dkms_roundtrip() {
 		sort -V | tail -n 1)
 	[ -n "$kr" ] || { echo "no headers in $r"; return 1; }
 	# The root's kernel stands in for "uname -r" there.
+	# A failed run takes back what it put there too, or the next run's
+	# "dkms add" would find it.
 	"$top/tools/build-root.sh" run "$top" sh -c "
 		cd '$top' && make -s dkms-src DKMS_SRC=/usr/src/shadowk-$ver &&
 		dkms add shadowk/$ver && dkms build -k $kr shadowk/$ver &&
 		dkms install -k $kr shadowk/$ver &&
 		test -e /lib/modules/$kr/updates/dkms/shadowk.ko* &&
-		make -s dkms-uninstall" || return 1
+		make -s dkms-uninstall" ||
+		{ "$top/tools/build-root.sh" run "$top" sh -c "cd '$top' && make -s dkms-uninstall" \
+			> /dev/null 2>&1; return 1; }
 	left=$(ls -d "$r/usr/src/shadowk-"* "$r/var/lib/dkms/shadowk" \
 		"$r/lib/modules/$kr/updates/dkms/shadowk"* 2>/dev/null)
 	[ -z "$left" ] || { echo "left after dkms-uninstall: $left"; return 1; }
