@@ -182,7 +182,8 @@ void shadowk_pgtable_free(struct shadowk_pgtable *pt)
  * clone points at its own page (or -1), @fix copies differences in.
  */
 static unsigned int shadowk_pgtable_cmp(u64 *copy, const u64 *orig, int priv,
-					const unsigned long *privmap, bool fix)
+					const unsigned long *privmap, bool fix,
+					const char *level)
 {
 	unsigned int i, n = 0;
 
@@ -195,6 +196,10 @@ static unsigned int shadowk_pgtable_cmp(u64 *copy, const u64 *orig, int priv,
 		n++;
 		if (fix)
 			WRITE_ONCE(copy[i], o);
+		else if (level)
+			/* VERIFY expects none: say which, for a report. */
+			pr_info_ratelimited("verify: %s entry %u is %#llx in the clone, %#llx in the kernel\n",
+					    level, i, READ_ONCE(copy[i]), o);
 	}
 	return n;
 }
@@ -205,14 +210,15 @@ static unsigned int shadowk_pgtable_walk(struct shadowk_pgtable *pt, bool fix)
 
 	n = shadowk_pgtable_cmp((u64 *)pt->pmd,
 				(u64 *)shadowk_pgtable_orig.pmd_page, -1,
-				pt->private_pmds, fix);
+				pt->private_pmds, fix, "PMD");
 	n += shadowk_pgtable_cmp((u64 *)pt->pud,
 				 (u64 *)shadowk_pgtable_orig.pud_page,
-				 shadowk_pgtable_orig.pud_idx, NULL, fix);
+				 shadowk_pgtable_orig.pud_idx, NULL, fix, "PUD");
 	if (pt->p4d)
 		n += shadowk_pgtable_cmp((u64 *)pt->p4d,
 					 (u64 *)shadowk_pgtable_orig.p4d_page,
-					 shadowk_pgtable_orig.p4d_idx, NULL, fix);
+					 shadowk_pgtable_orig.p4d_idx, NULL, fix,
+					 "P4D");
 	return n;
 }
 

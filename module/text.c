@@ -258,6 +258,11 @@ unsigned int shadowk_text_sync(struct shadowk_text *text, bool fix)
 			n++;
 			if (fix)
 				WRITE_ONCE(region->ptes[i], want);
+			else
+				pr_info_ratelimited("verify: PTE %u of PMD %u is %#lx in the clone, %#lx in the kernel\n",
+						    i, region->pmd_idx,
+						    pte_val(READ_ONCE(region->ptes[i])),
+						    pte_val(want));
 		}
 	}
 	return n;
