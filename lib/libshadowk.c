@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
@@ -60,7 +61,22 @@ int shadowk_opts_check(const void *opts, size_t known_sz, size_t first_sz)
 	return 0;
 }
 
-int shadowk_func_set(const char *func, __u64 *addr, char *symbol)
+int shadowk_result_prepare(void *result, size_t min_size)
+{
+	__u32 size;
+
+	if (!result)
+		return -EINVAL;
+	size = *(__u32 *)result;
+	if (size < min_size)
+		return -EINVAL;
+	if (size > 4096)
+		return -E2BIG;
+	memset((char *)result + sizeof(size), 0, size - sizeof(size));
+	return 0;
+}
+
+int shadowk_func_set(const char *func, struct shadowk_func *out)
 {
 	char *end;
 
@@ -68,14 +84,14 @@ int shadowk_func_set(const char *func, __u64 *addr, char *symbol)
 		return -EINVAL;
 	if (!strncmp(func, "0x", 2)) {
 		errno = 0;
-		*addr = strtoull(func + 2, &end, 16);
-		if (errno || *end || end == func + 2 || !*addr)
+		out->addr = strtoull(func + 2, &end, 16);
+		if (errno || *end || end == func + 2 || !out->addr)
 			return -EINVAL;
 		return 0;
 	}
 	if (strlen(func) >= SHADOWK_SYMBOL_LEN)
 		return -ENAMETOOLONG;
-	strcpy(symbol, func);
+	strcpy(out->symbol, func);
 	return 0;
 }
 
@@ -115,35 +131,64 @@ int shadowk_list_fetch(struct shadowk_ctx *ctx, unsigned long cmd,
 	return tries == 8 ? -EAGAIN : err;
 }
 
-SHADOWK_EXPORT int shadowk_new(struct shadowk_ctx **ctxp)
+static int shadowk_open(struct shadowk_ctx *ctx, const char *path)
+{
+	int err;
+
+	ctx->fd = open(path, O_RDWR | O_CLOEXEC);
+	if (ctx->fd < 0)
+		return -errno;
+	ctx->info.size = sizeof(ctx->info);
+	err = shadowk_ioctl(ctx, SHADOWK_IOC_GET_INFO, &ctx->info, "GET_INFO");
+	if (!err && ctx->info.out_abi_version != SHADOWK_ABI_VERSION) {
+		shadowk_log(ctx, LOG_DEBUG, "module ABI %u, library ABI %u\n",
+			    ctx->info.out_abi_version, SHADOWK_ABI_VERSION);
+		err = -EPROTO;
+	}
+	if (err) {
+		close(ctx->fd);
+		ctx->fd = -1;
+	}
+	return err;
+}
+
+SHADOWK_EXPORT int shadowk_new(struct shadowk_ctx **ctxp,
+			       const struct shadowk_new_opts *opts)
 {
 	const char *path = getenv("SHADOWK_DEVICE");
+	bool named = false;
 	struct shadowk_ctx *ctx;
 	int err;
 
 	if (!ctxp)
-		return -EINVAL;
+		return shadowk_ret(-EINVAL);
 	*ctxp = NULL;
+	err = shadowk_opts_ok(opts, struct shadowk_new_opts, device);
+	if (err)
+		return shadowk_ret(err);
+	if (opts && opts->flags & ~SHADOWK_NEW_LOAD_MODULE)
+		return shadowk_ret(-EINVAL);
+	if (opts && opts->device)
+		path = opts->device;
+	if (path && *path)
+		named = true;
+	else
+		path = "/dev/shadowk";
 	ctx = calloc(1, sizeof(*ctx));
 	if (!ctx)
-		return -ENOMEM;
+		return shadowk_ret(-ENOMEM);
 	ctx->refcount = 1;
-	ctx->fd = open(path && *path ? path : "/dev/shadowk",
-		       O_RDWR | O_CLOEXEC);
-	if (ctx->fd < 0) {
-		err = -errno;
-		free(ctx);
-		return err;
+	err = shadowk_open(ctx, path);
+	/* A node named on purpose is never a reason to load anything. */
+	if (err == -ENOENT && !named && opts &&
+	    opts->flags & SHADOWK_NEW_LOAD_MODULE) {
+		err = shadowk_load_module(ctx);
+		if (!err)
+			err = shadowk_open(ctx, path);
 	}
-
-	ctx->info.size = sizeof(ctx->info);
-	err = shadowk_ioctl(ctx, SHADOWK_IOC_GET_INFO, &ctx->info, "GET_INFO");
-	if (!err && ctx->info.abi_version != SHADOWK_ABI_VERSION)
-		err = -EPROTO;
 	if (err) {
-		close(ctx->fd);
 		free(ctx);
-		return err;
+		return shadowk_ret(err);
 	}
 	*ctxp = ctx;
 	return 0;
@@ -158,8 +203,10 @@ SHADOWK_EXPORT struct shadowk_ctx *shadowk_ref(struct shadowk_ctx *ctx)
 
 SHADOWK_EXPORT struct shadowk_ctx *shadowk_unref(struct shadowk_ctx *ctx)
 {
-	if (!ctx || --ctx->refcount > 0)
+	if (!ctx)
 		return NULL;
+	if (--ctx->refcount > 0)
+		return ctx;
 	close(ctx->fd);
 	free(ctx);
 	return NULL;
@@ -178,9 +225,17 @@ SHADOWK_EXPORT void shadowk_set_log_fn(struct shadowk_ctx *ctx,
 SHADOWK_EXPORT int shadowk_get_info(struct shadowk_ctx *ctx,
 				    struct shadowk_info *info)
 {
-	if (!ctx || !info)
-		return -EINVAL;
-	*info = ctx->info;
+	size_t len;
+	int err;
+
+	if (!ctx)
+		return shadowk_ret(-EINVAL);
+	err = shadowk_result_ok(info, struct shadowk_info, out_ioctls);
+	if (err)
+		return shadowk_ret(err);
+	len = info->size < ctx->info.size ? info->size : ctx->info.size;
+	memcpy(info, &ctx->info, len);
+	info->size = len;
 	return 0;
 }
 

@@ -2,16 +2,25 @@
 /*
  * libshadowk: the C interface to /dev/shadowk.
  *
- * Every function that can fail returns 0 or a negative errno and never
- * prints; messages go to the log function set with shadowk_set_log_fn().
- * The errnos are the module's, as the uapi header documents them, plus
- * EINVAL for a NULL argument the call needs.
+ * Every function that can fail returns 0 or a negative errno, sets errno
+ * to the same (positive) value when it fails, and never prints; messages
+ * go to the log function set with shadowk_set_log_fn().  The errnos are
+ * the module's, as the uapi header documents them, plus EINVAL for a NULL
+ * argument the call needs.
  *
- * Options structs start with ``size_t sz``, set with SHADOWK_OPTS() to
- * the size the caller was built with.  A NULL options pointer means all
- * defaults.  A newer caller's struct is accepted as long as the bytes this
- * library does not know are zero (else -E2BIG), like the kernel's
- * copy_struct_from_user().
+ * Structs the caller passes in, the options, start with ``size_t sz``,
+ * set with SHADOWK_OPTS() to the size the caller was built with.  A NULL
+ * options pointer means all defaults.  A newer caller's struct is
+ * accepted as long as the bytes this library does not know are zero
+ * (else -E2BIG), like the kernel's copy_struct_from_user().
+ *
+ * Structs the library fills are the uapi header's, which start with
+ * ``__u32 size``: the caller sets it to sizeof the struct as its header
+ * has it (SHADOWK_RESULT() declares one so), the library writes no more
+ * than that, and on return ``size`` holds how many bytes were written.
+ * Lists are arrays of the uapi's entries, as far apart as the caller's
+ * ``entry_size`` says.  So an older program keeps working with a newer
+ * library and module, and a newer one can tell which fields were filled.
  *
  * A kernel function is named by a string: its symbol, or its address
  * written in hex with a leading "0x".
@@ -28,6 +37,15 @@
 extern "C" {
 #endif
 
+/* The version of this header; shadowk_lib_version() is the library's. */
+#define LIBSHADOWK_MAJOR_VERSION	0
+#define LIBSHADOWK_MINOR_VERSION	1
+#define LIBSHADOWK_PATCH_VERSION	0
+#define LIBSHADOWK_VERSION_AT_LEAST(major, minor)			\
+	(LIBSHADOWK_MAJOR_VERSION > (major) ||				\
+	 (LIBSHADOWK_MAJOR_VERSION == (major) &&			\
+	  LIBSHADOWK_MINOR_VERSION >= (minor)))
+
 struct shadowk_ctx;
 
 typedef void (*shadowk_log_fn)(void *data, int priority, const char *fmt,
@@ -40,14 +58,39 @@ typedef void (*shadowk_log_fn)(void *data, int priority, const char *fmt,
 		__VA_ARGS__						\
 	}
 
+/* Declares a uapi struct for the library to fill, its size set. */
+#define SHADOWK_RESULT(type, name)					\
+	struct shadowk_##type name = { .size = sizeof(struct shadowk_##type) }
+
+/* Context. */
+enum shadowk_new_flags {
+	/*
+	 * When /dev/shadowk does not exist, load the module installed for
+	 * the running kernel first, as modprobe would, through libkmod
+	 * (loaded at run time: libshadowk itself needs nothing).  Needs
+	 * root.  Never done for a device named by opts or SHADOWK_DEVICE.
+	 */
+	SHADOWK_NEW_LOAD_MODULE = 1 << 0,
+};
+
+struct shadowk_new_opts {
+	size_t sz;
+	__u32 flags;		/* enum shadowk_new_flags */
+	/* The node to open; NULL for $SHADOWK_DEVICE, else /dev/shadowk. */
+	const char *device;
+};
+
 /*
- * Open the device (SHADOWK_DEVICE in the environment overrides
- * /dev/shadowk) and make the handshake.  -ENOENT: no device node, so the
- * module is not loaded; -EACCES/-EPERM: not allowed; -EPROTO: the module
- * speaks an ABI this library does not know.
+ * Open the device and make the handshake.  -ENOENT: no device node, so
+ * the module is not loaded; -EACCES/-EPERM: not allowed; -EPROTO: the
+ * module speaks an ABI this library does not know.  With
+ * SHADOWK_NEW_LOAD_MODULE, loading adds: -ENOPKG (no shadowk module is
+ * installed for the running kernel), -ELIBACC (libkmod.so.2 cannot be
+ * loaded), -EPERM (not root), or the error loading the module gave.
  */
-int shadowk_new(struct shadowk_ctx **ctxp);
+int shadowk_new(struct shadowk_ctx **ctxp, const struct shadowk_new_opts *opts);
 struct shadowk_ctx *shadowk_ref(struct shadowk_ctx *ctx);
+/* NULL once the last reference is gone, else ctx. */
 struct shadowk_ctx *shadowk_unref(struct shadowk_ctx *ctx);
 
 /* priority is a syslog level (LOG_ERR .. LOG_DEBUG). */
@@ -89,6 +132,9 @@ struct shadowk_bind_opts {
 int shadowk_process_bind(struct shadowk_ctx *ctx, __u32 clone_id, pid_t pid,
 			 const struct shadowk_bind_opts *opts);
 int shadowk_process_unbind(struct shadowk_ctx *ctx, pid_t pid);
+/* Which clone pid runs: result->out_clone_id, 0 if none. */
+int shadowk_process_info(struct shadowk_ctx *ctx, pid_t pid,
+			 struct shadowk_process_info *result);
 
 /* Raw sites (SHADOWK_IOC_SITE_ADD/DEL). */
 struct shadowk_site_opts {
@@ -98,11 +144,11 @@ struct shadowk_site_opts {
 	__s64 value;		/* for SHADOWK_SITE_RETURN */
 };
 
+/* site (the entry site's address) may be NULL. */
 int shadowk_site_add(struct shadowk_ctx *ctx, __u32 clone_id,
 		     const char *func, const struct shadowk_site_opts *opts,
-		     __u64 *site);
-int shadowk_site_del(struct shadowk_ctx *ctx, __u32 clone_id,
-		     const char *func);
+		     __u32 *site_id, __u64 *site);
+int shadowk_site_del(struct shadowk_ctx *ctx, __u32 site_id);
 
 /* Probes. */
 struct shadowk_probe_opts {
@@ -117,9 +163,16 @@ int shadowk_probe_add(struct shadowk_ctx *ctx, __u32 clone_id,
 int shadowk_probe_del(struct shadowk_ctx *ctx, __u32 probe_id, __u64 *hits);
 int shadowk_probe_read(struct shadowk_ctx *ctx, __u32 probe_id,
 		       struct shadowk_probe_read *result);
-/* *entries is malloc()ed, ascending by probe id; free() it. */
+/*
+ * *entries is malloc()ed, ascending by probe id, entry_size bytes apart
+ * (sizeof(struct shadowk_probe_entry) as the caller has it); free() it.
+ */
 int shadowk_probe_list(struct shadowk_ctx *ctx, __u32 clone_id,
-		       struct shadowk_probe_entry **entries, size_t *count);
+		       struct shadowk_probe_entry **entries, size_t *count,
+		       size_t entry_size);
+/* The clone's probe of func, named as it was added; -ENOENT if none. */
+int shadowk_probe_find(struct shadowk_ctx *ctx, __u32 clone_id,
+		       const char *func, __u32 *probe_id);
 
 /* Fault injection. */
 struct shadowk_inject_opts {
@@ -132,15 +185,23 @@ struct shadowk_inject_opts {
 	__u32 ppm;		/* PROBABILITY, 1 .. SHADOWK_INJECT_PPM */
 };
 
-/* opts is required: it holds the value. */
+/* opts is required: it holds the value.  inject_id may be NULL. */
 int shadowk_inject_set(struct shadowk_ctx *ctx, __u32 clone_id,
 		       const char *func,
-		       const struct shadowk_inject_opts *opts);
-int shadowk_inject_read(struct shadowk_ctx *ctx, __u32 clone_id,
-			const char *func, struct shadowk_inject_read *result);
+		       const struct shadowk_inject_opts *opts,
+		       __u32 *inject_id);
+int shadowk_inject_read(struct shadowk_ctx *ctx, __u32 inject_id,
+			struct shadowk_inject_read *result);
 /* result may be NULL; else the final counts. */
-int shadowk_inject_del(struct shadowk_ctx *ctx, __u32 clone_id,
-		       const char *func, struct shadowk_inject_del *result);
+int shadowk_inject_del(struct shadowk_ctx *ctx, __u32 inject_id,
+		       struct shadowk_inject_del *result);
+/* As shadowk_probe_list(), of struct shadowk_inject_entry. */
+int shadowk_inject_list(struct shadowk_ctx *ctx, __u32 clone_id,
+			struct shadowk_inject_entry **entries, size_t *count,
+			size_t entry_size);
+/* The clone's injection on func, named as it was set; -ENOENT if none. */
+int shadowk_inject_find(struct shadowk_ctx *ctx, __u32 clone_id,
+			const char *func, __u32 *inject_id);
 
 #ifdef __cplusplus
 }

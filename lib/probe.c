@@ -2,6 +2,7 @@
 /* Probes: per-clone function-entry hit counters. */
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "libshadowk-internal.h"
@@ -18,18 +19,18 @@ SHADOWK_EXPORT int shadowk_probe_add(struct shadowk_ctx *ctx, __u32 clone_id,
 	int err;
 
 	if (!ctx || !probe_id)
-		return -EINVAL;
+		return shadowk_ret(-EINVAL);
 	err = shadowk_opts_ok(opts, struct shadowk_probe_opts, flags);
 	if (!err)
-		err = shadowk_func_set(func, &arg.addr, arg.symbol);
+		err = shadowk_func_set(func, &arg.func);
 	if (err)
-		return err;
+		return shadowk_ret(err);
 	if (opts)
 		arg.flags = opts->flags;
 	err = shadowk_ioctl(ctx, SHADOWK_IOC_PROBE_ADD, &arg, "PROBE_ADD");
 	if (!err)
-		*probe_id = arg.probe_id;
-	return err;
+		*probe_id = arg.out_probe_id;
+	return shadowk_ret(err);
 }
 
 SHADOWK_EXPORT int shadowk_probe_del(struct shadowk_ctx *ctx, __u32 probe_id,
@@ -42,39 +43,70 @@ SHADOWK_EXPORT int shadowk_probe_del(struct shadowk_ctx *ctx, __u32 probe_id,
 	int err;
 
 	if (!ctx)
-		return -EINVAL;
+		return shadowk_ret(-EINVAL);
 	err = shadowk_ioctl(ctx, SHADOWK_IOC_PROBE_DEL, &arg, "PROBE_DEL");
 	if (!err && hits)
-		*hits = arg.hits;
-	return err;
+		*hits = arg.out_hits;
+	return shadowk_ret(err);
 }
 
 SHADOWK_EXPORT int shadowk_probe_read(struct shadowk_ctx *ctx,
 				      __u32 probe_id,
 				      struct shadowk_probe_read *result)
 {
-	if (!ctx || !result)
-		return -EINVAL;
-	memset(result, 0, sizeof(*result));
-	result->size = sizeof(*result);
+	int err;
+
+	if (!ctx)
+		return shadowk_ret(-EINVAL);
+	err = shadowk_result_ok(result, struct shadowk_probe_read, out_site);
+	if (err)
+		return shadowk_ret(err);
 	result->probe_id = probe_id;
-	return shadowk_ioctl(ctx, SHADOWK_IOC_PROBE_READ, result, "PROBE_READ");
+	return shadowk_ret(shadowk_ioctl(ctx, SHADOWK_IOC_PROBE_READ, result,
+					 "PROBE_READ"));
 }
 
 SHADOWK_EXPORT int shadowk_probe_list(struct shadowk_ctx *ctx, __u32 clone_id,
 				      struct shadowk_probe_entry **entries,
-				      size_t *count)
+				      size_t *count, size_t entry_size)
 {
 	struct shadowk_probe_list arg = {
 		.size = sizeof(arg),
 		.clone_id = clone_id,
+		.entry_size = entry_size,
 	};
 
-	if (!ctx || !entries || !count)
-		return -EINVAL;
+	if (!ctx || !entries || !count || entry_size > 4096)
+		return shadowk_ret(-EINVAL);
 	*entries = NULL;
 	*count = 0;
-	return shadowk_list_fetch(ctx, SHADOWK_IOC_PROBE_LIST, "PROBE_LIST",
-				  &arg, &arg.count, &arg.entries,
-				  sizeof(**entries), (void **)entries, count);
+	return shadowk_ret(shadowk_list_fetch(ctx, SHADOWK_IOC_PROBE_LIST,
+					      "PROBE_LIST", &arg, &arg.count,
+					      &arg.entries, entry_size,
+					      (void **)entries, count));
+}
+
+SHADOWK_EXPORT int shadowk_probe_find(struct shadowk_ctx *ctx, __u32 clone_id,
+				      const char *func, __u32 *probe_id)
+{
+	struct shadowk_probe_entry *entries;
+	size_t i, n;
+	int err;
+
+	if (!ctx || !func || !*func || !strncmp(func, "0x", 2) || !probe_id)
+		return shadowk_ret(-EINVAL);
+	err = shadowk_probe_list(ctx, clone_id, &entries, &n,
+				 sizeof(*entries));
+	if (err)
+		return shadowk_ret(err);
+	err = -ENOENT;
+	for (i = 0; i < n; i++) {
+		if (!strncmp(entries[i].symbol, func, SHADOWK_SYMBOL_LEN)) {
+			*probe_id = entries[i].probe_id;
+			err = 0;
+			break;
+		}
+	}
+	free(entries);
+	return shadowk_ret(err);
 }

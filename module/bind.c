@@ -422,6 +422,32 @@ int shadowk_bind_unbind_ioctl(struct shadowk_ucmd *ucmd)
 	return b ? 0 : -ENOENT;
 }
 
+int shadowk_bind_process_info_ioctl(struct shadowk_ucmd *ucmd)
+{
+	struct shadowk_process_info *cmd = ucmd->cmd;
+	struct shadowk_binding *b;
+	struct mm_struct *mm;
+	unsigned long irq;
+	int err = 0;
+
+	if (cmd->flags || cmd->__reserved)
+		return -EINVAL;
+	mm = shadowk_bind_mm(cmd->pid, &err);
+	if (!mm)
+		return err;
+	cmd->out_clone_id = 0;
+	cmd->out_bind_flags = 0;
+	spin_lock_irqsave(&shadowk_bind_lock, irq);
+	b = shadowk_bind_find(mm);
+	if (b) {
+		cmd->out_clone_id = b->clone->id;
+		cmd->out_bind_flags = b->flags;
+	}
+	spin_unlock_irqrestore(&shadowk_bind_lock, irq);
+	mmput(mm);
+	return shadowk_dev_respond(ucmd, sizeof(*cmd));
+}
+
 /* Address spaces bound to @clone that are still alive (not exited). */
 unsigned int shadowk_bind_count(struct shadowk_clone *clone)
 {

@@ -8,6 +8,8 @@
 
 #include <uapi/linux/shadowk.h>
 
+#include "limits.h"
+
 /* Twice the injections: a replaced one's slot stays in use a while. */
 #define SHADOWK_BIND_COUNTERS	(2 * SHADOWK_MAX_INJECTS)
 
@@ -17,6 +19,7 @@ struct shadowk_ucmd;
 
 int shadowk_bind_ioctl(struct shadowk_ucmd *ucmd);
 int shadowk_bind_unbind_ioctl(struct shadowk_ucmd *ucmd);
+int shadowk_bind_process_info_ioctl(struct shadowk_ucmd *ucmd);
 
 unsigned int shadowk_bind_count(struct shadowk_clone *clone);
 void shadowk_bind_detach_clone(struct shadowk_clone *clone);

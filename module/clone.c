@@ -84,6 +84,14 @@ struct shadowk_clone *shadowk_clone_get(u32 id)
 	return clone;
 }
 
+/* Another reference to a clone reached under shadowk_mutex. */
+struct shadowk_clone *shadowk_clone_hold(struct shadowk_clone *clone)
+{
+	lockdep_assert_held(&shadowk_mutex);
+	kref_get(&clone->ref);
+	return clone;
+}
+
 static struct shadowk_clone *shadowk_clone_by_name(const char *name)
 {
 	struct shadowk_clone *clone;

@@ -12,6 +12,7 @@
 #include "pgtable.h"
 #include "site.h"
 #include "text.h"
+#include "limits.h"
 
 struct shadowk_ucmd;
 
@@ -60,6 +61,7 @@ void shadowk_clone_unlock(void);
 void shadowk_clone_sync_text(void);
 
 struct shadowk_clone *shadowk_clone_get(u32 id);
+struct shadowk_clone *shadowk_clone_hold(struct shadowk_clone *clone);
 void shadowk_clone_put(struct shadowk_clone *clone);
 
 /* The id table, for lifecycle.c. */

@@ -42,9 +42,11 @@ union shadowk_ucmd_buffer {
 	struct shadowk_probe_del probe_del;
 	struct shadowk_probe_read probe_read;
 	struct shadowk_probe_list probe_list;
-	struct shadowk_inject inject;
+	struct shadowk_inject_set inject_set;
 	struct shadowk_inject_read inject_read;
 	struct shadowk_inject_del inject_del;
+	struct shadowk_inject_list inject_list;
+	struct shadowk_process_info process_info;
 };
 
 struct shadowk_ioctl_op {
@@ -66,13 +68,13 @@ struct shadowk_ioctl_op {
 
 static const struct shadowk_ioctl_op shadowk_ioctl_ops[] = {
 	SHADOWK_OP(SHADOWK_IOC_GET_INFO, shadowk_info_get_ioctl,
-		   struct shadowk_info, ioctls),
+		   struct shadowk_info, out_ioctls),
 	SHADOWK_OP(SHADOWK_IOC_CREATE, shadowk_lifecycle_create_ioctl,
 		   struct shadowk_create, name),
 	SHADOWK_OP(SHADOWK_IOC_DESTROY, shadowk_lifecycle_destroy_ioctl,
 		   struct shadowk_destroy, __reserved),
 	SHADOWK_OP(SHADOWK_IOC_CLONE_INFO, shadowk_lifecycle_info_ioctl,
-		   struct shadowk_clone_info, bytes),
+		   struct shadowk_clone_info, out_bytes),
 	SHADOWK_OP(SHADOWK_IOC_CLONE_LIST, shadowk_lifecycle_list_ioctl,
 		   struct shadowk_clone_list, ids),
 	SHADOWK_OP(SHADOWK_IOC_BIND, shadowk_bind_ioctl,
@@ -80,25 +82,29 @@ static const struct shadowk_ioctl_op shadowk_ioctl_ops[] = {
 	SHADOWK_OP(SHADOWK_IOC_UNBIND, shadowk_bind_unbind_ioctl,
 		   struct shadowk_unbind, __reserved),
 	SHADOWK_OP(SHADOWK_IOC_VERIFY, shadowk_verify_ioctl,
-		   struct shadowk_verify, checked_bytes),
+		   struct shadowk_verify, out_checked_bytes),
 	SHADOWK_OP(SHADOWK_IOC_SITE_ADD, shadowk_raw_add_ioctl,
-		   struct shadowk_site_add, site),
+		   struct shadowk_site_add, out_site),
 	SHADOWK_OP(SHADOWK_IOC_SITE_DEL, shadowk_raw_del_ioctl,
-		   struct shadowk_site_del, symbol),
+		   struct shadowk_site_del, __reserved),
 	SHADOWK_OP(SHADOWK_IOC_PROBE_ADD, shadowk_probe_add_ioctl,
-		   struct shadowk_probe_add, site),
+		   struct shadowk_probe_add, out_site),
 	SHADOWK_OP(SHADOWK_IOC_PROBE_DEL, shadowk_probe_del_ioctl,
-		   struct shadowk_probe_del, hits),
+		   struct shadowk_probe_del, out_hits),
 	SHADOWK_OP(SHADOWK_IOC_PROBE_READ, shadowk_probe_read_ioctl,
-		   struct shadowk_probe_read, site),
+		   struct shadowk_probe_read, out_site),
 	SHADOWK_OP(SHADOWK_IOC_PROBE_LIST, shadowk_probe_list_ioctl,
 		   struct shadowk_probe_list, entries),
-	SHADOWK_OP(SHADOWK_IOC_INJECT, shadowk_inject_set_ioctl,
-		   struct shadowk_inject, site),
+	SHADOWK_OP(SHADOWK_IOC_INJECT_SET, shadowk_inject_set_ioctl,
+		   struct shadowk_inject_set, out_site),
 	SHADOWK_OP(SHADOWK_IOC_INJECT_READ, shadowk_inject_read_ioctl,
-		   struct shadowk_inject_read, symbol),
+		   struct shadowk_inject_read, out),
 	SHADOWK_OP(SHADOWK_IOC_INJECT_DEL, shadowk_inject_del_ioctl,
-		   struct shadowk_inject_del, symbol),
+		   struct shadowk_inject_del, out_injected),
+	SHADOWK_OP(SHADOWK_IOC_INJECT_LIST, shadowk_inject_list_ioctl,
+		   struct shadowk_inject_list, entries),
+	SHADOWK_OP(SHADOWK_IOC_PROCESS_INFO, shadowk_bind_process_info_ioctl,
+		   struct shadowk_process_info, __reserved),
 };
 
 u64 shadowk_dev_ioctl_mask(void)
@@ -113,12 +119,43 @@ u64 shadowk_dev_ioctl_mask(void)
 	return mask;
 }
 
-/* Write the command's struct back, never more than the caller passed. */
+/*
+ * Write the command's struct back, never more than the caller passed, with
+ * its size saying how much was written: a newer caller learns which of its
+ * fields this module filled.
+ */
 int shadowk_dev_respond(struct shadowk_ucmd *ucmd, size_t cmd_len)
 {
-	if (copy_to_user(ucmd->ubuffer, ucmd->cmd,
-			 min_t(size_t, ucmd->user_size, cmd_len)))
+	u32 len = min_t(size_t, ucmd->user_size, cmd_len);
+
+	*(u32 *)ucmd->cmd = len;
+	if (copy_to_user(ucmd->ubuffer, ucmd->cmd, len))
 		return -EFAULT;
+	return 0;
+}
+
+/*
+ * A list's entries, to a user array whose entries are @uentry_size apart:
+ * each gets the smaller of the two sizes, and the rest of a larger user
+ * entry is cleared, as copy_struct_from_user() reads a struct the other
+ * way.
+ */
+int shadowk_dev_copy_entries(u64 uentries, u32 uentry_size,
+			     const void *entries, size_t entry_size, u32 n)
+{
+	void __user *dst = u64_to_user_ptr(uentries);
+	size_t len = min_t(size_t, uentry_size, entry_size);
+	u32 i;
+
+	if (uentry_size == entry_size)
+		return copy_to_user(dst, entries, array_size(n, entry_size)) ?
+		       -EFAULT : 0;
+	for (i = 0; i < n; i++, dst += uentry_size) {
+		if (copy_to_user(dst, entries + i * entry_size, len))
+			return -EFAULT;
+		if (uentry_size > len && clear_user(dst + len, uentry_size - len))
+			return -EFAULT;
+	}
 	return 0;
 }
 

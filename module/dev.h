@@ -15,6 +15,8 @@ struct shadowk_ucmd {
 };
 
 int shadowk_dev_respond(struct shadowk_ucmd *ucmd, size_t cmd_len);
+int shadowk_dev_copy_entries(u64 uentries, u32 uentry_size,
+			     const void *entries, size_t entry_size, u32 n);
 
 /* A kernel address for a reply: itself, or 0 where kallsyms shows 0. */
 static inline u64 shadowk_dev_addr(const struct shadowk_ucmd *ucmd,

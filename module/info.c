@@ -8,6 +8,7 @@
 #include "dev.h"
 #include "env.h"
 #include "info.h"
+#include "limits.h"
 
 int shadowk_info_get_ioctl(struct shadowk_ucmd *ucmd)
 {
@@ -16,9 +17,13 @@ int shadowk_info_get_ioctl(struct shadowk_ucmd *ucmd)
 	if (info->flags)
 		return -EINVAL;
 
-	info->abi_version = SHADOWK_ABI_VERSION;
-	info->env = shadowk_env_flags();
-	info->features = 0;
-	info->ioctls = shadowk_dev_ioctl_mask();
+	info->out_abi_version = SHADOWK_ABI_VERSION;
+	info->out_env = shadowk_env_flags();
+	info->out_features = 0;
+	info->out_ioctls = shadowk_dev_ioctl_mask();
+	info->out_max_clones = SHADOWK_MAX_CLONES;
+	info->out_max_probes = SHADOWK_MAX_PROBES;
+	info->out_max_injects = SHADOWK_MAX_INJECTS;
+	info->out_name_len = SHADOWK_NAME_LEN;
 	return shadowk_dev_respond(ucmd, sizeof(*info));
 }

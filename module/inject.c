@@ -21,6 +21,7 @@
 #include "dev.h"
 #include "inject.h"
 #include "ksyms.h"
+#include "limits.h"
 #include "mem.h"
 #include "site.h"
 #include "target.h"
@@ -70,6 +71,7 @@ bool shadowk_inject_fires(struct shadowk_injection *inject,
 
 static void shadowk_inject_free(struct shadowk_injection *inject)
 {
+	shadowk_site_user_release(&inject->user);
 	shadowk_mem_obj_free(inject);
 }
 
@@ -83,7 +85,7 @@ static const struct shadowk_site_user_ops shadowk_inject_ops = {
 	.free = shadowk_inject_user_free,
 };
 
-static int shadowk_inject_check_policy(const struct shadowk_inject *cmd)
+static int shadowk_inject_check_policy(const struct shadowk_inject_set *cmd)
 {
 	switch (cmd->policy) {
 	case SHADOWK_INJECT_ALWAYS:
@@ -113,7 +115,7 @@ static bool shadowk_inject_allowed(const char *symbol, unsigned long addr)
 }
 
 static struct shadowk_injection *
-shadowk_inject_new(const struct shadowk_inject *cmd)
+shadowk_inject_new(const struct shadowk_inject_set *cmd)
 {
 	struct shadowk_injection *inject;
 
@@ -128,6 +130,7 @@ shadowk_inject_new(const struct shadowk_inject *cmd)
 	inject->nth = cmd->nth;
 	inject->seed = cmd->seed;
 	inject->ppm = cmd->ppm;
+	inject->flags = cmd->flags;
 	return inject;
 }
 
@@ -179,14 +182,14 @@ static int shadowk_inject_attach(struct shadowk_site_txn *txn,
 
 int shadowk_inject_set_ioctl(struct shadowk_ucmd *ucmd)
 {
-	struct shadowk_inject *cmd = ucmd->cmd;
+	struct shadowk_inject_set *cmd = ucmd->cmd;
 	struct shadowk_injection *inject, *old;
 	struct shadowk_site_txn txn;
 	struct shadowk_clone *clone;
 	unsigned long addr;
 	int err;
 
-	if (cmd->flags & ~SHADOWK_INJECT_FLAGS || cmd->__reserved || cmd->site)
+	if (cmd->flags & ~SHADOWK_INJECT_FLAGS)
 		return -EINVAL;
 	err = shadowk_inject_check_policy(cmd);
 	if (err)
@@ -194,23 +197,29 @@ int shadowk_inject_set_ioctl(struct shadowk_ucmd *ucmd)
 	if (!(cmd->flags & SHADOWK_INJECT_FORCE) &&
 	    (cmd->value >= 0 || cmd->value < -MAX_ERRNO))
 		return -EINVAL;
-	err = shadowk_target_get_change(cmd->clone_id, cmd->addr, cmd->symbol,
-					&clone, &addr);
+	err = shadowk_target_get_change(cmd->clone_id, &cmd->func, &clone,
+					&addr);
 	if (err)
 		return err;
 	err = -EOPNOTSUPP;
 	if (!(cmd->flags & SHADOWK_INJECT_FORCE) &&
-	    !shadowk_inject_allowed(cmd->addr ? "" : cmd->symbol, addr))
+	    !shadowk_inject_allowed(cmd->func.addr ? "" : cmd->func.symbol,
+				    addr))
 		goto out_clone;
 	err = -ENOMEM;
 	inject = shadowk_inject_new(cmd);
 	if (!inject)
 		goto out_clone;
+	inject->user.name = shadowk_target_name(&cmd->func, addr);
+	if (!inject->user.name)
+		goto out_inject;
 
 	err = shadowk_site_txn_begin(&txn, true);
 	if (err)
 		goto out_inject;
 	err = shadowk_inject_attach(&txn, clone, addr, inject, &old);
+	if (!err)
+		cmd->out_inject_id = inject->user.id;
 	shadowk_site_txn_end(&txn);
 	if (err)
 		goto out_inject;
@@ -218,7 +227,7 @@ int shadowk_inject_set_ioctl(struct shadowk_ucmd *ucmd)
 		shadowk_inject_slot_free(clone, old);
 		shadowk_inject_free(old);
 	}
-	cmd->site = shadowk_dev_addr(ucmd, addr);
+	cmd->out_site = shadowk_dev_addr(ucmd, addr);
 	err = shadowk_dev_respond(ucmd, sizeof(*cmd));
 	goto out_clone;
 out_inject:
@@ -228,75 +237,126 @@ out_clone:
 	return err;
 }
 
+/* Under the clone lock. */
+static struct shadowk_injection *shadowk_inject_by_id(u32 id)
+{
+	struct shadowk_site_user *user;
+
+	user = shadowk_site_user_by_id(id, SHADOWK_SLOT_INJECT);
+	return user ? container_of(user, struct shadowk_injection, user) : NULL;
+}
+
+/* Under the clone lock, the injection attached. */
+static void shadowk_inject_describe(const struct shadowk_ucmd *ucmd,
+				    const struct shadowk_injection *inject,
+				    struct shadowk_inject_entry *e)
+{
+	memset(e, 0, sizeof(*e));
+	e->inject_id = inject->user.id;
+	e->clone_id = inject->user.site->clone->id;
+	e->flags = inject->flags;
+	e->policy = inject->policy;
+	e->value = inject->value;
+	e->nth = inject->nth;
+	e->seed = inject->seed;
+	e->ppm = inject->ppm;
+	e->site = shadowk_dev_addr(ucmd, inject->user.site->addr);
+	e->calls = atomic64_read(&inject->calls);
+	e->injected = atomic64_read(&inject->injected);
+	strscpy(e->symbol, inject->user.name, sizeof(e->symbol));
+}
+
 int shadowk_inject_read_ioctl(struct shadowk_ucmd *ucmd)
 {
 	struct shadowk_inject_read *cmd = ucmd->cmd;
-	struct shadowk_site_user *user;
-	struct shadowk_clone *clone;
-	unsigned long addr;
-	int err;
+	struct shadowk_injection *inject;
 
-	if (cmd->flags || cmd->policy || cmd->value || cmd->calls ||
-	    cmd->injected)
+	if (cmd->flags || cmd->__reserved)
 		return -EINVAL;
-	err = shadowk_target_get(cmd->clone_id, cmd->addr, cmd->symbol, &clone,
-				 &addr);
-	if (err)
-		return err;
 	shadowk_clone_lock();
-	user = shadowk_site_user_find(clone, addr, SHADOWK_SLOT_INJECT);
-	if (user) {
-		struct shadowk_injection *inject =
-			container_of(user, struct shadowk_injection, user);
-
-		cmd->policy = inject->policy;
-		cmd->value = inject->value;
-		cmd->calls = atomic64_read(&inject->calls);
-		cmd->injected = atomic64_read(&inject->injected);
-	}
+	inject = shadowk_inject_by_id(cmd->inject_id);
+	if (inject)
+		shadowk_inject_describe(ucmd, inject, &cmd->out);
 	shadowk_clone_unlock();
-	err = user ? shadowk_dev_respond(ucmd, sizeof(*cmd)) : -ENOENT;
-	shadowk_clone_put(clone);
-	return err;
+	return inject ? shadowk_dev_respond(ucmd, sizeof(*cmd)) : -ENOENT;
 }
 
 int shadowk_inject_del_ioctl(struct shadowk_ucmd *ucmd)
 {
 	struct shadowk_inject_del *cmd = ucmd->cmd;
-	struct shadowk_injection *inject = NULL;
-	struct shadowk_site_user *user;
+	struct shadowk_injection *inject;
 	struct shadowk_site_txn txn;
 	struct shadowk_clone *clone;
-	unsigned long addr;
 	int err;
 
-	if (cmd->flags || cmd->__reserved || cmd->calls || cmd->injected)
+	if (cmd->flags || cmd->__reserved)
 		return -EINVAL;
-	err = shadowk_target_get(cmd->clone_id, cmd->addr, cmd->symbol, &clone,
-				 &addr);
-	if (err)
-		return err;
 	err = shadowk_site_txn_begin(&txn, false);
 	if (err)
-		goto out_clone;
-	user = shadowk_site_user_find(clone, addr, SHADOWK_SLOT_INJECT);
-	if (user) {
-		inject = container_of(user, struct shadowk_injection, user);
-		shadowk_site_detach(&txn, user);
+		return err;
+	inject = shadowk_inject_by_id(cmd->inject_id);
+	if (inject) {
+		/* Its slot is the clone's, freed after the grace period. */
+		clone = shadowk_clone_hold(inject->user.site->clone);
+		shadowk_site_detach(&txn, &inject->user);
 	}
 	shadowk_site_txn_end(&txn);
-	if (!inject) {
-		err = -ENOENT;
-		goto out_clone;
-	}
+	if (!inject)
+		return -ENOENT;
 	/* After the grace period: the counts are final. */
-	cmd->calls = atomic64_read(&inject->calls);
-	cmd->injected = atomic64_read(&inject->injected);
+	cmd->out_calls = atomic64_read(&inject->calls);
+	cmd->out_injected = atomic64_read(&inject->injected);
 	shadowk_inject_slot_free(clone, inject);
-	shadowk_inject_free(inject);
-	err = shadowk_dev_respond(ucmd, sizeof(*cmd));
-out_clone:
 	shadowk_clone_put(clone);
+	shadowk_inject_free(inject);
+	return shadowk_dev_respond(ucmd, sizeof(*cmd));
+}
+
+int shadowk_inject_list_ioctl(struct shadowk_ucmd *ucmd)
+{
+	struct shadowk_inject_list *cmd = ucmd->cmd;
+	struct shadowk_inject_entry *entries;
+	struct shadowk_site_user *user;
+	struct shadowk_clone *clone;
+	u32 room, n = 0, id;
+	int err;
+
+	if (cmd->flags || cmd->__reserved)
+		return -EINVAL;
+	if (cmd->entry_size < offsetofend(struct shadowk_inject_entry, symbol))
+		return -EINVAL;
+	if (cmd->entry_size > PAGE_SIZE)
+		return -E2BIG;
+	/* A clone holds few: room for all, whatever the caller offers. */
+	room = min_t(u32, cmd->count, SHADOWK_MAX_INJECTS);
+	entries = shadowk_mem_scratch_alloc(array_size(SHADOWK_MAX_INJECTS,
+						       sizeof(*entries)));
+	if (!entries)
+		return -ENOMEM;
+	clone = shadowk_clone_get(cmd->clone_id);
+	if (!clone) {
+		err = -ENOENT;
+		goto out;
+	}
+	shadowk_clone_lock();
+	for (id = 1; (user = shadowk_site_user_next(clone, SHADOWK_SLOT_INJECT,
+						    &id)); id++) {
+		if (n < SHADOWK_MAX_INJECTS)
+			shadowk_inject_describe(ucmd,
+				container_of(user, struct shadowk_injection, user),
+				&entries[n]);
+		n++;
+	}
+	shadowk_clone_unlock();
+	shadowk_clone_put(clone);
+	err = shadowk_dev_copy_entries(cmd->entries, cmd->entry_size, entries,
+				       sizeof(*entries), min(room, n));
+	if (!err) {
+		cmd->count = n;
+		err = shadowk_dev_respond(ucmd, sizeof(*cmd));
+	}
+out:
+	shadowk_mem_scratch_free(entries);
 	return err;
 }
 

@@ -18,6 +18,7 @@ struct shadowk_injection {
 	u64 nth;
 	u64 seed;
 	u32 ppm;
+	u32 flags;		/* enum shadowk_inject_flags */
 	atomic64_t calls;
 	atomic64_t injected;
 };
@@ -28,5 +29,6 @@ bool shadowk_inject_fires(struct shadowk_injection *inject,
 int shadowk_inject_set_ioctl(struct shadowk_ucmd *ucmd);
 int shadowk_inject_read_ioctl(struct shadowk_ucmd *ucmd);
 int shadowk_inject_del_ioctl(struct shadowk_ucmd *ucmd);
+int shadowk_inject_list_ioctl(struct shadowk_ucmd *ucmd);
 
 #endif /* _SHADOWK_INJECT_H */

@@ -16,6 +16,7 @@
 #include "dev.h"
 #include "ksyms.h"
 #include "lifecycle.h"
+#include "limits.h"
 #include "mem.h"
 #include "mirror.h"
 #include "site.h"
@@ -67,7 +68,7 @@ int shadowk_lifecycle_create_ioctl(struct shadowk_ucmd *ucmd)
 	struct shadowk_clone *clone;
 	int id, err;
 
-	if (cmd->flags || cmd->__reserved || cmd->clone_id)
+	if (cmd->flags || cmd->__reserved)
 		return -EINVAL;
 	if (strnlen(cmd->name, SHADOWK_NAME_LEN) >= SHADOWK_NAME_LEN)
 		return -EINVAL;
@@ -88,7 +89,7 @@ int shadowk_lifecycle_create_ioctl(struct shadowk_ucmd *ucmd)
 		return id;
 	}
 
-	cmd->clone_id = id;
+	cmd->out_clone_id = id;
 	err = shadowk_dev_respond(ucmd, sizeof(*cmd));
 	/* The caller cannot learn the id: undo. */
 	if (err)
@@ -135,12 +136,12 @@ int shadowk_lifecycle_info_ioctl(struct shadowk_ucmd *ucmd)
 		return -ENOENT;
 
 	shadowk_clone_lock();
-	memcpy(cmd->name, clone->name, SHADOWK_NAME_LEN);
-	cmd->bound_mms = shadowk_bind_count(clone);
-	shadowk_lifecycle_text_counts(clone, &cmd->owned_sites,
-				      &cmd->private_frames);
-	cmd->pt_pages = clone->pt.pages;
-	cmd->bytes = (u64)(cmd->pt_pages + cmd->private_frames) * PAGE_SIZE +
+	memcpy(cmd->out_name, clone->name, SHADOWK_NAME_LEN);
+	cmd->out_bound_mms = shadowk_bind_count(clone);
+	shadowk_lifecycle_text_counts(clone, &cmd->out_owned_sites,
+				      &cmd->out_private_frames);
+	cmd->out_pt_pages = clone->pt.pages;
+	cmd->out_bytes = (u64)(cmd->out_pt_pages + cmd->out_private_frames) * PAGE_SIZE +
 		     sizeof(*clone);
 	shadowk_clone_unlock();
 

@@ -7,19 +7,18 @@
  * counter when the caller is a bound process.  Unbound processes run the
  * kernel's own bytes at the same address and never reach shadowk.
  *
- * Probe ids are global and live in an IDR under the clone lock, which
- * every change to sites holds too, so a probe found by id always has its
- * site.
+ * A probe's id is its site user's (site.c), found under the clone lock,
+ * which every change to sites holds too, so a probe found by id always
+ * has its site.
  */
 
-#include <linux/idr.h>
-#include <linux/kallsyms.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
 #include "clone.h"
 #include "dev.h"
+#include "limits.h"
 #include "mem.h"
 #include "probe.h"
 #include "site.h"
@@ -27,7 +26,6 @@
 
 #define SHADOWK_PROBE_FLAGS	SHADOWK_PROBE_IRQ
 
-static DEFINE_IDR(shadowk_probe_idr);
 static unsigned int shadowk_probe_count;	/* under shadowk_mutex */
 
 static u64 shadowk_probe_sum(const struct shadowk_probe *probe)
@@ -42,20 +40,14 @@ static u64 shadowk_probe_sum(const struct shadowk_probe *probe)
 
 static void shadowk_probe_free(struct shadowk_probe *probe)
 {
+	shadowk_site_user_release(&probe->user);
 	free_percpu(probe->hits);
 	shadowk_mem_obj_free(probe);
 }
 
-/* Its id goes first: a probe found by id always has its site. */
-static void shadowk_probe_unlink(struct shadowk_probe *probe)
-{
-	idr_remove(&shadowk_probe_idr, probe->id);
-	shadowk_probe_count--;
-}
-
 static void shadowk_probe_clone_gone(struct shadowk_site_user *user)
 {
-	shadowk_probe_unlink(container_of(user, struct shadowk_probe, user));
+	shadowk_probe_count--;
 }
 
 static void shadowk_probe_user_free(struct shadowk_site_user *user)
@@ -91,20 +83,14 @@ static int shadowk_probe_attach(struct shadowk_site_txn *txn,
 				struct shadowk_clone *clone,
 				unsigned long addr, struct shadowk_probe *probe)
 {
-	int err, id;
+	int err;
 
 	if (shadowk_probe_count >= SHADOWK_MAX_PROBES)
 		return -ENOSPC;
 	/* Not findable by id before the txn ends: it holds the clone lock. */
-	id = shadowk_mem_id_alloc(&shadowk_probe_idr, probe);
-	if (id < 0)
-		return id;
 	err = shadowk_site_attach(txn, clone, addr, &probe->user, NULL);
-	if (err) {
-		idr_remove(&shadowk_probe_idr, id);
+	if (err)
 		return err;
-	}
-	probe->id = id;
 	shadowk_probe_count++;
 	return 0;
 }
@@ -118,16 +104,19 @@ int shadowk_probe_add_ioctl(struct shadowk_ucmd *ucmd)
 	unsigned long addr;
 	int err;
 
-	if (cmd->flags & ~SHADOWK_PROBE_FLAGS || cmd->probe_id || cmd->site)
+	if (cmd->flags & ~SHADOWK_PROBE_FLAGS)
 		return -EINVAL;
-	err = shadowk_target_get_change(cmd->clone_id, cmd->addr, cmd->symbol,
-					&clone, &addr);
+	err = shadowk_target_get_change(cmd->clone_id, &cmd->func, &clone,
+					&addr);
 	if (err)
 		return err;
 	err = -ENOMEM;
 	probe = shadowk_probe_alloc(cmd->flags);
 	if (!probe)
 		goto out_clone;
+	probe->user.name = shadowk_target_name(&cmd->func, addr);
+	if (!probe->user.name)
+		goto out_probe;
 
 	err = shadowk_site_txn_begin(&txn, true);
 	if (err)
@@ -136,8 +125,8 @@ int shadowk_probe_add_ioctl(struct shadowk_ucmd *ucmd)
 	shadowk_site_txn_end(&txn);
 	if (err)
 		goto out_probe;
-	cmd->probe_id = probe->id;
-	cmd->site = shadowk_dev_addr(ucmd, addr);
+	cmd->out_probe_id = probe->user.id;
+	cmd->out_site = shadowk_dev_addr(ucmd, addr);
 	/* The probe exists now; a failed copy-out does not undo it. */
 	err = shadowk_dev_respond(ucmd, sizeof(*cmd));
 	goto out_clone;
@@ -146,6 +135,15 @@ out_probe:
 out_clone:
 	shadowk_clone_put(clone);
 	return err;
+}
+
+/* Under the clone lock. */
+static struct shadowk_probe *shadowk_probe_by_id(u32 id)
+{
+	struct shadowk_site_user *user;
+
+	user = shadowk_site_user_by_id(id, SHADOWK_SLOT_PROBE);
+	return user ? container_of(user, struct shadowk_probe, user) : NULL;
 }
 
 int shadowk_probe_del_ioctl(struct shadowk_ucmd *ucmd)
@@ -160,16 +158,16 @@ int shadowk_probe_del_ioctl(struct shadowk_ucmd *ucmd)
 	err = shadowk_site_txn_begin(&txn, false);
 	if (err)
 		return err;
-	probe = idr_find(&shadowk_probe_idr, cmd->probe_id);
+	probe = shadowk_probe_by_id(cmd->probe_id);
 	if (probe) {
-		shadowk_probe_unlink(probe);
+		shadowk_probe_count--;
 		shadowk_site_detach(&txn, &probe->user);
 	}
 	shadowk_site_txn_end(&txn);
 	if (!probe)
 		return -ENOENT;
 	/* After the grace period: every hit is in. */
-	cmd->hits = shadowk_probe_sum(probe);
+	cmd->out_hits = shadowk_probe_sum(probe);
 	shadowk_probe_free(probe);
 	return shadowk_dev_respond(ucmd, sizeof(*cmd));
 }
@@ -179,14 +177,14 @@ int shadowk_probe_read_ioctl(struct shadowk_ucmd *ucmd)
 	struct shadowk_probe_read *cmd = ucmd->cmd;
 	struct shadowk_probe *probe;
 
-	if (cmd->flags || cmd->clone_id || cmd->hits || cmd->site)
+	if (cmd->flags)
 		return -EINVAL;
 	shadowk_clone_lock();
-	probe = idr_find(&shadowk_probe_idr, cmd->probe_id);
+	probe = shadowk_probe_by_id(cmd->probe_id);
 	if (probe) {
-		cmd->hits = shadowk_probe_sum(probe);
-		cmd->site = shadowk_dev_addr(ucmd, probe->user.site->addr);
-		cmd->clone_id = probe->user.site->clone->id;
+		cmd->out_hits = shadowk_probe_sum(probe);
+		cmd->out_site = shadowk_dev_addr(ucmd, probe->user.site->addr);
+		cmd->out_clone_id = probe->user.site->clone->id;
 	}
 	shadowk_clone_unlock();
 	if (!probe)
@@ -197,58 +195,54 @@ int shadowk_probe_read_ioctl(struct shadowk_ucmd *ucmd)
 int shadowk_probe_list_ioctl(struct shadowk_ucmd *ucmd)
 {
 	struct shadowk_probe_list *cmd = ucmd->cmd;
-	struct shadowk_probe_entry __user *uentries;
 	struct shadowk_probe_entry *entries = NULL;
-	struct shadowk_probe *probe;
+	struct shadowk_site_user *user;
 	struct shadowk_clone *clone;
-	u32 room = cmd->count, cap, n;
-	char *name;
-	int id, err = 0;
+	u32 room = cmd->count, cap, n, id;
+	int err = 0;
 
-	if (cmd->flags)
+	if (cmd->flags || cmd->__reserved)
 		return -EINVAL;
-	uentries = u64_to_user_ptr(cmd->entries);
+	if (cmd->entry_size < offsetofend(struct shadowk_probe_entry, symbol))
+		return -EINVAL;
+	if (cmd->entry_size > PAGE_SIZE)
+		return -E2BIG;
 	room = min_t(u32, room, SHADOWK_MAX_PROBES);
 	/*
 	 * Room for the probes there are, not for all the caller offers (up
 	 * to 10 MiB); if more were added meanwhile, once more with it all.
 	 */
 	cap = min_t(u32, room, READ_ONCE(shadowk_probe_count));
-	name = shadowk_mem_scratch_alloc(KSYM_SYMBOL_LEN);
-	if (!name)
-		return -ENOMEM;
 	clone = shadowk_clone_get(cmd->clone_id);
-	if (!clone) {
-		err = -ENOENT;
-		goto out;
-	}
+	if (!clone)
+		return -ENOENT;
 again:
 	if (cap) {
 		entries = shadowk_mem_scratch_alloc(array_size(cap, sizeof(*entries)));
 		if (!entries) {
 			shadowk_clone_put(clone);
-			err = -ENOMEM;
-			goto out;
+			return -ENOMEM;
 		}
 	}
 	/* Snapshot under the lock, copy out after it. */
 	n = 0;
 	shadowk_clone_lock();
-	idr_for_each_entry(&shadowk_probe_idr, probe, id) {
+	for (id = 1; (user = shadowk_site_user_next(clone, SHADOWK_SLOT_PROBE,
+						    &id)); id++) {
+		struct shadowk_probe *probe =
+			container_of(user, struct shadowk_probe, user);
 		struct shadowk_probe_entry *e;
 
-		if (probe->user.site->clone != clone)
-			continue;
 		if (n++ >= cap)
 			continue;
 		e = &entries[n - 1];
-		e->probe_id = probe->id;
+		memset(e, 0, sizeof(*e));
+		e->probe_id = user->id;
 		e->flags = probe->flags;
-		e->site = shadowk_dev_addr(ucmd, probe->user.site->addr);
+		e->site = shadowk_dev_addr(ucmd, user->site->addr);
 		e->hits = shadowk_probe_sum(probe);
 		/* The name even where the address is hidden. */
-		sprint_symbol_no_offset(name, probe->user.site->addr);
-		strscpy(e->symbol, name, sizeof(e->symbol));
+		strscpy(e->symbol, user->name, sizeof(e->symbol));
 	}
 	shadowk_clone_unlock();
 	if (n > cap && cap < room) {
@@ -259,21 +253,18 @@ again:
 	}
 	shadowk_clone_put(clone);
 
-	if (copy_to_user(uentries, entries, min(cap, n) * sizeof(*entries))) {
-		err = -EFAULT;
-		goto out;
+	err = shadowk_dev_copy_entries(cmd->entries, cmd->entry_size, entries,
+				       sizeof(*entries), min(cap, n));
+	if (!err) {
+		cmd->count = n;
+		err = shadowk_dev_respond(ucmd, sizeof(*cmd));
 	}
-	cmd->count = n;
-	err = shadowk_dev_respond(ucmd, sizeof(*cmd));
-out:
 	shadowk_mem_scratch_free(entries);
-	shadowk_mem_scratch_free(name);
 	return err;
 }
 
 /* Every clone, and so every probe, is gone. */
 void shadowk_probe_exit(void)
 {
-	WARN_ON(!idr_is_empty(&shadowk_probe_idr));
-	idr_destroy(&shadowk_probe_idr);
+	WARN_ON(shadowk_probe_count);
 }

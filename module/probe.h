@@ -14,7 +14,6 @@ struct shadowk_ucmd;
 
 struct shadowk_probe {
 	struct shadowk_site_user user;
-	u32 id;
 	u32 flags;			/* enum shadowk_probe_flags */
 	u64 __percpu *hits;
 };

@@ -19,6 +19,7 @@
 
 static void shadowk_raw_free(struct shadowk_site_user *user)
 {
+	shadowk_site_user_release(user);
 	shadowk_mem_obj_free(container_of(user, struct shadowk_raw, user));
 }
 
@@ -35,18 +36,18 @@ int shadowk_raw_add_ioctl(struct shadowk_ucmd *ucmd)
 	unsigned long addr;
 	int err;
 
-	if (cmd->flags & ~SHADOWK_RAW_FLAGS)
+	if (cmd->flags & ~SHADOWK_RAW_FLAGS || cmd->__reserved)
 		return -EINVAL;
 	if (cmd->action > SHADOWK_SITE_RETURN ||
-	    (cmd->action != SHADOWK_SITE_RETURN && cmd->value) || cmd->site)
+	    (cmd->action != SHADOWK_SITE_RETURN && cmd->value))
 		return -EINVAL;
-	err = shadowk_target_get_change(cmd->clone_id, cmd->addr, cmd->symbol,
-					&clone, &addr);
+	err = shadowk_target_get_change(cmd->clone_id, &cmd->func, &clone,
+					&addr);
 	if (err)
 		return err;
 	err = -EOPNOTSUPP;
 	if (cmd->action == SHADOWK_SITE_RETURN &&
-	    !shadowk_target_is_syscall(cmd->addr ? "" : cmd->symbol, addr))
+	    !shadowk_target_func_is_syscall(&cmd->func, addr))
 		goto out_clone;
 	err = -ENOMEM;
 	raw = shadowk_mem_obj_alloc(sizeof(*raw), GFP_KERNEL_ACCOUNT);
@@ -58,17 +59,24 @@ int shadowk_raw_add_ioctl(struct shadowk_ucmd *ucmd)
 	raw->action = cmd->action;
 	raw->flags = cmd->flags;
 	raw->value = cmd->value;
+	raw->user.name = shadowk_target_name(&cmd->func, addr);
+	if (!raw->user.name) {
+		shadowk_raw_free(&raw->user);
+		goto out_clone;
+	}
 
 	err = shadowk_site_txn_begin(&txn, true);
 	if (!err) {
 		err = shadowk_site_attach(&txn, clone, addr, &raw->user, NULL);
+		if (!err)
+			cmd->out_site_id = raw->user.id;
 		shadowk_site_txn_end(&txn);
 	}
 	if (err) {
-		shadowk_mem_obj_free(raw);
+		shadowk_raw_free(&raw->user);
 		goto out_clone;
 	}
-	cmd->site = shadowk_dev_addr(ucmd, addr);
+	cmd->out_site = shadowk_dev_addr(ucmd, addr);
 	err = shadowk_dev_respond(ucmd, sizeof(*cmd));
 out_clone:
 	shadowk_clone_put(clone);
@@ -80,28 +88,19 @@ int shadowk_raw_del_ioctl(struct shadowk_ucmd *ucmd)
 	struct shadowk_site_del *cmd = ucmd->cmd;
 	struct shadowk_site_user *user;
 	struct shadowk_site_txn txn;
-	struct shadowk_clone *clone;
-	unsigned long addr;
 	int err;
 
 	if (cmd->flags || cmd->__reserved)
 		return -EINVAL;
-	err = shadowk_target_get(cmd->clone_id, cmd->addr, cmd->symbol, &clone,
-				 &addr);
-	if (err)
-		return err;
 	err = shadowk_site_txn_begin(&txn, false);
 	if (err)
-		goto out_clone;
-	user = shadowk_site_user_find(clone, addr, SHADOWK_SLOT_RAW);
+		return err;
+	user = shadowk_site_user_by_id(cmd->site_id, SHADOWK_SLOT_RAW);
 	if (user)
 		shadowk_site_detach(&txn, user);
 	shadowk_site_txn_end(&txn);
-	if (user)
-		shadowk_raw_free(user);
-	else
-		err = -ENOENT;
-out_clone:
-	shadowk_clone_put(clone);
-	return err;
+	if (!user)
+		return -ENOENT;
+	shadowk_raw_free(user);
+	return 0;
 }

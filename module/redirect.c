@@ -17,6 +17,7 @@
 #include <linux/err.h>
 #include <linux/export.h>
 #include <linux/sched.h>
+#include <linux/string.h>
 
 #include "clone.h"
 #include "ksyms.h"
@@ -38,6 +39,7 @@ struct shadowk_redirect *shadowk_redirect_register(u32 clone_id,
 	struct shadowk_redirect *redirect;
 	struct shadowk_site_txn txn;
 	struct shadowk_clone *clone;
+	struct shadowk_func func = {};
 	unsigned long addr;
 	int err;
 
@@ -45,7 +47,9 @@ struct shadowk_redirect *shadowk_redirect_register(u32 clone_id,
 	if (!symbol || !replacement ||
 	    !shadowk_ksyms_kernel_text_address((unsigned long)replacement))
 		return ERR_PTR(-EINVAL);
-	err = shadowk_target_get_change(clone_id, 0, symbol, &clone, &addr);
+	if (strscpy(func.symbol, symbol, sizeof(func.symbol)) < 0)
+		return ERR_PTR(-EINVAL);
+	err = shadowk_target_get_change(clone_id, &func, &clone, &addr);
 	if (err)
 		return ERR_PTR(err);
 	err = -ENOMEM;

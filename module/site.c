@@ -19,6 +19,7 @@
  */
 
 #include <linux/hashtable.h>
+#include <linux/idr.h>
 #include <linux/mutex.h>
 #include <linux/workqueue.h>
 
@@ -34,6 +35,8 @@
 #include "text.h"
 
 DEFINE_HASHTABLE(shadowk_site_table, SHADOWK_SITE_TABLE_BITS);
+/* Every attached user by id, of every kind and clone; clone lock. */
+static DEFINE_IDR(shadowk_site_user_idr);
 static void shadowk_site_reown(struct work_struct *work);
 static DECLARE_WORK(shadowk_site_reown_work, shadowk_site_reown);
 
@@ -309,10 +312,20 @@ int shadowk_site_attach(struct shadowk_site_txn *txn,
 	}
 	old = shadowk_site_user(site, user->slot);
 	if (old) {
+		/* The same function and kind: to its users, the same one. */
+		user->id = old->id;
+		idr_replace(&shadowk_site_user_idr, user, user->id);
+		old->id = 0;
 		old->site = NULL;
 		txn->cleared = true;
 		*replaced = old;
 	} else {
+		err = shadowk_mem_id_alloc(&shadowk_site_user_idr, user);
+		if (err < 0) {
+			shadowk_site_release(txn, site);
+			return err;
+		}
+		user->id = err;
 		clone->nr_site_users[user->slot]++;
 	}
 	user->site = site;
@@ -332,6 +345,8 @@ void shadowk_site_detach(struct shadowk_site_txn *txn,
 		return;
 	RCU_INIT_POINTER(site->users[user->slot], NULL);
 	site->clone->nr_site_users[user->slot]--;
+	idr_remove(&shadowk_site_user_idr, user->id);
+	user->id = 0;
 	user->site = NULL;
 	shadowk_site_release(txn, site);
 }
@@ -356,6 +371,48 @@ unsigned int shadowk_site_nr_users(struct shadowk_clone *clone,
 				   enum shadowk_site_slot slot)
 {
 	return clone->nr_site_users[slot];
+}
+
+/* The user with @id if it is of @slot, under the clone lock. */
+struct shadowk_site_user *shadowk_site_user_by_id(u32 id,
+						  enum shadowk_site_slot slot)
+{
+	struct shadowk_site_user *user;
+
+	lockdep_assert_held(&shadowk_mutex);
+	if (!id || id > INT_MAX)
+		return NULL;
+	user = idr_find(&shadowk_site_user_idr, id);
+	return user && user->slot == slot ? user : NULL;
+}
+
+/*
+ * @clone's next user of @slot whose id is *@id or more, in id order, with
+ * *@id set to its id; NULL at the end.  Under the clone lock.
+ */
+struct shadowk_site_user *shadowk_site_user_next(struct shadowk_clone *clone,
+						 enum shadowk_site_slot slot,
+						 u32 *id)
+{
+	struct shadowk_site_user *user;
+	int next = *id;
+
+	lockdep_assert_held(&shadowk_mutex);
+	for (; (user = idr_get_next(&shadowk_site_user_idr, &next)); next++) {
+		if (user->slot == slot && user->site &&
+		    user->site->clone == clone) {
+			*id = next;
+			return user;
+		}
+	}
+	return NULL;
+}
+
+/* What every user's free does for the parts site.c gave it. */
+void shadowk_site_user_release(struct shadowk_site_user *user)
+{
+	shadowk_mem_obj_free(user->name);
+	user->name = NULL;
 }
 
 /*
@@ -405,6 +462,8 @@ void shadowk_site_clone_end(struct shadowk_clone *clone,
 			user = shadowk_site_user(site, slot);
 			if (!user)
 				continue;
+			idr_remove(&shadowk_site_user_idr, user->id);
+			user->id = 0;
 			user->site = NULL;
 			if (user->ops && user->ops->clone_gone)
 				user->ops->clone_gone(user);
@@ -452,6 +511,9 @@ void shadowk_site_settle(void)
 
 void shadowk_site_exit(void)
 {
+	/* Every clone, and so every user, is gone. */
+	WARN_ON(!idr_is_empty(&shadowk_site_user_idr));
+	idr_destroy(&shadowk_site_user_idr);
 	cancel_work_sync(&shadowk_site_reown_work);
 	/* Tasks preempted in shadowk_tramp after dispatch returned. */
 	synchronize_rcu_tasks();

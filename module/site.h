@@ -50,6 +50,14 @@ struct shadowk_site_user {
 	struct shadowk_site *site;	/* NULL unless attached; clone lock */
 	enum shadowk_site_slot slot;
 	bool replaces;
+	/*
+	 * Its id, in one space for every kind (SHADOWK_IOC_*_DEL take it),
+	 * while attached; a replacement takes over the id of the user it
+	 * replaces.  Set by shadowk_site_attach(), under the clone lock.
+	 */
+	u32 id;
+	/* The name its creator gave the function, or NULL; its own. */
+	const char *name;
 };
 
 struct shadowk_site {
@@ -108,6 +116,12 @@ struct shadowk_site_user *shadowk_site_user_find(struct shadowk_clone *clone,
 						 enum shadowk_site_slot slot);
 unsigned int shadowk_site_nr_users(struct shadowk_clone *clone,
 				   enum shadowk_site_slot slot);
+struct shadowk_site_user *shadowk_site_user_by_id(u32 id,
+						  enum shadowk_site_slot slot);
+struct shadowk_site_user *shadowk_site_user_next(struct shadowk_clone *clone,
+						 enum shadowk_site_slot slot,
+						 u32 *id);
+void shadowk_site_user_release(struct shadowk_site_user *user);
 
 struct shadowk_site *shadowk_site_at(struct shadowk_clone *clone,
 				     unsigned long addr);

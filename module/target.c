@@ -14,20 +14,21 @@
 #include "clone.h"
 #include "health.h"
 #include "ksyms.h"
+#include "mem.h"
 #include "site.h"
 #include "target.h"
 
 /* The function-entry site for a user's address or symbol. */
-static int shadowk_target_resolve(u64 uaddr, const char *symbol,
+static int shadowk_target_resolve(const struct shadowk_func *func,
 				  unsigned long *sitep)
 {
-	unsigned long addr = uaddr, site;
+	unsigned long addr = func->addr, site;
 
 	if (!addr) {
-		if (strnlen(symbol, SHADOWK_SYMBOL_LEN) >= SHADOWK_SYMBOL_LEN ||
-		    !symbol[0])
+		if (strnlen(func->symbol, SHADOWK_SYMBOL_LEN) >=
+		    SHADOWK_SYMBOL_LEN || !func->symbol[0])
 			return -EINVAL;
-		addr = shadowk_ksyms_kallsyms_lookup_name(symbol);
+		addr = shadowk_ksyms_kallsyms_lookup_name(func->symbol);
 		if (!addr)
 			return -ENOENT;
 	}
@@ -74,11 +75,38 @@ bool shadowk_target_is_syscall(const char *symbol, unsigned long site)
 	return false;
 }
 
+/* shadowk_target_is_syscall() for the function as a command named it. */
+bool shadowk_target_func_is_syscall(const struct shadowk_func *func,
+				    unsigned long site)
+{
+	return shadowk_target_is_syscall(func->addr ? "" : func->symbol, site);
+}
+
+/*
+ * The name a user of the function is listed under: the one the command
+ * gave, else the kernel's for the site.  Allocated; NULL without memory.
+ */
+char *shadowk_target_name(const struct shadowk_func *func, unsigned long site)
+{
+	char buf[KSYM_SYMBOL_LEN];
+	const char *name = func->symbol;
+	char *copy;
+
+	if (func->addr) {
+		sprint_symbol_no_offset(buf, site);
+		name = buf;
+	}
+	copy = shadowk_mem_obj_alloc(strlen(name) + 1, GFP_KERNEL_ACCOUNT);
+	if (copy)
+		strcpy(copy, name);
+	return copy;
+}
+
 /*
  * What a command names: a reference to the live clone @clone_id, and the
- * function-entry site of @addr, or of @symbol when @addr is 0.
+ * function-entry site of @func.
  */
-int shadowk_target_get(u32 clone_id, u64 addr, const char *symbol,
+int shadowk_target_get(u32 clone_id, const struct shadowk_func *func,
 		       struct shadowk_clone **clonep, unsigned long *sitep)
 {
 	struct shadowk_clone *clone = shadowk_clone_get(clone_id);
@@ -86,7 +114,7 @@ int shadowk_target_get(u32 clone_id, u64 addr, const char *symbol,
 
 	if (!clone)
 		return -ENOENT;
-	err = shadowk_target_resolve(addr, symbol, sitep);
+	err = shadowk_target_resolve(func, sitep);
 	if (err) {
 		shadowk_clone_put(clone);
 		return err;
@@ -100,7 +128,7 @@ int shadowk_target_get(u32 clone_id, u64 addr, const char *symbol,
  * once ftrace is dead, and by lockdown, while reading and removing what
  * exists stay allowed.
  */
-int shadowk_target_get_change(u32 clone_id, u64 addr, const char *symbol,
+int shadowk_target_get_change(u32 clone_id, const struct shadowk_func *func,
 			      struct shadowk_clone **clonep,
 			      unsigned long *sitep)
 {
@@ -110,5 +138,5 @@ int shadowk_target_get_change(u32 clone_id, u64 addr, const char *symbol,
 		return err;
 	if (security_locked_down(LOCKDOWN_DBG_WRITE_KERNEL))
 		return -EPERM;
-	return shadowk_target_get(clone_id, addr, symbol, clonep, sitep);
+	return shadowk_target_get(clone_id, func, clonep, sitep);
 }

@@ -32,9 +32,9 @@ static void shadowk_verify_text(struct shadowk_clone *clone,
 	struct shadowk_site *site;
 	unsigned long index, i;
 
-	cmd->diff_bytes = 0;
-	cmd->first_diff = 0;
-	cmd->checked_bytes = 0;
+	cmd->out_diff_bytes = 0;
+	cmd->out_first_diff = 0;
+	cmd->out_checked_bytes = 0;
 	shadowk_text_for_each_frame(&clone->text, index, frame) {
 		const u8 *orig = shadowk_text_original(frame->va);
 		const u8 *mine = frame->xp.ro;
@@ -50,12 +50,12 @@ static void shadowk_verify_text(struct shadowk_clone *clone,
 		for (i = 0; i < PAGE_SIZE; i++) {
 			if (test_bit(i, owned))
 				continue;
-			cmd->checked_bytes++;
+			cmd->out_checked_bytes++;
 			if (orig[i] == mine[i])
 				continue;
-			cmd->diff_bytes++;
-			if (!cmd->first_diff)
-				cmd->first_diff = frame->va + i;
+			cmd->out_diff_bytes++;
+			if (!cmd->out_first_diff)
+				cmd->out_first_diff = frame->va + i;
 		}
 	}
 }
@@ -89,8 +89,8 @@ int shadowk_verify_ioctl(struct shadowk_ucmd *ucmd)
 	shadowk_clone_unlock();
 	shadowk_mem_scratch_free(owned);
 
-	cmd->diff_entries = diff.entries;
-	cmd->first_diff = shadowk_dev_addr(ucmd, cmd->first_diff);
+	cmd->out_diff_entries = diff.entries;
+	cmd->out_first_diff = shadowk_dev_addr(ucmd, cmd->out_first_diff);
 	shadowk_clone_put(clone);
 	return shadowk_dev_respond(ucmd, sizeof(*cmd));
 }

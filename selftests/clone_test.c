@@ -49,7 +49,7 @@ static int self_paging_levels(int fd)
 
 	if (sk_ioctl(fd, SHADOWK_IOC_GET_INFO, &info))
 		return -1;
-	return info.env & SHADOWK_ENV_LA57 ? 5 : 4;
+	return info.out_env & SHADOWK_ENV_LA57 ? 5 : 4;
 }
 
 /* A child that blocks until the parent writes (or closes) the pipe. */
@@ -143,17 +143,17 @@ TEST_F(sk, new_clone_is_small_and_identical)
 
 	ASSERT_EQ(0, sk_info(self->fd, self->id, &info));
 	/* Only the private upper tables: PUD + PMD, and a P4D with LA57. */
-	EXPECT_EQ(levels == 5 ? 3 : 2, info.pt_pages);
-	EXPECT_EQ(0, info.private_frames);
-	EXPECT_EQ(0, info.owned_sites);
-	EXPECT_EQ(0, info.bound_mms);
-	EXPECT_LE(info.pt_pages * 4096, info.bytes);
-	EXPECT_GT(info.pt_pages * 4096 + 4096, info.bytes);
+	EXPECT_EQ(levels == 5 ? 3 : 2, info.out_pt_pages);
+	EXPECT_EQ(0, info.out_private_frames);
+	EXPECT_EQ(0, info.out_owned_sites);
+	EXPECT_EQ(0, info.out_bound_mms);
+	EXPECT_LE(info.out_pt_pages * 4096, info.out_bytes);
+	EXPECT_GT(info.out_pt_pages * 4096 + 4096, info.out_bytes);
 
 	ASSERT_EQ(0, sk_verify(self->fd, self->id, &v));
-	EXPECT_EQ(0, v.diff_bytes);
-	EXPECT_EQ(0, v.diff_entries);
-	EXPECT_EQ(0, v.first_diff);
+	EXPECT_EQ(0, v.out_diff_bytes);
+	EXPECT_EQ(0, v.out_diff_entries);
+	EXPECT_EQ(0, v.out_first_diff);
 }
 
 TEST_F(sk, destroy_is_final)
@@ -176,7 +176,7 @@ TEST_F(sk, names)
 
 	ASSERT_EQ(0, sk_create(self->fd, "names-a", &a));
 	ASSERT_EQ(0, sk_info(self->fd, a, &info));
-	EXPECT_STREQ("names-a", info.name);
+	EXPECT_STREQ("names-a", info.out_name);
 	EXPECT_EQ(EEXIST, sk_create(self->fd, "names-a", &b));
 	/* Unnamed clones do not collide. */
 	EXPECT_EQ(0, sk_create(self->fd, NULL, &e1));
@@ -203,8 +203,11 @@ TEST_F(sk, create_rejects_bad_fields)
 	c.__reserved = 1;
 	EXPECT_EQ(EINVAL, sk_ioctl(self->fd, SHADOWK_IOC_CREATE, &c));
 	c.__reserved = 0;
-	c.clone_id = 7;		/* output only */
-	EXPECT_EQ(EINVAL, sk_ioctl(self->fd, SHADOWK_IOC_CREATE, &c));
+	/* An output's value on input is ignored (ABI 2), not refused. */
+	c.out_clone_id = 7;
+	ASSERT_EQ(0, sk_ioctl(self->fd, SHADOWK_IOC_CREATE, &c));
+	EXPECT_NE(7, c.out_clone_id);
+	EXPECT_EQ(0, sk_destroy(self->fd, c.out_clone_id));
 }
 
 TEST_F(sk, list)
@@ -268,8 +271,8 @@ TEST_F(sk, bind_self)
 	EXPECT_EQ(0, sk_bound(self->fd, other));
 	/* A bound process runs and reads the kernel normally. */
 	ASSERT_EQ(0, sk_verify(self->fd, self->id, &v));
-	EXPECT_EQ(0, v.diff_bytes);
-	EXPECT_EQ(0, v.diff_entries);
+	EXPECT_EQ(0, v.out_diff_bytes);
+	EXPECT_EQ(0, v.out_diff_entries);
 	EXPECT_EQ(getpid(), syscall(SYS_getpid));
 
 	EXPECT_EQ(0, sk_unbind(self->fd, 0));
@@ -495,7 +498,7 @@ TEST_F(sk, bind_unbind_under_load)
 	ASSERT_EQ(1, write(p[1], &c, 1));
 	EXPECT_EQ(0, wait_exit(pid));
 	ASSERT_EQ(0, sk_verify(self->fd, self->id, &v));
-	EXPECT_EQ(0, v.diff_entries);
+	EXPECT_EQ(0, v.out_diff_entries);
 }
 
 TEST_F(sk, churn_leaves_nothing)

@@ -26,6 +26,7 @@ struct walk {
 	int fd;
 	__u32 clone;
 	__u32 probe;
+	__u32 inject;
 	pid_t child;
 	int to_child;
 	unsigned int nth;	/* the allocation being failed */
@@ -87,13 +88,13 @@ static int clone_clean(int fd, __u32 id, __u64 sites, __u64 frames)
 
 	if (sk_info(fd, id, &info) || sk_verify(fd, id, &v))
 		return 0;
-	if (info.owned_sites != sites || info.private_frames != frames ||
-	    v.diff_bytes || v.diff_entries) {
+	if (info.out_owned_sites != sites || info.out_private_frames != frames ||
+	    v.out_diff_bytes || v.out_diff_entries) {
 		fprintf(stderr, "# clone %u: sites %llu frames %llu diff %llu/%llu\n",
-			id, (unsigned long long)info.owned_sites,
-			(unsigned long long)info.private_frames,
-			(unsigned long long)v.diff_bytes,
-			(unsigned long long)v.diff_entries);
+			id, (unsigned long long)info.out_owned_sites,
+			(unsigned long long)info.out_private_frames,
+			(unsigned long long)v.out_diff_bytes,
+			(unsigned long long)v.out_diff_entries);
 		return 0;
 	}
 	return 1;
@@ -104,7 +105,7 @@ static int clone_verified(int fd, __u32 id)
 {
 	struct shadowk_verify v;
 
-	return !sk_verify(fd, id, &v) && !v.diff_bytes && !v.diff_entries;
+	return !sk_verify(fd, id, &v) && !v.out_diff_bytes && !v.out_diff_entries;
 }
 
 struct step {
@@ -276,6 +277,7 @@ static int setup_clone_site(struct walk *w)
 static int intact_empty_clone(struct walk *w)
 {
 	struct shadowk_probe_list l = {
+		.entry_size = sizeof(struct shadowk_probe_entry),
 		.size = sizeof(l), .clone_id = w->clone,
 	};
 
@@ -299,6 +301,7 @@ static int run_probe_list(struct walk *w)
 {
 	struct shadowk_probe_entry e[4];
 	struct shadowk_probe_list l = {
+		.entry_size = sizeof(struct shadowk_probe_entry),
 		.size = sizeof(l), .clone_id = w->clone, .count = 4,
 		.entries = (__u64)(unsigned long)e,
 	};
@@ -328,22 +331,32 @@ static int intact_no_inject(struct walk *w)
 	       clone_clean(w->fd, w->clone, 1, 1);
 }
 
+/* The injection's id is found here, so that the walk sees only its call. */
 static int setup_clone_inject(struct walk *w)
 {
-	return setup_clone_probe(w) ?: run_inject(w);
+	int err = setup_clone_probe(w) ?: run_inject(w);
+
+	if (!err)
+		w->inject = sk_inject_id(w->fd, w->clone, "__x64_sys_getuid");
+	return err ?: (w->inject ? 0 : ENOENT);
 }
 
 static int run_inject_read(struct walk *w)
 {
-	__u64 calls, injected;
+	struct shadowk_inject_read r = {
+		.size = sizeof(r), .inject_id = w->inject,
+	};
 
-	return sk_inject_read(w->fd, w->clone, "__x64_sys_getuid", &calls,
-			      &injected);
+	return sk_ioctl(w->fd, SHADOWK_IOC_INJECT_READ, &r);
 }
 
 static int run_inject_del(struct walk *w)
 {
-	return sk_inject_del(w->fd, w->clone, "__x64_sys_getuid");
+	struct shadowk_inject_del d = {
+		.size = sizeof(d), .inject_id = w->inject,
+	};
+
+	return sk_ioctl(w->fd, SHADOWK_IOC_INJECT_DEL, &d);
 }
 
 /*
@@ -429,6 +442,24 @@ static int intact_parent_bound(struct walk *w)
 	       clone_clean(w->fd, w->clone, 1, 1);
 }
 
+static int run_inject_list(struct walk *w)
+{
+	struct shadowk_inject_entry e[4];
+	struct shadowk_inject_list l = {
+		.size = sizeof(l), .clone_id = w->clone, .count = 4,
+		.entry_size = sizeof(e[0]), .entries = (__u64)(unsigned long)e,
+	};
+
+	return sk_ioctl(w->fd, SHADOWK_IOC_INJECT_LIST, &l);
+}
+
+static int run_process_info(struct walk *w)
+{
+	struct shadowk_process_info pi = { .size = sizeof(pi) };
+
+	return sk_ioctl(w->fd, SHADOWK_IOC_PROCESS_INFO, &pi);
+}
+
 static int intact_yes(struct walk *w)
 {
 	return 1;
@@ -463,6 +494,10 @@ static const struct step steps[] = {
 	{ "inject_read", setup_clone_inject, run_inject_read, intact_yes,
 	  teardown_clone },
 	{ "inject_del", setup_clone_inject, run_inject_del, intact_yes,
+	  teardown_clone },
+	{ "inject_list", setup_clone_inject, run_inject_list, intact_yes,
+	  teardown_clone },
+	{ "process_info", setup_clone_bound, run_process_info, intact_yes,
 	  teardown_clone },
 	{ "fork_bound", setup_clone_bound, run_fork, intact_parent_bound,
 	  teardown_clone },

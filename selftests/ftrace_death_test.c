@@ -39,7 +39,7 @@ static __u32 clone_named(int fd, const char *name)
 	if (sk_ioctl(fd, SHADOWK_IOC_CLONE_LIST, &l))
 		return 0;
 	for (i = 0; i < l.count && i < 64; i++)
-		if (!sk_info(fd, ids[i], &info) && !strcmp(info.name, name))
+		if (!sk_info(fd, ids[i], &info) && !strcmp(info.out_name, name))
 			return ids[i];
 	return 0;
 }
@@ -49,6 +49,7 @@ static __u32 first_probe(int fd, __u32 clone)
 {
 	struct shadowk_probe_entry e;
 	struct shadowk_probe_list l = {
+		.entry_size = sizeof(struct shadowk_probe_entry),
 		.size = sizeof(l), .clone_id = clone, .count = 1,
 		.entries = (unsigned long)&e,
 	};

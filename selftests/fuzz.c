@@ -34,7 +34,7 @@
 
 #include "shadowk_test.h"
 
-#define NR_CMDS		(SHADOWK_CMD_INJECT_DEL - SHADOWK_CMD_BASE + 1)
+#define NR_CMDS		(SHADOWK_CMD_PROCESS_INFO - SHADOWK_CMD_BASE + 1)
 #define POOL		16
 #define MAX_CHILDREN	4
 #define TRACING		"/sys/kernel/tracing"
@@ -87,7 +87,8 @@ static atomic_ulong calls_by_cmd[NR_CMDS + 1];
 static atomic_ulong max_ns_by_cmd[NR_CMDS + 1];
 
 static _Atomic __u32 clone_ids[POOL];
-static _Atomic __u32 probe_ids[POOL];
+/* Ids of users of functions: probes, injections and sites, one space. */
+static _Atomic __u32 user_ids[POOL];
 static _Atomic pid_t child_pids[MAX_CHILDREN];
 
 static char *mapped;	/* a page, then a PROT_NONE page */
@@ -147,16 +148,13 @@ static int documented(unsigned int nr, int err)
 	case SHADOWK_CMD_BIND:
 		return err == EPERM || err == EBUSY;
 	case SHADOWK_CMD_UNBIND:
+	case SHADOWK_CMD_PROCESS_INFO:
 		return err == EPERM;
 	case SHADOWK_CMD_SITE_ADD:
 	case SHADOWK_CMD_PROBE_ADD:
-	case SHADOWK_CMD_INJECT:
+	case SHADOWK_CMD_INJECT_SET:
 		if (err == EBUSY || err == EOPNOTSUPP || err == ENOSPC)
 			return nr != SHADOWK_CMD_SITE_ADD || err != ENOSPC;
-		/* fall through */
-	case SHADOWK_CMD_SITE_DEL:
-	case SHADOWK_CMD_INJECT_READ:
-	case SHADOWK_CMD_INJECT_DEL:
 		for (i = 0; i < sizeof(function) / sizeof(function[0]); i++)
 			if (err == function[i])
 				return 1;
@@ -171,9 +169,18 @@ static __u32 pick_clone(__u64 *s)
 	return chance(s, 50) ? (__u32)rnd(s) : 0;
 }
 
-static __u32 pick_probe(__u64 *s)
+/* Any kind of user's id: another kind's is ENOENT, a case worth having. */
+static __u32 pick_user(__u64 *s)
 {
-	return valid_pick(s, 75) ? probe_ids[rnd(s) % POOL] : (__u32)rnd(s);
+	return valid_pick(s, 75) ? user_ids[rnd(s) % POOL] : (__u32)rnd(s);
+}
+
+/* A list's entry size: this header's, a newer one's, or too small. */
+static __u32 pick_entry_size(__u64 *s, __u32 own)
+{
+	if (valid_pick(s, 80))
+		return chance(s, 80) ? own : own + 8 * (__u32)(rnd(s) % 8);
+	return chance(s, 50) ? (__u32)(rnd(s) % own) : (__u32)rnd(s);
 }
 
 /* Only our own children, or pids that cannot name a process. */
@@ -288,9 +295,11 @@ static void fill(__u64 *s, unsigned int nr, void *cmd, void *out)
 		struct shadowk_probe_del probe_del;
 		struct shadowk_probe_read probe_read;
 		struct shadowk_probe_list probe_list;
-		struct shadowk_inject inject;
+		struct shadowk_inject_set inject;
 		struct shadowk_inject_read inject_read;
 		struct shadowk_inject_del inject_del;
+		struct shadowk_inject_list inject_list;
+		struct shadowk_process_info process_info;
 	} *u = cmd;
 	size_t size = 0;
 
@@ -335,41 +344,42 @@ static void fill(__u64 *s, unsigned int nr, void *cmd, void *out)
 		size = sizeof(u->site_add);
 		u->site_add.clone_id = pick_clone(s);
 		u->site_add.action = rnd(s) % 3;
-		u->site_add.addr = pick_addr(s, u->site_add.action);
+		u->site_add.func.addr = pick_addr(s, u->site_add.action);
 		if (u->site_add.action == SHADOWK_SITE_RETURN)
 			u->site_add.value = -(__s64)(rnd(s) % 200);
-		pick_symbol(s, u->site_add.symbol, sizeof(u->site_add.symbol),
-			    u->site_add.action);
+		pick_symbol(s, u->site_add.func.symbol,
+			    sizeof(u->site_add.func.symbol), u->site_add.action);
 		u->site_add.flags = chance(s, 10);
 		break;
 	case SHADOWK_CMD_SITE_DEL:
 		size = sizeof(u->site_del);
-		u->site_del.clone_id = pick_clone(s);
-		u->site_del.addr = pick_addr(s, 0);
-		pick_symbol(s, u->site_del.symbol, sizeof(u->site_del.symbol), 0);
+		u->site_del.site_id = pick_user(s);
 		break;
 	case SHADOWK_CMD_PROBE_ADD:
 		size = sizeof(u->probe_add);
 		u->probe_add.clone_id = pick_clone(s);
-		u->probe_add.addr = pick_addr(s, 0);
-		pick_symbol(s, u->probe_add.symbol, sizeof(u->probe_add.symbol), 0);
+		u->probe_add.func.addr = pick_addr(s, 0);
+		pick_symbol(s, u->probe_add.func.symbol,
+			    sizeof(u->probe_add.func.symbol), 0);
 		u->probe_add.flags = chance(s, 20);
 		break;
 	case SHADOWK_CMD_PROBE_DEL:
 		size = sizeof(u->probe_del);
-		u->probe_del.probe_id = pick_probe(s);
+		u->probe_del.probe_id = pick_user(s);
 		break;
 	case SHADOWK_CMD_PROBE_READ:
 		size = sizeof(u->probe_read);
-		u->probe_read.probe_id = pick_probe(s);
+		u->probe_read.probe_id = pick_user(s);
 		break;
 	case SHADOWK_CMD_PROBE_LIST:
 		size = sizeof(u->probe_list);
 		u->probe_list.clone_id = pick_clone(s);
 		u->probe_list.count = pick_count(s, 16);
 		u->probe_list.entries = pick_buffer(s, out);
+		u->probe_list.entry_size = pick_entry_size(s,
+			sizeof(struct shadowk_probe_entry));
 		break;
-	case SHADOWK_CMD_INJECT:
+	case SHADOWK_CMD_INJECT_SET:
 		size = sizeof(u->inject);
 		u->inject.clone_id = pick_clone(s);
 		u->inject.policy = rnd(s) % 6;
@@ -379,22 +389,29 @@ static void fill(__u64 *s, unsigned int nr, void *cmd, void *out)
 		u->inject.seed = chance(s, 50) ? rnd(s) : 0;
 		u->inject.ppm = chance(s, 80) ? rnd(s) % 1000001 : (__u32)rnd(s);
 		/* Only the failable functions, by name or address. */
-		u->inject.addr = pick_addr(s, 1);
-		pick_symbol(s, u->inject.symbol, sizeof(u->inject.symbol), 1);
+		u->inject.func.addr = pick_addr(s, 1);
+		pick_symbol(s, u->inject.func.symbol,
+			    sizeof(u->inject.func.symbol), 1);
 		break;
 	case SHADOWK_CMD_INJECT_READ:
 		size = sizeof(u->inject_read);
-		u->inject_read.clone_id = pick_clone(s);
-		u->inject_read.addr = pick_addr(s, 0);
-		pick_symbol(s, u->inject_read.symbol,
-			    sizeof(u->inject_read.symbol), 0);
+		u->inject_read.inject_id = pick_user(s);
 		break;
 	case SHADOWK_CMD_INJECT_DEL:
 		size = sizeof(u->inject_del);
-		u->inject_del.clone_id = pick_clone(s);
-		u->inject_del.addr = pick_addr(s, 0);
-		pick_symbol(s, u->inject_del.symbol,
-			    sizeof(u->inject_del.symbol), 0);
+		u->inject_del.inject_id = pick_user(s);
+		break;
+	case SHADOWK_CMD_INJECT_LIST:
+		size = sizeof(u->inject_list);
+		u->inject_list.clone_id = pick_clone(s);
+		u->inject_list.count = pick_count(s, 16);
+		u->inject_list.entries = pick_buffer(s, out);
+		u->inject_list.entry_size = pick_entry_size(s,
+			sizeof(struct shadowk_inject_entry));
+		break;
+	case SHADOWK_CMD_PROCESS_INFO:
+		size = sizeof(u->process_info);
+		u->process_info.pid = pick_pid(s);
 		break;
 	}
 
@@ -448,13 +465,18 @@ static unsigned long cmd_number(unsigned int nr)
 static void remember(int fd, __u64 *s, unsigned int nr, void *cmd)
 {
 	if (nr == SHADOWK_CMD_CREATE) {
-		__u32 id = ((struct shadowk_create *)cmd)->clone_id;
+		__u32 id = ((struct shadowk_create *)cmd)->out_clone_id;
 		__u32 old = atomic_exchange(&clone_ids[rnd(s) % POOL], id);
 
 		if (old && old != id)
 			sk_destroy(fd, old);
-	} else if (nr == SHADOWK_CMD_PROBE_ADD)
-		probe_ids[rnd(s) % POOL] = ((struct shadowk_probe_add *)cmd)->probe_id;
+	} else if (nr == SHADOWK_CMD_PROBE_ADD) {
+		user_ids[rnd(s) % POOL] = ((struct shadowk_probe_add *)cmd)->out_probe_id;
+	} else if (nr == SHADOWK_CMD_INJECT_SET) {
+		user_ids[rnd(s) % POOL] = ((struct shadowk_inject_set *)cmd)->out_inject_id;
+	} else if (nr == SHADOWK_CMD_SITE_ADD) {
+		user_ids[rnd(s) % POOL] = ((struct shadowk_site_add *)cmd)->out_site_id;
+	}
 }
 
 /* Children born so far: the workers wait for the churn to keep up. */
@@ -751,9 +773,9 @@ static int kmsg_reports(int kfd)
 
 static void cleanup_clones(void)
 {
-	__u32 ids[SHADOWK_MAX_CLONES];
+	static __u32 ids[65536];
 	struct shadowk_clone_list l = {
-		.size = sizeof(l), .count = SHADOWK_MAX_CLONES,
+		.size = sizeof(l), .count = 65536,
 		.ids = (__u64)(unsigned long)ids,
 	};
 	int fd = sk_open();
@@ -762,7 +784,7 @@ static void cleanup_clones(void)
 	if (fd < 0 || sk_ioctl(fd, SHADOWK_IOC_CLONE_LIST, &l))
 		return;
 	fprintf(stderr, "# fuzz: %u clones live at the end\n", (unsigned int)l.count);
-	for (i = 0; i < l.count && i < SHADOWK_MAX_CLONES; i++)
+	for (i = 0; i < l.count && i < 65536; i++)
 		sk_destroy(fd, ids[i]);
 	close(fd);
 }

@@ -253,37 +253,42 @@ TEST_F(inject, bad_input)
 		"lseek", "fsync", "fdatasync", "chdir", "fchdir", "rmdir",
 		"mkdir", "unlink", "getcwd",
 	};
-	struct shadowk_inject i = {
+	struct shadowk_inject_set i = {
 		.size = sizeof(i), .clone_id = self->id,
-		.symbol = "__x64_sys_getppid", .value = -EIO,
+		.func.symbol = "__x64_sys_getppid", .value = -EIO,
+	};
+	struct shadowk_info info = { .size = sizeof(info) };
+	struct shadowk_inject_entry e[4];
+	struct shadowk_inject_list l = {
+		.size = sizeof(l), .entry_size = sizeof(e[0]),
 	};
 	char name[64];
 	__u64 c, n;
 	unsigned int k;
 
 	i.policy = 4;
-	EXPECT_EQ(EINVAL, sk_ioctl(self->fd, SHADOWK_IOC_INJECT, &i));
+	EXPECT_EQ(EINVAL, sk_ioctl(self->fd, SHADOWK_IOC_INJECT_SET, &i));
 	i.policy = SHADOWK_INJECT_EVERY_NTH;	/* nth 0 */
-	EXPECT_EQ(EINVAL, sk_ioctl(self->fd, SHADOWK_IOC_INJECT, &i));
+	EXPECT_EQ(EINVAL, sk_ioctl(self->fd, SHADOWK_IOC_INJECT_SET, &i));
 	i.policy = SHADOWK_INJECT_PROBABILITY;	/* ppm 0 */
-	EXPECT_EQ(EINVAL, sk_ioctl(self->fd, SHADOWK_IOC_INJECT, &i));
+	EXPECT_EQ(EINVAL, sk_ioctl(self->fd, SHADOWK_IOC_INJECT_SET, &i));
 	i.ppm = SHADOWK_INJECT_PPM + 1;
-	EXPECT_EQ(EINVAL, sk_ioctl(self->fd, SHADOWK_IOC_INJECT, &i));
+	EXPECT_EQ(EINVAL, sk_ioctl(self->fd, SHADOWK_IOC_INJECT_SET, &i));
 	i.ppm = 0;
 	i.policy = SHADOWK_INJECT_ALWAYS;
 	i.seed = 1;				/* unused by the policy */
-	EXPECT_EQ(EINVAL, sk_ioctl(self->fd, SHADOWK_IOC_INJECT, &i));
+	EXPECT_EQ(EINVAL, sk_ioctl(self->fd, SHADOWK_IOC_INJECT_SET, &i));
 	i.seed = 0;
 	i.flags = 1u << 31;
-	EXPECT_EQ(EINVAL, sk_ioctl(self->fd, SHADOWK_IOC_INJECT, &i));
+	EXPECT_EQ(EINVAL, sk_ioctl(self->fd, SHADOWK_IOC_INJECT_SET, &i));
 	i.flags = 0;
 	i.value = 1;				/* not an errno */
-	EXPECT_EQ(EINVAL, sk_ioctl(self->fd, SHADOWK_IOC_INJECT, &i));
+	EXPECT_EQ(EINVAL, sk_ioctl(self->fd, SHADOWK_IOC_INJECT_SET, &i));
 	i.value = -5000;
-	EXPECT_EQ(EINVAL, sk_ioctl(self->fd, SHADOWK_IOC_INJECT, &i));
+	EXPECT_EQ(EINVAL, sk_ioctl(self->fd, SHADOWK_IOC_INJECT_SET, &i));
 	i.value = -EIO;
 	i.clone_id = 0;
-	EXPECT_EQ(ENOENT, sk_ioctl(self->fd, SHADOWK_IOC_INJECT, &i));
+	EXPECT_EQ(ENOENT, sk_ioctl(self->fd, SHADOWK_IOC_INJECT_SET, &i));
 	EXPECT_EQ(ENOENT, sk_inject(self->fd, self->id, "no_such_fn_sk",
 				    SHADOWK_INJECT_ALWAYS, -EIO, 0, 0, 0, 0));
 	/* Not a syscall, not error-injectable: only with FORCE. */
@@ -304,8 +309,23 @@ TEST_F(inject, bad_input)
 				   SHADOWK_INJECT_ALWAYS, -EIO, 0, 0, 0, 0));
 	EXPECT_EQ(0, sk_site_del(self->fd, self->id, "__x64_sys_getppid", 0));
 
-	/* SHADOWK_MAX_INJECTS, then ENOSPC; replacing one still works. */
-	for (k = 0; k < SHADOWK_MAX_INJECTS; k++) {
+	/* INJECT_LIST: its own errnos, and an empty clone lists nothing. */
+	l.clone_id = self->id;
+	EXPECT_EQ(0, sk_ioctl(self->fd, SHADOWK_IOC_INJECT_LIST, &l));
+	EXPECT_EQ(0, l.count);
+	l.entry_size = sizeof(e[0]) - 1;
+	EXPECT_EQ(EINVAL, sk_ioctl(self->fd, SHADOWK_IOC_INJECT_LIST, &l));
+	l.entry_size = sizeof(e[0]);
+	l.clone_id = 0;
+	EXPECT_EQ(ENOENT, sk_ioctl(self->fd, SHADOWK_IOC_INJECT_LIST, &l));
+	l.clone_id = self->id;
+	l.flags = 1;
+	EXPECT_EQ(EINVAL, sk_ioctl(self->fd, SHADOWK_IOC_INJECT_LIST, &l));
+	l.flags = 0;
+
+	/* The module's limit (GET_INFO), then ENOSPC; replacing still works. */
+	ASSERT_EQ(0, sk_ioctl(self->fd, SHADOWK_IOC_GET_INFO, &info));
+	for (k = 0; k < info.out_max_injects; k++) {
 		ASSERT_GT(sizeof(syscalls) / sizeof(syscalls[0]), k);
 		snprintf(name, sizeof(name), "__x64_sys_%s", syscalls[k]);
 		ASSERT_EQ(0, sk_inject(self->fd, self->id, name,
@@ -319,6 +339,13 @@ TEST_F(inject, bad_input)
 	EXPECT_EQ(0, sk_inject_read(self->fd, self->id, "__x64_sys_getpid", &c,
 				    &n));
 	EXPECT_EQ(0, c);
+	/* All of them listed, with room for four: the count says how many. */
+	l.count = 4;
+	l.entries = (__u64)(unsigned long)e;
+	EXPECT_EQ(0, sk_ioctl(self->fd, SHADOWK_IOC_INJECT_LIST, &l));
+	EXPECT_EQ(info.out_max_injects, l.count);
+	EXPECT_EQ(self->id, e[0].clone_id);
+	EXPECT_LT(e[0].inject_id, e[1].inject_id);
 }
 
 TEST_HARNESS_MAIN

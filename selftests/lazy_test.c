@@ -230,8 +230,8 @@ TEST_F_TIMEOUT(lazy, ftrace_update_from_a_kworker_on_the_bound_cpu, 300)
 	hits = sk_probe_hits(self->fd, probe);
 	EXPECT_EQ(w.sh->steps, hits);
 	ASSERT_EQ(0, sk_verify(self->fd, self->id, &v));
-	EXPECT_EQ(0, v.diff_bytes);
-	EXPECT_EQ(0, v.diff_entries);
+	EXPECT_EQ(0, v.out_diff_bytes);
+	EXPECT_EQ(0, v.out_diff_entries);
 	/* ftrace still works. */
 	EXPECT_EQ(0, run("insmod " MODDIR "/sk_ftrace_work.ko func=%s cpu=%d",
 			 fn, OTHER_CPU));
@@ -313,8 +313,8 @@ TEST_F_TIMEOUT(lazy, livepatch_cycles_of_a_probed_function, 600)
 	EXPECT_LT(0, bound.sh->result[0]);
 	EXPECT_LT(0, other.sh->result[0]);
 	ASSERT_EQ(0, sk_verify(self->fd, self->id, &v));
-	EXPECT_EQ(0, v.diff_bytes);
-	EXPECT_EQ(0, v.diff_entries);
+	EXPECT_EQ(0, v.out_diff_bytes);
+	EXPECT_EQ(0, v.out_diff_entries);
 	sk_worker_free(&bound);
 	sk_worker_free(&other);
 	EXPECT_EQ(0, sk_pin(OTHER_CPU));

@@ -32,7 +32,7 @@ static inline int sk_create(int fd, const char *name, __u32 *id)
 		strncpy(c.name, name, sizeof(c.name) - 1);
 	err = sk_ioctl(fd, SHADOWK_IOC_CREATE, &c);
 	if (!err && id)
-		*id = c.clone_id;
+		*id = c.out_clone_id;
 	return err;
 }
 
@@ -55,7 +55,7 @@ static inline long long sk_bound(int fd, __u32 id)
 {
 	struct shadowk_clone_info info;
 
-	return sk_info(fd, id, &info) ? -1 : (long long)info.bound_mms;
+	return sk_info(fd, id, &info) ? -1 : (long long)info.out_bound_mms;
 }
 
 static inline int sk_bind(int fd, __u32 id, int pid, __u32 flags)
@@ -82,30 +82,78 @@ static inline int sk_verify(int fd, __u32 id, struct shadowk_verify *v)
 	return sk_ioctl(fd, SHADOWK_IOC_VERIFY, v);
 }
 
+/*
+ * The sites this process added, newest last, so that sk_site_del() can
+ * name one by clone and function as the tests do; SITE_DEL takes its id.
+ */
+#define SK_SITES 512
+static struct sk_site {
+	__u32 clone_id, site_id;
+	unsigned long addr;
+	char symbol[SHADOWK_SYMBOL_LEN];
+} sk_sites[SK_SITES];
+static unsigned int sk_nr_sites;
+
+static inline int sk_site_add_id(int fd, __u32 id, const char *sym,
+				 unsigned long addr, __u32 action, long value,
+				 __u32 flags, __u32 *site_id)
+{
+	struct shadowk_site_add a = {
+		.size = sizeof(a), .flags = flags, .clone_id = id,
+		.action = action, .value = value, .func.addr = addr,
+	};
+	struct sk_site *s;
+	int err;
+
+	if (sym)
+		snprintf(a.func.symbol, sizeof(a.func.symbol), "%s", sym);
+	err = sk_ioctl(fd, SHADOWK_IOC_SITE_ADD, &a);
+	if (err)
+		return err;
+	if (site_id)
+		*site_id = a.out_site_id;
+	if (sk_nr_sites == SK_SITES)
+		sk_nr_sites = 0;	/* the oldest are long gone */
+	s = &sk_sites[sk_nr_sites++];
+	s->clone_id = id;
+	s->site_id = a.out_site_id;
+	s->addr = addr;
+	snprintf(s->symbol, sizeof(s->symbol), "%s", sym ? sym : "");
+	return 0;
+}
+
 static inline int sk_site_add(int fd, __u32 id, const char *sym,
 			      unsigned long addr, __u32 action, long value,
 			      __u32 flags)
 {
-	struct shadowk_site_add a = {
-		.size = sizeof(a), .flags = flags, .clone_id = id,
-		.action = action, .addr = addr, .value = value,
-	};
-
-	if (sym)
-		snprintf(a.symbol, sizeof(a.symbol), "%s", sym);
-	return sk_ioctl(fd, SHADOWK_IOC_SITE_ADD, &a);
+	return sk_site_add_id(fd, id, sym, addr, action, value, flags, NULL);
 }
 
+static inline int sk_site_del_id(int fd, __u32 site_id)
+{
+	struct shadowk_site_del d = { .size = sizeof(d), .site_id = site_id };
+
+	return sk_ioctl(fd, SHADOWK_IOC_SITE_DEL, &d);
+}
+
+/* The newest site this process added to the clone's function, else id 0. */
 static inline int sk_site_del(int fd, __u32 id, const char *sym,
 			      unsigned long addr)
 {
-	struct shadowk_site_del d = {
-		.size = sizeof(d), .clone_id = id, .addr = addr,
-	};
+	unsigned int i;
 
-	if (sym)
-		snprintf(d.symbol, sizeof(d.symbol), "%s", sym);
-	return sk_ioctl(fd, SHADOWK_IOC_SITE_DEL, &d);
+	for (i = SK_SITES; i-- > 0;) {
+		struct sk_site *s = &sk_sites[(sk_nr_sites + i) % SK_SITES];
+
+		if (s->site_id && s->clone_id == id &&
+		    (addr ? s->addr == addr : !strcmp(s->symbol, sym ? sym : ""))) {
+			__u32 site_id = s->site_id;
+
+			s->site_id = 0;
+			return sk_site_del_id(fd, site_id);
+		}
+	}
+	return sk_site_del_id(fd, 0);
 }
 
 /* A kernel symbol's address from /proc/kallsyms (first match), or 0. */
@@ -208,10 +256,10 @@ static inline int sk_probe_add(int fd, __u32 id, const char *sym, __u32 flags,
 	};
 	int err;
 
-	snprintf(a.symbol, sizeof(a.symbol), "%s", sym);
+	snprintf(a.func.symbol, sizeof(a.func.symbol), "%s", sym);
 	err = sk_ioctl(fd, SHADOWK_IOC_PROBE_ADD, &a);
 	if (!err && probe_id)
-		*probe_id = a.probe_id;
+		*probe_id = a.out_probe_id;
 	return err;
 }
 
@@ -223,7 +271,7 @@ static inline long long sk_probe_hits(int fd, __u32 probe_id)
 	};
 	int err = sk_ioctl(fd, SHADOWK_IOC_PROBE_READ, &r);
 
-	return err ? -err : (long long)r.hits;
+	return err ? -err : (long long)r.out_hits;
 }
 
 /* Removes the probe; its final hits, or -errno. */
@@ -234,43 +282,63 @@ static inline long long sk_probe_del(int fd, __u32 probe_id)
 	};
 	int err = sk_ioctl(fd, SHADOWK_IOC_PROBE_DEL, &d);
 
-	return err ? -err : (long long)d.hits;
+	return err ? -err : (long long)d.out_hits;
 }
 
 static inline int sk_inject(int fd, __u32 id, const char *sym, __u32 policy,
 			    long value, __u64 nth, __u64 seed, __u32 ppm,
 			    __u32 flags)
 {
-	struct shadowk_inject i = {
+	struct shadowk_inject_set i = {
 		.size = sizeof(i), .flags = flags, .clone_id = id,
 		.policy = policy, .value = value, .nth = nth, .seed = seed,
 		.ppm = ppm,
 	};
 
-	snprintf(i.symbol, sizeof(i.symbol), "%s", sym);
-	return sk_ioctl(fd, SHADOWK_IOC_INJECT, &i);
+	snprintf(i.func.symbol, sizeof(i.func.symbol), "%s", sym);
+	return sk_ioctl(fd, SHADOWK_IOC_INJECT_SET, &i);
+}
+
+/* The id of the clone's injection on @sym (named as it was set), or 0. */
+static inline __u32 sk_inject_id(int fd, __u32 id, const char *sym)
+{
+	static struct shadowk_inject_entry e[64];
+	struct shadowk_inject_list l = {
+		.size = sizeof(l), .clone_id = id, .count = 64,
+		.entry_size = sizeof(e[0]), .entries = (__u64)(unsigned long)e,
+	};
+	__u32 i;
+
+	if (sk_ioctl(fd, SHADOWK_IOC_INJECT_LIST, &l))
+		return 0;
+	for (i = 0; i < l.count && i < 64; i++)
+		if (!strcmp(e[i].symbol, sym))
+			return e[i].inject_id;
+	return 0;
 }
 
 static inline int sk_inject_read(int fd, __u32 id, const char *sym,
 				 __u64 *calls, __u64 *injected)
 {
-	struct shadowk_inject_read r = { .size = sizeof(r), .clone_id = id };
+	struct shadowk_inject_read r = {
+		.size = sizeof(r), .inject_id = sk_inject_id(fd, id, sym),
+	};
 	int err;
 
-	snprintf(r.symbol, sizeof(r.symbol), "%s", sym);
 	err = sk_ioctl(fd, SHADOWK_IOC_INJECT_READ, &r);
 	if (!err) {
-		*calls = r.calls;
-		*injected = r.injected;
+		*calls = r.out.calls;
+		*injected = r.out.injected;
 	}
 	return err;
 }
 
 static inline int sk_inject_del(int fd, __u32 id, const char *sym)
 {
-	struct shadowk_inject_del d = { .size = sizeof(d), .clone_id = id };
+	struct shadowk_inject_del d = {
+		.size = sizeof(d), .inject_id = sk_inject_id(fd, id, sym),
+	};
 
-	snprintf(d.symbol, sizeof(d.symbol), "%s", sym);
 	return sk_ioctl(fd, SHADOWK_IOC_INJECT_DEL, &d);
 }
 

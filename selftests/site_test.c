@@ -119,7 +119,7 @@ FIXTURE_SETUP(site)
 	ASSERT_LE(0, self->fd);
 	ASSERT_EQ(0, sk_create(self->fd, NULL, &self->id));
 	ASSERT_EQ(0, info_counts(self->fd, self->id, &info));
-	self->base_pt = info.pt_pages;
+	self->base_pt = info.out_pt_pages;
 }
 
 FIXTURE_TEARDOWN(site)
@@ -162,14 +162,14 @@ TEST_F(site, accounting_and_verify)
 	ASSERT_EQ(0, sk_site_add(self->fd, self->id, "__x64_sys_getppid", 0,
 				 SHADOWK_SITE_RETURN, MAGIC, 0));
 	ASSERT_EQ(0, info_counts(self->fd, self->id, &info));
-	EXPECT_EQ(1, info.owned_sites);
-	EXPECT_EQ(1, info.private_frames);
+	EXPECT_EQ(1, info.out_owned_sites);
+	EXPECT_EQ(1, info.out_private_frames);
 	/* One private PTE page for the 2 MiB region. */
-	EXPECT_EQ(self->base_pt + 1, info.pt_pages);
+	EXPECT_EQ(self->base_pt + 1, info.out_pt_pages);
 	ASSERT_EQ(0, sk_verify(self->fd, self->id, &v));
-	EXPECT_EQ(0, v.diff_bytes);
-	EXPECT_EQ(0, v.diff_entries);
-	EXPECT_EQ(4096 - 5, v.checked_bytes);	/* all but the owned site */
+	EXPECT_EQ(0, v.out_diff_bytes);
+	EXPECT_EQ(0, v.out_diff_entries);
+	EXPECT_EQ(4096 - 5, v.out_checked_bytes);	/* all but the owned site */
 
 	/* A second site in the same clone: same rules. */
 	EXPECT_EQ(EBUSY, sk_site_add(self->fd, self->id, "__x64_sys_getppid",
@@ -177,16 +177,16 @@ TEST_F(site, accounting_and_verify)
 	EXPECT_EQ(0, sk_site_add(self->fd, self->id, "__x64_sys_getpid", 0,
 				 SHADOWK_SITE_NONE, 0, 0));
 	ASSERT_EQ(0, sk_verify(self->fd, self->id, &v));
-	EXPECT_EQ(0, v.diff_bytes);
+	EXPECT_EQ(0, v.out_diff_bytes);
 
 	EXPECT_EQ(0, sk_site_del(self->fd, self->id, "__x64_sys_getppid", 0));
 	EXPECT_EQ(0, sk_site_del(self->fd, self->id, "__x64_sys_getpid", 0));
 	EXPECT_EQ(ENOENT, sk_site_del(self->fd, self->id, "__x64_sys_getpid",
 				      0));
 	ASSERT_EQ(0, info_counts(self->fd, self->id, &info));
-	EXPECT_EQ(0, info.owned_sites);
-	EXPECT_EQ(0, info.private_frames);
-	EXPECT_EQ(self->base_pt, info.pt_pages);
+	EXPECT_EQ(0, info.out_owned_sites);
+	EXPECT_EQ(0, info.out_private_frames);
+	EXPECT_EQ(self->base_pt, info.out_pt_pages);
 }
 
 TEST_F(site, removal_restores_the_kernel)
@@ -276,7 +276,7 @@ TEST_F_TIMEOUT(site, bad_addresses, 180)
 	EXPECT_EQ(ENOENT, sk_site_add(self->fd, self->id,
 				      "shadowk_no_such_function", 0, 0, 0, 0));
 	EXPECT_EQ(EINVAL, sk_site_add(self->fd, self->id, "", 0, 0, 0, 0));
-	memset(add.symbol, 'a', sizeof(add.symbol));
+	memset(add.func.symbol, 'a', sizeof(add.func.symbol));
 	EXPECT_EQ(EINVAL, sk_ioctl(self->fd, SHADOWK_IOC_SITE_ADD, &add));
 	/* Actions, values, flags, clones. */
 	EXPECT_EQ(EOPNOTSUPP, sk_site_add(self->fd, self->id, "vfs_read", 0,
@@ -288,8 +288,10 @@ TEST_F_TIMEOUT(site, bad_addresses, 180)
 	EXPECT_EQ(EINVAL, sk_site_add(self->fd, self->id, "vfs_read", 0,
 				      0, 0, 1U << 5));
 	EXPECT_EQ(ENOENT, sk_site_add(self->fd, 0, "vfs_read", 0, 0, 0, 0));
+	/* SITE_DEL names a site by id: none was added, none is removed. */
 	EXPECT_EQ(ENOENT, sk_site_del(self->fd, self->id, "vfs_read", 0));
-	EXPECT_EQ(ERANGE, sk_site_del(self->fd, self->id, NULL, a[0]));
+	EXPECT_EQ(ENOENT, sk_site_del_id(self->fd, 0));
+	EXPECT_EQ(ENOENT, sk_site_del_id(self->fd, 0xffffffff));
 }
 
 /*
@@ -480,12 +482,12 @@ static void churn_text_while_bound(struct __test_metadata *_metadata,
 		}
 		EXPECT_EQ(0, err);
 		ASSERT_EQ(0, sk_verify(fd, id, &v));
-		EXPECT_EQ(0, v.diff_bytes);
-		EXPECT_EQ(0, v.diff_entries);
-		if (v.diff_bytes)
+		EXPECT_EQ(0, v.out_diff_bytes);
+		EXPECT_EQ(0, v.out_diff_entries);
+		if (v.out_diff_bytes)
 			TH_LOG("after %s: %llu bytes differ, first at %llx",
-			       steps[i + 1], (unsigned long long)v.diff_bytes,
-			       (unsigned long long)v.first_diff);
+			       steps[i + 1], (unsigned long long)v.out_diff_bytes,
+			       (unsigned long long)v.out_first_diff);
 	}
 	kill(r.pid, SIGUSR1);
 	magic = finish_runner_n(&r, &calls);
@@ -607,7 +609,7 @@ TEST_F_TIMEOUT(site, kernel_patch_at_owned_site_still_runs, 300)
 	after = kprobe_hits("shadowk_chain");
 	EXPECT_LE(before + 1000, after);
 	ASSERT_EQ(0, sk_verify(self->fd, self->id, &v));
-	EXPECT_EQ(0, v.diff_bytes);
+	EXPECT_EQ(0, v.out_diff_bytes);
 	EXPECT_EQ(0, sk_unbind(self->fd, 0));
 	EXPECT_EQ(0, sk_write_file(TRACING "events/kprobes/shadowk_chain/enable",
 				"0"));
@@ -671,7 +673,7 @@ TEST_F_TIMEOUT(site, bpf_fexit_at_owned_site_runs, 300)
 	if (atoi(u.release) >= 7)
 		EXPECT_LE(1000, jmp1 - jmp0);
 	ASSERT_EQ(0, sk_verify(self->fd, self->id, &v));
-	EXPECT_EQ(0, v.diff_bytes);
+	EXPECT_EQ(0, v.out_diff_bytes);
 	close(link);
 	close(prog);
 	EXPECT_EQ(0, sk_write_file("/proc/sys/kernel/bpf_stats_enabled", "0"));

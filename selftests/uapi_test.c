@@ -77,12 +77,35 @@ TEST_F(dev, handshake)
 
 	ASSERT_EQ(0, ioctl_errno(self->fd, SHADOWK_IOC_GET_INFO, &info));
 	EXPECT_EQ(sizeof(info), info.size);
-	EXPECT_EQ(SHADOWK_ABI_VERSION, info.abi_version);
-	EXPECT_EQ(0, info.features);
-	EXPECT_EQ(0, info.env & ~KNOWN_ENV);
+	EXPECT_EQ(SHADOWK_ABI_VERSION, info.out_abi_version);
+	EXPECT_EQ(0, info.out_features);
+	EXPECT_EQ(0, info.out_env & ~KNOWN_ENV);
 	/* Exactly the commands this header knows, from GET_INFO on. */
-	EXPECT_EQ((1ULL << (SHADOWK_CMD_INJECT_DEL - SHADOWK_CMD_BASE + 1)) - 1,
-		  info.ioctls);
+	EXPECT_EQ((1ULL << (SHADOWK_CMD_PROCESS_INFO - SHADOWK_CMD_BASE + 1)) - 1,
+		  info.out_ioctls);
+	/* The limits are the module's to say, and say something. */
+	EXPECT_LE(1, info.out_max_clones);
+	EXPECT_LE(1, info.out_max_probes);
+	EXPECT_LE(1, info.out_max_injects);
+	EXPECT_EQ(SHADOWK_NAME_LEN, info.out_name_len);
+}
+
+/*
+ * The handshake of ABI 1's size still works (its command and first
+ * members never change), and size comes back as what was written.
+ */
+TEST_F(dev, handshake_first_version_size)
+{
+	struct shadowk_info info;
+
+	memset(&info, 0xa5, sizeof(info));
+	info.size = offsetof(struct shadowk_info, out_max_clones);
+	info.flags = 0;
+	ASSERT_EQ(0, ioctl_errno(self->fd, SHADOWK_IOC_GET_INFO, &info));
+	EXPECT_EQ(offsetof(struct shadowk_info, out_max_clones), info.size);
+	EXPECT_EQ(SHADOWK_ABI_VERSION, info.out_abi_version);
+	/* Nothing past the caller's size is written. */
+	EXPECT_EQ(0xa5a5a5a5, info.out_max_clones);
 }
 
 /* The env flags must agree with what the CPU and kernel tell /proc. */
@@ -94,18 +117,18 @@ TEST_F(dev, handshake_env_matches_machine)
 
 	ASSERT_EQ(0, ioctl_errno(self->fd, SHADOWK_IOC_GET_INFO, &info));
 	ASSERT_LE(0, cpuinfo_has_flag("la57"));
-	EXPECT_EQ(cpuinfo_has_flag("la57"), !!(info.env & SHADOWK_ENV_LA57));
-	EXPECT_EQ(cpuinfo_has_flag("pti"), !!(info.env & SHADOWK_ENV_PTI));
-	EXPECT_EQ(cpuinfo_has_flag("pcid"), !!(info.env & SHADOWK_ENV_PCID));
+	EXPECT_EQ(cpuinfo_has_flag("la57"), !!(info.out_env & SHADOWK_ENV_LA57));
+	EXPECT_EQ(cpuinfo_has_flag("pti"), !!(info.out_env & SHADOWK_ENV_PTI));
+	EXPECT_EQ(cpuinfo_has_flag("pcid"), !!(info.out_env & SHADOWK_ENV_PCID));
 	/* PTI clears the global bit on the kernel image. */
-	if (info.env & SHADOWK_ENV_PTI)
-		EXPECT_EQ(0, info.env & SHADOWK_ENV_GLOBAL_TEXT);
+	if (info.out_env & SHADOWK_ENV_PTI)
+		EXPECT_EQ(0, info.out_env & SHADOWK_ENV_GLOBAL_TEXT);
 
 	/* The VM runner says which paging mode and PTI setting it booted. */
 	if (!want_la57 || !want_pti)
 		SKIP(return, "not in a matrix cell (SHADOWK_EXPECT_* unset)");
-	EXPECT_EQ(atoi(want_la57), !!(info.env & SHADOWK_ENV_LA57));
-	EXPECT_EQ(atoi(want_pti), !!(info.env & SHADOWK_ENV_PTI));
+	EXPECT_EQ(atoi(want_la57), !!(info.out_env & SHADOWK_ENV_LA57));
+	EXPECT_EQ(atoi(want_pti), !!(info.out_env & SHADOWK_ENV_PTI));
 }
 
 TEST_F(dev, unknown_ioctl_is_enotty)
@@ -136,8 +159,8 @@ TEST_F(dev, short_struct_is_einval)
 {
 	struct shadowk_info info;
 	const __u32 sizes[] = {
-		0, 1, sizeof(__u32), offsetof(struct shadowk_info, ioctls),
-		sizeof(info) - 1,
+		0, 1, sizeof(__u32), offsetof(struct shadowk_info, out_ioctls),
+		offsetof(struct shadowk_info, out_max_clones) - 1,
 	};
 	unsigned int i;
 
@@ -152,7 +175,7 @@ TEST_F(dev, short_struct_is_einval)
 			TH_LOG("size %u gave %s", sizes[i], strerror(err));
 		EXPECT_EQ(EINVAL, err);
 		/* a refused call writes nothing back */
-		EXPECT_EQ(0, info.abi_version);
+		EXPECT_EQ(0, info.out_abi_version);
 	}
 }
 
@@ -168,7 +191,9 @@ TEST_F(dev, larger_struct_tail_rules)
 	memset(&big, 0, sizeof(big));
 	big.info.size = sizeof(big);
 	ASSERT_EQ(0, ioctl_errno(self->fd, SHADOWK_IOC_GET_INFO, &big));
-	EXPECT_EQ(SHADOWK_ABI_VERSION, big.info.abi_version);
+	EXPECT_EQ(SHADOWK_ABI_VERSION, big.info.out_abi_version);
+	/* What the module wrote: its own struct, not the caller's. */
+	EXPECT_EQ(sizeof(big.info), big.info.size);
 	for (i = 0; i < 8; i++)
 		EXPECT_EQ(0, big.tail[i]);	/* never written past its own struct */
 
@@ -179,7 +204,7 @@ TEST_F(dev, larger_struct_tail_rules)
 		((unsigned char *)big.tail)[i * 8 + i % 8] = 0x80;
 		EXPECT_EQ(E2BIG, ioctl_errno(self->fd, SHADOWK_IOC_GET_INFO,
 					     &big));
-		EXPECT_EQ(0, big.info.abi_version);
+		EXPECT_EQ(0, big.info.out_abi_version);
 	}
 }
 
@@ -190,7 +215,8 @@ TEST_F(dev, every_ioctl_checks_size)
 		unsigned long cmd;
 		size_t min_size;	/* end of the first version */
 	} cmds[] = {
-		{ SHADOWK_IOC_GET_INFO, sizeof(struct shadowk_info) },
+		{ SHADOWK_IOC_GET_INFO,
+		  offsetof(struct shadowk_info, out_max_clones) },
 		{ SHADOWK_IOC_CREATE, sizeof(struct shadowk_create) },
 		{ SHADOWK_IOC_DESTROY, sizeof(struct shadowk_destroy) },
 		{ SHADOWK_IOC_CLONE_INFO, sizeof(struct shadowk_clone_info) },
@@ -204,9 +230,12 @@ TEST_F(dev, every_ioctl_checks_size)
 		{ SHADOWK_IOC_PROBE_DEL, sizeof(struct shadowk_probe_del) },
 		{ SHADOWK_IOC_PROBE_READ, sizeof(struct shadowk_probe_read) },
 		{ SHADOWK_IOC_PROBE_LIST, sizeof(struct shadowk_probe_list) },
-		{ SHADOWK_IOC_INJECT, sizeof(struct shadowk_inject) },
+		{ SHADOWK_IOC_INJECT_SET, sizeof(struct shadowk_inject_set) },
 		{ SHADOWK_IOC_INJECT_READ, sizeof(struct shadowk_inject_read) },
 		{ SHADOWK_IOC_INJECT_DEL, sizeof(struct shadowk_inject_del) },
+		{ SHADOWK_IOC_INJECT_LIST, sizeof(struct shadowk_inject_list) },
+		{ SHADOWK_IOC_PROCESS_INFO,
+		  sizeof(struct shadowk_process_info) },
 	};
 	unsigned char buf[512];
 	unsigned int i;
@@ -246,7 +275,7 @@ TEST_F(dev, size_past_a_page_is_e2big)
 	memset(buf, 0, sizeof(buf));
 	info->size = 4097;
 	EXPECT_EQ(E2BIG, ioctl_errno(self->fd, SHADOWK_IOC_GET_INFO, buf));
-	EXPECT_EQ(0, info->abi_version);
+	EXPECT_EQ(0, info->out_abi_version);
 	/* Nothing past a page is even read: an unmapped tail is no fault. */
 	memset(buf, 0, sizeof(buf));
 	info->size = 0xffffffff;
@@ -257,7 +286,7 @@ TEST_F(dev, size_past_a_page_is_e2big)
 TEST_F(dev, addresses_follow_kptr_restrict)
 {
 	struct shadowk_probe_add a = {
-		.size = sizeof(a), .symbol = "__x64_sys_getppid",
+		.size = sizeof(a), .func.symbol = "__x64_sys_getppid",
 	};
 	struct shadowk_probe_del d = { .size = sizeof(d) };
 	char old[16] = "";
@@ -273,15 +302,14 @@ TEST_F(dev, addresses_follow_kptr_restrict)
 	/* 2: nobody sees addresses, root included. */
 	ASSERT_EQ(0, sk_write_file("/proc/sys/kernel/kptr_restrict", "2"));
 	EXPECT_EQ(0, ioctl_errno(self->fd, SHADOWK_IOC_PROBE_ADD, &a));
-	EXPECT_EQ(0, a.site);
-	d.probe_id = a.probe_id;
+	EXPECT_EQ(0, a.out_site);
+	d.probe_id = a.out_probe_id;
 	EXPECT_EQ(0, ioctl_errno(self->fd, SHADOWK_IOC_PROBE_DEL, &d));
 	ASSERT_EQ(0, sk_write_file("/proc/sys/kernel/kptr_restrict", "0"));
-	a.probe_id = a.site = 0;
 	EXPECT_EQ(0, ioctl_errno(self->fd, SHADOWK_IOC_PROBE_ADD, &a));
 	EXPECT_EQ(sk_kallsyms("__x64_sys_getppid") & ~0xfUL,
-		  a.site & ~0xfUL);
-	EXPECT_NE(0, a.site);
+		  a.out_site & ~0xfUL);
+	EXPECT_NE(0, a.out_site);
 	EXPECT_EQ(0, sk_write_file("/proc/sys/kernel/kptr_restrict", old));
 	EXPECT_EQ(0, sk_destroy(self->fd, id));
 }
@@ -293,14 +321,20 @@ TEST_F(dev, addresses_follow_kptr_restrict)
  */
 TEST_F(dev, probe_list_names_hidden_addresses)
 {
-	static struct shadowk_probe_entry e[SHADOWK_MAX_PROBES];
+	struct shadowk_info info = { .size = sizeof(info) };
 	struct shadowk_probe_list l = {
-		.size = sizeof(l), .count = SHADOWK_MAX_PROBES,
-		.entries = (__u64)(unsigned long)e,
+		.size = sizeof(l), .entry_size = sizeof(struct shadowk_probe_entry),
 	};
 	char old[16] = "", shown[SHADOWK_SYMBOL_LEN];
+	struct shadowk_probe_entry *e;
 	__u32 id, probe;
 	FILE *f;
+
+	ASSERT_EQ(0, ioctl_errno(self->fd, SHADOWK_IOC_GET_INFO, &info));
+	e = calloc(info.out_max_probes, sizeof(*e));
+	ASSERT_NE(NULL, e);
+	l.count = info.out_max_probes;
+	l.entries = (__u64)(unsigned long)e;
 
 	f = fopen("/proc/sys/kernel/kptr_restrict", "r");
 	ASSERT_NE(NULL, f);
@@ -319,10 +353,169 @@ TEST_F(dev, probe_list_names_hidden_addresses)
 	EXPECT_EQ(1, l.count);
 	EXPECT_EQ(probe, e[0].probe_id);
 	EXPECT_EQ(0, e[0].site);
-	/* The same name as when addresses show (an alias of getppid). */
-	EXPECT_NE(NULL, strstr(shown, "sys_getppid"));
+	/* The name it was added with, whatever the kernel's alias is. */
+	EXPECT_STREQ("__x64_sys_getppid", shown);
 	EXPECT_STREQ(shown, e[0].symbol);
 	EXPECT_EQ(0, e[1].probe_id);
+	EXPECT_EQ(0, sk_destroy(self->fd, id));
+	free(e);
+}
+
+/* One id space for every user of a function; each command its own kind. */
+TEST_F(dev, ids_name_one_kind_each)
+{
+	struct shadowk_probe_read pr = { .size = sizeof(pr) };
+	struct shadowk_inject_read ir = { .size = sizeof(ir) };
+	struct shadowk_inject_del idel = { .size = sizeof(idel) };
+	struct shadowk_probe_del pdel = { .size = sizeof(pdel) };
+	__u32 id, probe, site, inject;
+
+	ASSERT_EQ(0, sk_create(self->fd, NULL, &id));
+	ASSERT_EQ(0, sk_probe_add(self->fd, id, "__x64_sys_getppid", 0, &probe));
+	ASSERT_EQ(0, sk_site_add_id(self->fd, id, "__x64_sys_getppid", 0,
+				    SHADOWK_SITE_NONE, 0, 0, &site));
+	ASSERT_EQ(0, sk_inject(self->fd, id, "__x64_sys_getppid",
+			       SHADOWK_INJECT_FIRST_N, -EPERM, 1, 0, 0, 0));
+	inject = sk_inject_id(self->fd, id, "__x64_sys_getppid");
+	ASSERT_NE(0, inject);
+	EXPECT_NE(probe, site);
+	EXPECT_NE(probe, inject);
+	EXPECT_NE(site, inject);
+
+	/* Another kind's id is no such user. */
+	pr.probe_id = inject;
+	EXPECT_EQ(ENOENT, ioctl_errno(self->fd, SHADOWK_IOC_PROBE_READ, &pr));
+	pdel.probe_id = site;
+	EXPECT_EQ(ENOENT, ioctl_errno(self->fd, SHADOWK_IOC_PROBE_DEL, &pdel));
+	ir.inject_id = probe;
+	EXPECT_EQ(ENOENT, ioctl_errno(self->fd, SHADOWK_IOC_INJECT_READ, &ir));
+	EXPECT_EQ(ENOENT, sk_site_del_id(self->fd, inject));
+
+	/* Its own id reads it; out_ members are ignored on input. */
+	ir.inject_id = inject;
+	memset(&ir.out, 0xa5, sizeof(ir.out));
+	EXPECT_EQ(0, ioctl_errno(self->fd, SHADOWK_IOC_INJECT_READ, &ir));
+	EXPECT_EQ(inject, ir.out.inject_id);
+	EXPECT_EQ(id, ir.out.clone_id);
+	EXPECT_EQ(SHADOWK_INJECT_FIRST_N, ir.out.policy);
+	EXPECT_EQ(1, ir.out.nth);
+	EXPECT_EQ(-EPERM, ir.out.value);
+	EXPECT_STREQ("__x64_sys_getppid", ir.out.symbol);
+	pr.probe_id = probe;
+	pr.out_clone_id = 77;
+	pr.out_hits = 5;
+	EXPECT_EQ(0, ioctl_errno(self->fd, SHADOWK_IOC_PROBE_READ, &pr));
+	EXPECT_EQ(id, pr.out_clone_id);
+
+	/* Each removed by its id, once. */
+	EXPECT_EQ(0, sk_site_del_id(self->fd, site));
+	EXPECT_EQ(ENOENT, sk_site_del_id(self->fd, site));
+	idel.inject_id = inject;
+	EXPECT_EQ(0, ioctl_errno(self->fd, SHADOWK_IOC_INJECT_DEL, &idel));
+	EXPECT_EQ(ENOENT, ioctl_errno(self->fd, SHADOWK_IOC_INJECT_DEL, &idel));
+	pdel.probe_id = probe;
+	EXPECT_EQ(0, ioctl_errno(self->fd, SHADOWK_IOC_PROBE_DEL, &pdel));
+	EXPECT_EQ(0, sk_destroy(self->fd, id));
+}
+
+/* Setting an injection again replaces it under the same id. */
+TEST_F(dev, inject_set_again_keeps_its_id)
+{
+	struct shadowk_inject_set set = {
+		.size = sizeof(set), .policy = SHADOWK_INJECT_EVERY_NTH,
+		.value = -EIO, .nth = 3, .func.symbol = "__x64_sys_getppid",
+	};
+	struct shadowk_inject_read r = { .size = sizeof(r) };
+	__u32 id, first;
+
+	ASSERT_EQ(0, sk_create(self->fd, NULL, &id));
+	set.clone_id = id;
+	ASSERT_EQ(0, ioctl_errno(self->fd, SHADOWK_IOC_INJECT_SET, &set));
+	first = set.out_inject_id;
+	EXPECT_NE(0, first);
+	set.policy = SHADOWK_INJECT_ALWAYS;
+	set.nth = 0;
+	set.value = -ENOSPC;
+	ASSERT_EQ(0, ioctl_errno(self->fd, SHADOWK_IOC_INJECT_SET, &set));
+	EXPECT_EQ(first, set.out_inject_id);
+	r.inject_id = first;
+	ASSERT_EQ(0, ioctl_errno(self->fd, SHADOWK_IOC_INJECT_READ, &r));
+	EXPECT_EQ(SHADOWK_INJECT_ALWAYS, r.out.policy);
+	EXPECT_EQ(-ENOSPC, r.out.value);
+	EXPECT_EQ(1, sk_inject_id(self->fd, id, "__x64_sys_getppid") == first);
+	EXPECT_EQ(0, sk_destroy(self->fd, id));
+	/* The clone's end takes its ids along. */
+	EXPECT_EQ(ENOENT, ioctl_errno(self->fd, SHADOWK_IOC_INJECT_READ, &r));
+}
+
+/*
+ * A list writes entries entry_size apart, each up to the smaller of the
+ * two sizes and cleared past it; too small an entry is refused.
+ */
+TEST_F(dev, list_entry_size_rules)
+{
+	const size_t esz = sizeof(struct shadowk_probe_entry);
+	unsigned char buf[4 * (sizeof(struct shadowk_probe_entry) + 24)];
+	struct shadowk_probe_list l = { .size = sizeof(l) };
+	struct shadowk_probe_entry *e;
+	__u32 id, p1, p2;
+	unsigned int i;
+
+	ASSERT_EQ(0, sk_create(self->fd, NULL, &id));
+	ASSERT_EQ(0, sk_probe_add(self->fd, id, "__x64_sys_getppid", 0, &p1));
+	ASSERT_EQ(0, sk_probe_add(self->fd, id, "__x64_sys_getpid", 0, &p2));
+	l.clone_id = id;
+	l.entries = (__u64)(unsigned long)buf;
+
+	l.count = 2;
+	l.entry_size = esz - 1;
+	EXPECT_EQ(EINVAL, ioctl_errno(self->fd, SHADOWK_IOC_PROBE_LIST, &l));
+	l.entry_size = 0;
+	EXPECT_EQ(EINVAL, ioctl_errno(self->fd, SHADOWK_IOC_PROBE_LIST, &l));
+
+	/* A newer caller's larger entries: the tails come back zero. */
+	memset(buf, 0xa5, sizeof(buf));
+	l.count = 2;
+	l.entry_size = esz + 24;
+	ASSERT_EQ(0, ioctl_errno(self->fd, SHADOWK_IOC_PROBE_LIST, &l));
+	EXPECT_EQ(2, l.count);
+	e = (void *)buf;
+	EXPECT_EQ(p1, e->probe_id);
+	EXPECT_STREQ("__x64_sys_getppid", e->symbol);
+	for (i = 0; i < 24; i++)
+		EXPECT_EQ(0, buf[esz + i]);
+	e = (void *)(buf + esz + 24);
+	EXPECT_EQ(p2, e->probe_id);
+	EXPECT_STREQ("__x64_sys_getpid", e->symbol);
+	/* Nothing past the room given. */
+	EXPECT_EQ(0xa5, buf[2 * (esz + 24)]);
+	EXPECT_EQ(0, sk_destroy(self->fd, id));
+}
+
+/* Which clone a process runs, and no error for one on the kernel's. */
+TEST_F(dev, process_info_says_which_clone)
+{
+	struct shadowk_process_info pi = { .size = sizeof(pi) };
+	__u32 id;
+
+	ASSERT_EQ(0, ioctl_errno(self->fd, SHADOWK_IOC_PROCESS_INFO, &pi));
+	EXPECT_EQ(0, pi.out_clone_id);
+	ASSERT_EQ(0, sk_create(self->fd, NULL, &id));
+	ASSERT_EQ(0, sk_bind(self->fd, id, 0, SHADOWK_BIND_INHERIT_FORK));
+	pi.pid = getpid();
+	EXPECT_EQ(0, ioctl_errno(self->fd, SHADOWK_IOC_PROCESS_INFO, &pi));
+	EXPECT_EQ(id, pi.out_clone_id);
+	EXPECT_EQ(SHADOWK_BIND_INHERIT_FORK, pi.out_bind_flags);
+	EXPECT_EQ(0, sk_unbind(self->fd, 0));
+	EXPECT_EQ(0, ioctl_errno(self->fd, SHADOWK_IOC_PROCESS_INFO, &pi));
+	EXPECT_EQ(0, pi.out_clone_id);
+	pi.pid = -1;
+	EXPECT_EQ(EINVAL, ioctl_errno(self->fd, SHADOWK_IOC_PROCESS_INFO, &pi));
+	pi.pid = 0x3ffffffe;
+	EXPECT_EQ(ESRCH, ioctl_errno(self->fd, SHADOWK_IOC_PROCESS_INFO, &pi));
+	pi.pid = 0;
+	pi.flags = 1;
+	EXPECT_EQ(EINVAL, ioctl_errno(self->fd, SHADOWK_IOC_PROCESS_INFO, &pi));
 	EXPECT_EQ(0, sk_destroy(self->fd, id));
 }
 

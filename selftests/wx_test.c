@@ -40,13 +40,13 @@ TEST_F(wx, private_frames_are_not_writable)
 {
 	struct shadowk_probe_add a = {
 		.size = sizeof(a), .clone_id = self->id,
-		.symbol = "__x64_sys_getppid",
+		.func.symbol = "__x64_sys_getppid",
 	};
 	char addr[32];
 
 	ASSERT_EQ(0, sk_ioctl(self->fd, SHADOWK_IOC_PROBE_ADD, &a));
-	ASSERT_NE(0, a.site);
-	snprintf(addr, sizeof(addr), "0x%llx", (unsigned long long)a.site);
+	ASSERT_NE(0, a.out_site);
+	snprintf(addr, sizeof(addr), "0x%llx", (unsigned long long)a.out_site);
 	/* Unbound, this process runs the kernel's own frame there. */
 	EXPECT_EQ(ENOENT, sk_write_file(CHECK, addr));
 	ASSERT_EQ(0, sk_bind(self->fd, self->id, 0, 0));

@@ -20,7 +20,7 @@ bool __init shadowk_inject_selftest(void)
 		.ppm = SHADOWK_INJECT_PPM / 2,
 	};
 	struct shadowk_injection sure = half, again = half;
-	struct shadowk_inject bad = { .policy = SHADOWK_INJECT_ALWAYS };
+	struct shadowk_inject_set bad = { .policy = SHADOWK_INJECT_ALWAYS };
 	unsigned int fired = 0, same = 0;
 	bool ok = true;
 	u64 n;

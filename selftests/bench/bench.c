@@ -221,10 +221,9 @@ static int probes_bound(long n, const char *file, char **funcs, int nfuncs)
 	rc = syscalls(n, file, "probed_");
 	for (i = 0; i < nfuncs; i++) {
 		r.probe_id = ids[i];
-		r.hits = r.site = r.clone_id = 0;
 		if (!sk_ioctl(fd, SHADOWK_IOC_PROBE_READ, &r))
 			printf("hits_%s %llu\n", funcs[i],
-			       (unsigned long long)r.hits);
+			       (unsigned long long)r.out_hits);
 	}
 	sk_unbind(fd, 0);
 	sk_destroy(fd, id);
@@ -288,10 +287,10 @@ static int memory(void)
 	printf("new_clone_pt_pages %llu\nnew_clone_bytes %llu\n"
 	       "three_sites_extra_pt_pages %llu\nthree_sites_frames %llu\n"
 	       "three_sites_bytes %llu\n",
-	       (unsigned long long)a.pt_pages, (unsigned long long)a.bytes,
-	       (unsigned long long)(b.pt_pages - a.pt_pages),
-	       (unsigned long long)b.private_frames,
-	       (unsigned long long)b.bytes);
+	       (unsigned long long)a.out_pt_pages, (unsigned long long)a.out_bytes,
+	       (unsigned long long)(b.out_pt_pages - a.out_pt_pages),
+	       (unsigned long long)b.out_private_frames,
+	       (unsigned long long)b.out_bytes);
 	sk_destroy(fd, id);
 	return 0;
 }
@@ -410,8 +409,8 @@ static int verify(__u32 id, int k)
 			best = t0;
 	}
 	printf("verify_ns %lld\nverify_checked_bytes %llu\nverify_diff_bytes %llu\n",
-	       best, (unsigned long long)v.checked_bytes,
-	       (unsigned long long)v.diff_bytes);
+	       best, (unsigned long long)v.out_checked_bytes,
+	       (unsigned long long)v.out_diff_bytes);
 	close(fd);
 	return 0;
 }

@@ -13,14 +13,18 @@ failed=0
 
 mkdir "$tmp/bin"
 printf '#!/bin/sh\nexit 0\n' > "$tmp/bin/shadowk"
-# What 'shadowk list' and 'shadowk probe list' print with clones about.
+# What 'clone list', 'probe list' and 'inject list' print with clones about.
 cat > "$tmp/bin/shadowk-fake" << 'EOF'
 #!/bin/sh
 case "$*" in
-"--no-load list")
-	printf '%6s  %-20s %6s %6s %6s %10s\n' ID NAME BOUND PROBES SITES MEMORY
-	printf '%6u  %-20s %6u %6u %6u %8u K\n' 3 web 1 2 2 36
-	printf '%6u  %-20s %6u %6u %6u %8u K\n' 7 - 0 0 0 8
+"--no-load clone list")
+	printf '%6s  %-31s %6s %6s %6s %10s\n' ID NAME BOUND PROBES SITES MEMORY
+	printf '%6u  %-31s %6u %6u %6u %8u K\n' 3 web 1 2 2 36
+	printf '%6u  %-31s %6u %6u %6u %8u K\n' 7 '(none)' 0 0 0 8
+	;;
+"--no-load inject list web")
+	printf '%6s %12s %12s  %-12s %s\n' ID INJECTED CALLS ERRNO "FUNCTION, POLICY"
+	printf '%6u %12u %12u  %-12s %s, every call\n' 9 1 2 ENOSPC __x64_sys_openat
 	;;
 "--no-load probe list web")
 	printf '%6s %14s  %-4s %-18s %s\n' ID HITS IRQ SITE FUNCTION
@@ -87,25 +91,30 @@ has()
 	result $rc "$name"
 }
 
-exact "commands by prefix" "probe profile" shadowk pro
-exact "probe subcommands" "add del list" shadowk probe ""
-exact "inject option by prefix" "--errno" shadowk inject x y --er
-exact "errno names after --errno" "ENOSPC" shadowk inject x y --errno ENOS
-has "global options" "--json --pretty --no-load" shadowk -
-has "help offers the commands" "inject profile version" shadowk help ""
-exact "commands after a global option" "stat" shadowk -j sta
-exact "errno after --errno=" "ENOSPC" shadowk inject x y --errno = ENOS
-exact "no clones: nothing offered" "" shadowk destroy ""
-exact "clone ids and names from list" "3 web 7" shadowk-fake destroy ""
+exact "objects by prefix" "probe process profile" shadowk pro
+exact "probe commands" "add del list stat" shadowk probe ""
+exact "commands of an object given by prefix" "set show" shadowk inj s
+exact "inject set option by prefix" "--errno" shadowk inject set x y --er
+exact "errno names after --errno" "ENOSPC" shadowk inject set x y --errno ENOS
+has "global options" "--json --pretty --debug --no-load" shadowk -
+has "help offers the objects" "inject profile version" shadowk help ""
+exact "objects after a global option" "clone" shadowk -j cl
+exact "commands after a global option between" "stat" shadowk probe -j s
+exact "errno after --errno=" "ENOSPC" shadowk inject set x y --errno = ENOS
+exact "no clones: nothing offered" "" shadowk clone destroy ""
+exact "clone ids and names from clone list" "3 web 7" shadowk-fake clone destroy ""
 exact "probe del offers the clone's probes" "4 vfs_read" \
 	shadowk-fake probe del web ""
-exact "bind options" "--fork --exec" shadowk bind --
+exact "inject del offers the clone's injections" "9 __x64_sys_openat" \
+	shadowk-fake inject del web ""
+exact "process bind options" "--fork --exec" shadowk process bind --
 exact "profile options" "--top --syscalls --funcs --" shadowk profile --
-exact "exec: the command after --" "zzshadowk-cmd" \
-	shadowk exec web -- zzshadowk-c
-exact "profile: the command after its options" "zzshadowk-cmd" \
-	shadowk profile --top 5 zzshadowk-c
+exact "process exec: the command after --" "zzshadowk-cmd" \
+	shadowk process exec web -- zzshadowk-c
+exact "profile: the command after --" "zzshadowk-cmd" \
+	shadowk profile --top 5 -- zzshadowk-c
 exact "nothing after --top" "" shadowk profile --top ""
-has "pids for unbind" "$$" shadowk unbind "$$"
+has "pids for process unbind" "$$" shadowk process unbind "$$"
+has "pids for process which" "$$" shadowk process which "$$"
 
 exit $failed

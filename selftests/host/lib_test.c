@@ -12,15 +12,49 @@
 static int new_with_device(const char *path, struct shadowk_ctx **ctx)
 {
 	setenv("SHADOWK_DEVICE", path, 1);
-	return shadowk_new(ctx);
+	return shadowk_new(ctx, NULL);
 }
 
 TEST(missing_device_is_enoent)
 {
 	struct shadowk_ctx *ctx = (void *)1;
 
+	errno = 0;
 	EXPECT_EQ(-ENOENT, new_with_device("/nonexistent/shadowk", &ctx));
+	EXPECT_EQ(ENOENT, errno);
 	EXPECT_EQ(NULL, ctx);
+}
+
+/*
+ * A device named on purpose is never a reason to load a module: with
+ * SHADOWK_NEW_LOAD_MODULE the answer is still ENOENT, and this build
+ * machine's kernel is left alone.
+ */
+TEST(named_device_never_loads)
+{
+	SHADOWK_OPTS(new, o, .flags = SHADOWK_NEW_LOAD_MODULE,
+		     .device = "/nonexistent/shadowk");
+	struct shadowk_ctx *ctx = (void *)1;
+
+	unsetenv("SHADOWK_DEVICE");
+	EXPECT_EQ(-ENOENT, shadowk_new(&ctx, &o));
+	EXPECT_EQ(NULL, ctx);
+	setenv("SHADOWK_DEVICE", "/nonexistent/shadowk", 1);
+	o.device = NULL;
+	EXPECT_EQ(-ENOENT, shadowk_new(&ctx, &o));
+}
+
+TEST(new_checks_its_options)
+{
+	SHADOWK_OPTS(new, o, .device = "/nonexistent/shadowk");
+	struct shadowk_ctx *ctx;
+
+	o.flags = 1U << 31;
+	EXPECT_EQ(-EINVAL, shadowk_new(&ctx, &o));
+	EXPECT_EQ(EINVAL, errno);
+	o.flags = 0;
+	o.sz = 4;
+	EXPECT_EQ(-EINVAL, shadowk_new(&ctx, &o));
 }
 
 /* A node that is not shadowk fails the handshake, and nothing leaks. */
@@ -36,7 +70,7 @@ TEST(null_arguments_are_einval)
 {
 	struct shadowk_info info;
 
-	EXPECT_EQ(-EINVAL, shadowk_new(NULL));
+	EXPECT_EQ(-EINVAL, shadowk_new(NULL, NULL));
 	EXPECT_EQ(-EINVAL, shadowk_get_info(NULL, &info));
 	/* NULL is accepted wherever a context is dropped. */
 	EXPECT_EQ(NULL, shadowk_ref(NULL));
@@ -48,6 +82,8 @@ TEST(null_arguments_are_einval)
 TEST(every_call_needs_a_context)
 {
 	struct shadowk_probe_entry *entries;
+	struct shadowk_inject_entry *ie;
+	struct shadowk_process_info pi;
 	struct shadowk_clone_info ci;
 	struct shadowk_probe_read pr;
 	struct shadowk_inject_read ir;
@@ -65,15 +101,20 @@ TEST(every_call_needs_a_context)
 	EXPECT_EQ(-EINVAL, shadowk_clone_verify(NULL, 1, &v));
 	EXPECT_EQ(-EINVAL, shadowk_process_bind(NULL, 1, 0, NULL));
 	EXPECT_EQ(-EINVAL, shadowk_process_unbind(NULL, 0));
-	EXPECT_EQ(-EINVAL, shadowk_site_add(NULL, 1, "f", NULL, &u));
-	EXPECT_EQ(-EINVAL, shadowk_site_del(NULL, 1, "f"));
+	EXPECT_EQ(-EINVAL, shadowk_site_add(NULL, 1, "f", NULL, &id, &u));
+	EXPECT_EQ(-EINVAL, shadowk_site_del(NULL, 1));
 	EXPECT_EQ(-EINVAL, shadowk_probe_add(NULL, 1, "f", NULL, &id));
 	EXPECT_EQ(-EINVAL, shadowk_probe_del(NULL, 1, &u));
 	EXPECT_EQ(-EINVAL, shadowk_probe_read(NULL, 1, &pr));
-	EXPECT_EQ(-EINVAL, shadowk_probe_list(NULL, 1, &entries, &n));
-	EXPECT_EQ(-EINVAL, shadowk_inject_set(NULL, 1, "f", &inj));
-	EXPECT_EQ(-EINVAL, shadowk_inject_read(NULL, 1, "f", &ir));
-	EXPECT_EQ(-EINVAL, shadowk_inject_del(NULL, 1, "f", NULL));
+	EXPECT_EQ(-EINVAL, shadowk_probe_list(NULL, 1, &entries, &n,
+					      sizeof(*entries)));
+	EXPECT_EQ(-EINVAL, shadowk_probe_find(NULL, 1, "f", &id));
+	EXPECT_EQ(-EINVAL, shadowk_inject_set(NULL, 1, "f", &inj, &id));
+	EXPECT_EQ(-EINVAL, shadowk_inject_read(NULL, 1, &ir));
+	EXPECT_EQ(-EINVAL, shadowk_inject_del(NULL, 1, NULL));
+	EXPECT_EQ(-EINVAL, shadowk_inject_list(NULL, 1, &ie, &n, sizeof(*ie)));
+	EXPECT_EQ(-EINVAL, shadowk_inject_find(NULL, 1, "f", &id));
+	EXPECT_EQ(-EINVAL, shadowk_process_info(NULL, 0, &pi));
 }
 
 TEST(opts_macro_sets_the_size)
@@ -92,6 +133,10 @@ TEST(version_is_semver)
 
 	ASSERT_NE(NULL, v);
 	EXPECT_EQ(3, sscanf(v, "%u.%u.%u", &a, &b, &c));
+	/* The header's macros are this library's version. */
+	EXPECT_EQ(LIBSHADOWK_MAJOR_VERSION, a);
+	EXPECT_EQ(LIBSHADOWK_MINOR_VERSION, b);
+	EXPECT_EQ(LIBSHADOWK_PATCH_VERSION, c);
 }
 
 TEST_HARNESS_MAIN

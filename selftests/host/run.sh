@@ -42,7 +42,7 @@ c90() {
 check "uapi header compiles standalone as C90" c90
 
 c90_cxx_guard() {	# and is usable from C++ code
-	printf '#include <linux/shadowk.h>\nint main() { return sizeof(struct shadowk_info) != 32; }\n' |
+	printf '#include <linux/shadowk.h>\nint main() { return sizeof(struct shadowk_info) != 48; }\n' |
 		${CXX:-g++} -Wall -Werror -I"$top/uapi" -x c++ -o /dev/null -
 }
 if command -v "${CXX:-g++}" >/dev/null; then
@@ -89,6 +89,17 @@ docs() {
 	return $rc
 }
 check "Documentation renders without warnings" docs
+
+# The example of libshadowk(3) compiles and links against the library.
+man_example() {
+	awk '/^EXAMPLE$/ { ex = 1 } ex && /^\.\. code-block:: c$/ { code = 1; next }
+	     code && /^[^ \t]/ && NF { exit } code { print }' \
+		"$top/Documentation/man/libshadowk.3.rst" > "$out/man-example.c" &&
+	grep -q 'int main' "$out/man-example.c" &&
+	${CC:-cc} -std=gnu11 -Wall -Wextra -Werror -I"$top/uapi" -I"$top/lib" \
+		-o "$out/man-example" "$out/man-example.c" "$O/lib/libshadowk.a"
+}
+check "the example of libshadowk(3) builds" man_example
 
 versions() {	# one version, everywhere it is written
 	local kb dk
@@ -251,55 +262,77 @@ tool_expect() {	# tool_expect RC PATTERN ARGS...
 	[ "$got" -eq "$want" ] || { echo "exit $got, wanted $want: $log"; return 1; }
 	grep -Eq -- "$pat" <<< "$log" || { echo "output lacks /$pat/: $log"; return 1; }
 }
+tool_one_line() {	# one line of complaint before the usage, not getopt's too
+	local log
+	log=$(SHADOWK_DEVICE=/nonexistent/shadowk "$tool" "$@" 2>&1)
+	[ "$(grep -c -v -e '^Usage:' -e '^  ' <<< "$log")" -eq 1 ] || { echo "$log"; return 1; }
+}
 check "tool: help" tool_expect 0 'Usage: shadowk' help
 check "tool: no arguments prints usage" tool_expect 0 'Usage: shadowk'
-check "tool: unknown command" tool_expect 2 "unknown command 'frobnicate'" frobnicate
-check "tool: unknown option" tool_expect 2 'Usage: shadowk' --frobnicate
-check "tool: no module" tool_expect 3 'module is not loaded' version
+check "tool: unknown object" tool_expect 2 "unknown object 'frobnicate'" frobnicate
+check "tool: an ambiguous prefix" tool_expect 2 "ambiguous object 'p'" p
+check "tool: unknown option" tool_expect 2 "unknown option '--frobnicate'" --frobnicate
+check "tool: version without a module says so" tool_expect 0 'module +not loaded' version
 check "tool: version takes no arguments" tool_expect 2 'takes no arguments' version extra
 check "tool: -V needs no module" tool_expect 0 "^shadowk [0-9.]+ \\(libshadowk [0-9.]+\\)" -V
 
 # Every command checks its arguments before it needs the module.
-check "tool: help COMMAND" tool_expect 0 'Usage: shadowk inject CLONE FUNC' help inject
+check "tool: help OBJECT" tool_expect 0 'shadowk inject set CLONE FUNC' help inject
+check "tool: OBJECT help" tool_expect 0 'shadowk probe stat CLONE' probe help
 check "tool: COMMAND --help" tool_expect 0 'Usage: shadowk profile' profile --help
-check "tool: help of an unknown command" tool_expect 2 "unknown command 'nope'" help nope
-check "tool: create with a stray argument" tool_expect 2 "unexpected argument 'x'" create x
-check "tool: create with an all-digit name" tool_expect 2 'cannot be all digits' create --name 42
-check "tool: create with a long name" tool_expect 2 'a name has 1 to 31 bytes' \
-	create --name 0123456789012345678901234567890123
-check "tool: destroy without a clone" tool_expect 2 'which clone' destroy
-check "tool: info without a clone" tool_expect 2 'takes one CLONE' info
-check "tool: bind with a bad pid" tool_expect 2 "'x' is not a process id" bind 1 x
-check "tool: bind with pid 0" tool_expect 2 "'0' is not a process id" bind 1 0
-check "tool: bind with an unknown option" tool_expect 2 'Usage: shadowk bind' bind --frob 1 2
-check "tool: unbind with a negative pid" tool_expect 2 "'-3' is not a process id" unbind -3
-check "tool: exec without a command" tool_expect 2 'which command' exec 1 --
-check "tool: probe without a subcommand" tool_expect 2 'add, del or list' probe
-check "tool: probe with an unknown subcommand" tool_expect 2 "unknown subcommand 'frob'" probe frob
-check "tool: probe add without a function" tool_expect 2 'add takes CLONE and FUNC' probe add 1
-check "tool: probe list with two clones" tool_expect 2 'list takes one CLONE' probe list 1 2
-check "tool: stat without a clone" tool_expect 2 'takes one CLONE' stat
-check "tool: inject without --errno" tool_expect 2 'exactly one of --errno, --off and --show' inject 1 f
-check "tool: inject with an unknown errno" tool_expect 2 "'EBOGUS' is not an errno" inject 1 f --errno EBOGUS
-check "tool: inject --every 0" tool_expect 2 'at least 1' inject 1 f --errno EIO --every 0
-check "tool: inject --prob 0" tool_expect 2 'percentage above 0' inject 1 f --errno EIO --prob 0
-check "tool: inject --prob 100.5" tool_expect 2 'percentage above 0' inject 1 f --errno EIO --prob 100.5
-check "tool: inject two policies" tool_expect 2 'exclude each other' inject 1 f --errno EIO --every 2 --first 3
-check "tool: inject --seed without --prob" tool_expect 2 'goes with --prob' inject 1 f --errno EIO --seed 3
-check "tool: inject --off with a policy" tool_expect 2 'takes no other option' inject 1 f --off --every 2
-check "tool: profile without a command" tool_expect 2 'which command' profile --
-check "tool: profile --top not a number" tool_expect 2 'takes a count' profile --top x -- true
-check "tool: profile --syscalls with --funcs" tool_expect 2 'exclude each other' profile --syscalls --funcs f -- true
-check "tool: profile --funcs unreadable" tool_expect 2 "cannot read '/nonexistent/f'" profile --funcs /nonexistent/f -- true
-for c in "list" "create" "info 1" "destroy 1" "bind 1 1" "unbind 1" "exec 1 -- true" \
-	"probe add 1 f" "probe list 1" "stat 1" "inject 1 f --errno EIO" "verify 1"; do
+check "tool: OBJECT COMMAND --help" tool_expect 0 'Usage: shadowk clone create' clone create --help
+check "tool: help of an unknown object" tool_expect 2 "unknown object 'nope'" help nope
+check "tool: an object without its command" tool_expect 2 'shadowk probe add' probe
+check "tool: an unknown command" tool_expect 2 "unknown command 'frob' for probe" probe frob
+check "tool: clone create with a stray argument" tool_expect 2 "unexpected argument 'x'" clone create x
+check "tool: clone create with an all-digit name" tool_expect 2 'not all digits' clone create --name 42
+check "tool: clone create with a long name" tool_expect 2 'a name has 1 to 31' \
+	clone create --name 0123456789012345678901234567890123
+check "tool: clone create with a space in the name" tool_expect 2 'a name has' clone create --name 'a b'
+check "tool: clone create --name without its argument" tool_expect 2 "'--name' needs an argument" clone create --name
+check "tool: clone destroy without a clone" tool_expect 2 'which clone' clone destroy
+check "tool: clone show without a clone" tool_expect 2 'takes one CLONE' clone show
+check "tool: process bind with a bad pid" tool_expect 2 "'x' is not a process id" process bind 1 x
+check "tool: process bind with pid 0" tool_expect 2 "'0' is not a process id" process bind 1 0
+check "tool: process bind with an unknown option" tool_expect 2 "unknown option '--frob'" process bind --frob 1 2
+check "tool: one message for a bad option" tool_one_line process bind --frob 1 2
+check "tool: process unbind with a negative pid" tool_expect 2 "'-3' is not a process id" process unbind -3
+check "tool: process which with a bad pid" tool_expect 2 "'x' is not a process id" process which x
+check "tool: process exec without a command is 125" tool_expect 125 'which command' process exec 1 --
+check "tool: probe add without a function" tool_expect 2 'takes CLONE and FUNC' probe add 1
+check "tool: probe list with two clones" tool_expect 2 'takes one CLONE' probe list 1 2
+check "tool: probe stat without a clone" tool_expect 2 'takes one CLONE' probe stat
+check "tool: inject set without --errno" tool_expect 2 'which errno' inject set 1 f
+check "tool: inject set with an unknown errno" tool_expect 2 "'EBOGUS' is not an errno" inject set 1 f --errno EBOGUS
+check "tool: inject set --every 0" tool_expect 2 'at least 1' inject set 1 f --errno EIO --every 0
+check "tool: inject set --prob 0" tool_expect 2 'percentage above 0' inject set 1 f --errno EIO --prob 0
+check "tool: inject set --prob 100.5" tool_expect 2 'percentage above 0' inject set 1 f --errno EIO --prob 100.5
+check "tool: inject set two policies" tool_expect 2 'exclude each other' inject set 1 f --errno EIO --every 2 --first 3
+check "tool: inject set --seed without --prob" tool_expect 2 'goes with --prob' inject set 1 f --errno EIO --seed 3
+check "tool: inject set --off is inject del" tool_expect 2 "'inject del'" inject set 1 f --off
+check "tool: inject show without a function" tool_expect 2 'takes CLONE and FUNC' inject show 1
+check "tool: inject (0.1) without --errno" tool_expect 2 'exactly one of --errno, --off and --show' inject 1 f
+check "tool: inject (0.1) --off with a policy" tool_expect 2 'takes no other option' inject 1 f --off --every 2
+check "tool: profile without a command is 125" tool_expect 125 'which command' profile --
+check "tool: profile --top not a number is 125" tool_expect 125 'takes a count' profile --top x -- true
+check "tool: profile --syscalls with --funcs is 125" tool_expect 125 'exclude each other' profile --syscalls --funcs f -- true
+check "tool: profile --funcs unreadable is 125" tool_expect 125 "cannot read '/nonexistent/f'" profile --funcs /nonexistent/f -- true
+check "tool: global options anywhere" tool_expect 3 '"exit_code":3' clone list -j
+check "tool: 0.1 spellings are aliases" tool_expect 3 'module is not loaded' list
+for c in "clone list" "clone create" "clone show 1" "clone destroy 1" "process bind 1 1" \
+	"process unbind 1" "process which 1" "probe add 1 f" "probe list 1" "probe stat 1" \
+	"inject set 1 f --errno EIO" "inject list 1" "inject show 1 f" "inject del 1 f" "verify 1"; do
 	# shellcheck disable=SC2086
 	check "tool: $c without a module is exit 3" tool_expect 3 'module is not loaded' $c
+done
+for c in "process exec 1 -- true" "profile -- true"; do
+	# shellcheck disable=SC2086
+	check "tool: $c without a module is 125" tool_expect 125 'module is not loaded' $c
 done
 
 tool_json_usage() {
 	local log
-	log=$(SHADOWK_DEVICE=/nonexistent/shadowk "$tool" -j bind 1 x 2>/dev/null)
+	log=$(SHADOWK_DEVICE=/nonexistent/shadowk "$tool" -j process bind 1 x 2>/dev/null)
 	jq -e '.exit_code == 2 and (.error | test("not a process id"))' <<< "$log" > /dev/null ||
 		{ echo "bad JSON: $log"; return 1; }
 }
@@ -310,11 +343,19 @@ check "bash completion" bash "$top/selftests/host/completion_test.sh"
 
 tool_json_error() {
 	local log
-	log=$(SHADOWK_DEVICE=/nonexistent/shadowk "$tool" -j version 2>/dev/null)
+	log=$(SHADOWK_DEVICE=/nonexistent/shadowk "$tool" -j clone list 2>/dev/null)
 	jq -e '.exit_code == 3 and (.error | test("not loaded"))' <<< "$log" > /dev/null ||
 		{ echo "bad JSON: $log"; return 1; }
 }
 check "tool: JSON error when no module" tool_json_error
+
+tool_json_version() {
+	local log
+	log=$(SHADOWK_DEVICE=/nonexistent/shadowk "$tool" -j version 2>/dev/null)
+	jq -e '.module == null and .library_abi_version == 2' <<< "$log" > /dev/null ||
+		{ echo "bad JSON: $log"; return 1; }
+}
+check "tool: JSON version without a module" tool_json_version
 
 printf 'N_PASS=%d\nN_FAIL=%d\nN_SKIP=%d\n' "$pass" "$fail" "$skip" > "$out/counts"
 echo "# host: $pass passed, $fail failed, $skip skipped"

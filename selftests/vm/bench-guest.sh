@@ -48,12 +48,12 @@ kprobes_off() {
 
 # The all-syscalls clone (b) below; shared with SHADOWK_ONLY=verify.
 all_syscalls_clone() {
-	shadowk create --name all > /dev/null
+	shadowk clone create --name all > /dev/null
 	for f in $(grep ' [tT] __x64_sys_' /proc/kallsyms | grep -v '\[' | cut -d' ' -f3 | sort -u); do
 		shadowk probe add all "$f" > /dev/null 2>&1
 	done
-	echo "probes $(shadowk -j info all | jq .probes)" | out "b-all-syscalls-elsewhere"
-	echo "pt_pages $(shadowk -j info all | jq .pt_pages)" | out "b-all-syscalls-elsewhere"
+	echo "probes $(shadowk -j clone show all | jq .probes)" | out "b-all-syscalls-elsewhere"
+	echo "pt_pages $(shadowk -j clone show all | jq .pt_pages)" | out "b-all-syscalls-elsewhere"
 }
 
 head -c 4096 /dev/zero > "$file"
@@ -62,9 +62,9 @@ if [ "${SHADOWK_ONLY:-}" = verify ]; then
 	idle=$!
 	insmod /shadowk/shadowk.ko || exit 1
 	all_syscalls_clone
-	shadowk bind all "$idle" > /dev/null &&
-		$b verify "$(shadowk -j info all | jq .id)" 3 | out "b-all-syscalls-elsewhere"
-	shadowk destroy all > /dev/null
+	shadowk process bind all "$idle" > /dev/null &&
+		$b verify "$(shadowk -j clone show all | jq .id)" 3 | out "b-all-syscalls-elsewhere"
+	shadowk clone destroy all > /dev/null
 	rmmod shadowk
 	kill "$idle"
 	exit 0
@@ -116,14 +116,14 @@ $b probes-elsewhere "$n" "$file" $getppid_path $pread_path | out "b-shadowk-else
 # (b) a whole "shadowk profile" elsewhere: every system call entry probed,
 # in a clone bound to another process, set up with the tool.
 all_syscalls_clone
-shadowk bind all "$idle" > /dev/null &&
+shadowk process bind all "$idle" > /dev/null &&
 	$b syscalls "$n" "$file" | out "b-all-syscalls-elsewhere"
 $b ctxswitch 100000 | out "ctx-all-elsewhere"
 # VERIFY of that clone, bound and probed: how long it holds text_mutex.
-$b verify "$(shadowk -j info all | jq .id)" 3 | out "b-all-syscalls-elsewhere"
+$b verify "$(shadowk -j clone show all | jq .id)" 3 | out "b-all-syscalls-elsewhere"
 # What shadowk changed of the kernel's own text mapping meanwhile.
 cat /sys/kernel/debug/shadowk/stats 2>/dev/null | out "stats-all"
-shadowk destroy all > /dev/null
+shadowk clone destroy all > /dev/null
 # (d) the bound process itself, without and with probes on the entries.
 $b probes-bound "$n" "$file" $entries | out "d-shadowk"
 $b latency 1000 | out "latency"

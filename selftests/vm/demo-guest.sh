@@ -22,8 +22,8 @@ say ""
 say "== 1. A clone of the kernel's code"
 say "The tool loads the module itself (through libkmod) the first time it is"
 say "needed, then creates a clone: a copy-on-write view of the kernel's text."
-run shadowk create --name demo
-run shadowk list
+run shadowk clone create --name demo
+run shadowk clone list
 say ""
 
 say "== 2. A probe that counts one process, and only it"
@@ -31,14 +31,14 @@ say "Count calls of the read() system call, in clone 'demo' only:"
 run shadowk probe add demo __x64_sys_read
 say "Two copies of one workload run at the same time: each dd reads"
 say "$blocks one-byte blocks from /dev/zero.  The first runs bound to the"
-say "clone ('shadowk exec'); its neighbour runs on the ordinary kernel."
+say "clone ('shadowk process exec'); its neighbour runs on the ordinary kernel."
 dd if=/dev/zero of=/dev/null bs=1 count=$blocks 2> /tmp/neighbour.err &
 neighbour=$!
-run shadowk exec demo -- dd if=/dev/zero of=/dev/null bs=1 count=$blocks
+run shadowk process exec demo -- dd if=/dev/zero of=/dev/null bs=1 count=$blocks
 wait $neighbour
 say "# (the neighbour, unbound) $(tail -n 1 /tmp/neighbour.err)"
-run shadowk stat demo
-hits=$(shadowk -j stat demo | jq '.probes[0].hits')
+run shadowk probe stat demo
+hits=$(shadowk -j probe stat demo | jq '.probes[0].hits')
 if [ "$hits" -ge $blocks ] && [ "$hits" -lt $((blocks + 100)) ]; then
 	say "=> isolation: the probe counted $hits reads: the bound dd's $blocks (and any"
 	say "   of its start-up), none of the neighbour's $blocks, though both ran the same code."
@@ -50,8 +50,8 @@ say ""
 
 say "== 3. A fault injected into one process only"
 say "Make openat() fail with ENOSPC, for processes bound to 'demo':"
-run shadowk inject demo __x64_sys_openat --errno ENOSPC
-run shadowk exec demo -- touch /tmp/bound-file
+run shadowk inject set demo __x64_sys_openat --errno ENOSPC
+run shadowk process exec demo -- touch /tmp/bound-file
 run touch /tmp/neighbour-file
 run ls /tmp/bound-file /tmp/neighbour-file
 if [ ! -e /tmp/bound-file ] && [ -e /tmp/neighbour-file ]; then
@@ -60,8 +60,8 @@ else
 	say "=> NOT ISOLATED: bound file $([ -e /tmp/bound-file ] && echo exists || echo missing)," \
 		"neighbour's $([ -e /tmp/neighbour-file ] && echo exists || echo missing)"
 fi
-run shadowk inject demo __x64_sys_openat --off
-run shadowk destroy demo
+run shadowk inject del demo __x64_sys_openat
+run shadowk clone destroy demo
 say ""
 
 say "== 4. Profiling one command's path through the kernel"
@@ -70,4 +70,4 @@ say "system call, and ranks what that command alone called:"
 run shadowk profile --top 8 -- du -s /sys/module
 say "=> profiled: only du ran the probed text; the rest of the machine did not."
 say ""
-say "Everything the tool printed is also JSON: 'shadowk -p stat CLONE'."
+say "Everything the tool printed is also JSON: 'shadowk -p probe stat CLONE'."

@@ -62,7 +62,7 @@ bench)
 shell)
 	insmod "$ko" && echo "shadowk loaded.  Try: shadowk help;" \
 		"shadowk profile -- du -s /sys/module;" \
-		"shadowk create --name me; shadowk exec me -- sh"
+		"shadowk clone create --name me; shadowk process exec me -- sh"
 	setsid cttyhack sh -l
 	;;
 demo)
@@ -149,7 +149,7 @@ demo)
 	if [ -z "${SHADOWK_ONLY:-}" ] || [ "${SHADOWK_ONLY%%:*}" = lockdown_test ] ||
 	   [ "${SHADOWK_ONLY%%:*}" = ftrace_death_test ]; then
 		if insmod "$ko" && insmod /shadowk/kmod-tests/sk_ftrace_kill.ko &&
-		   shadowk create --name death > /dev/null &&
+		   shadowk clone create --name death > /dev/null &&
 		   shadowk probe add death __x64_sys_getppid > /dev/null; then
 			run_test /shadowk/tests/lockdown_test
 			run_test /shadowk/tests/ftrace_death_test

@@ -58,6 +58,15 @@ with_libs() {	# with_libs BINARY DEST
 	done
 }
 with_libs "$O/tools/shadowk" /usr/sbin/shadowk
+# libshadowk opens libkmod at run time, to load the module when asked.
+kmodlib=$(ldconfig -p | sed -n 's|.*libkmod\.so\.2 (libc6,x86-64) => ||p' | head -n 1)
+[ -n "$kmodlib" ] || { echo "mkinitramfs: no libkmod.so.2 (apt-get install libkmod2)" >&2; exit 1; }
+mkdir -p "$root$(dirname "$kmodlib")"
+cp -L "$kmodlib" "$root$kmodlib"
+for lib in $(ldd "$kmodlib" | grep -o '/[^ ]*'); do
+	mkdir -p "$root$(dirname "$lib")"
+	cp -L "$lib" "$root$lib"
+done
 # jq checks the tool's JSON; bpftool attaches BPF programs.
 need /usr/bin/jq "apt-get install jq, or make deps"
 with_libs /usr/bin/jq /usr/bin/jq

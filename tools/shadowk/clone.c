@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* shadowk create | destroy | list | info | verify: clones. */
+/* shadowk clone create | list | show | destroy. */
 
 #include <errno.h>
 #include <getopt.h>
@@ -10,7 +10,7 @@
 
 #include "main.h"
 
-int do_create(int argc, char **argv)
+static int clone_create(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "name", required_argument, NULL, 'n' },
@@ -22,22 +22,18 @@ int do_create(int argc, char **argv)
 	__u32 id;
 	int c, err, ret;
 
-	while ((c = getopt_long(argc, argv, "n:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":n:", opts, NULL)) != -1) {
 		if (c != 'n')
-			return tool_usage_err("create", "unknown option");
+			return tool_bad_option(argv, c);
 		copts.name = optarg;
 	}
 	if (optind < argc)
-		return tool_usage_err("create", "unexpected argument '%s'",
-				      argv[optind]);
-	if (copts.name && (!*copts.name || strlen(copts.name) >= SHADOWK_NAME_LEN))
-		return tool_usage_err("create", "a name has 1 to %d bytes",
+		return tool_usage_err("unexpected argument '%s'", argv[optind]);
+	if (copts.name && !tool_name_ok(copts.name))
+		return tool_usage_err("a name has 1 to %d of A-Z a-z 0-9 . _ -, does not start with '-' and is not all digits",
 				      SHADOWK_NAME_LEN - 1);
-	/* A name that reads as a number could never be looked up. */
-	if (copts.name && strspn(copts.name, "0123456789") == strlen(copts.name))
-		return tool_usage_err("create", "a name cannot be all digits");
 
-	ret = tool_open(&ctx);
+	ret = tool_open(&ctx, true);
 	if (ret)
 		return ret;
 	err = shadowk_clone_create(ctx, &copts, &id);
@@ -45,8 +41,8 @@ int do_create(int argc, char **argv)
 		ret = tool_err(EXIT_FAIL, "a clone named '%s' exists already",
 			       copts.name);
 	else if (err == -ENOSPC)
-		ret = tool_err(EXIT_FAIL, "too many clones (at most %d)",
-			       SHADOWK_MAX_CLONES);
+		ret = tool_err(EXIT_FAIL, "too many clones (the module's limit: %s version)",
+			       tool.prog);
 	else if (err)
 		ret = tool_call_err(err, "cannot create a clone");
 	else if (tool.json) {
@@ -64,7 +60,7 @@ int do_create(int argc, char **argv)
 	return ret;
 }
 
-int do_destroy(int argc, char **argv)
+static int clone_destroy(int argc, char **argv)
 {
 	struct shadowk_ctx *ctx;
 	struct json *j;
@@ -72,8 +68,8 @@ int do_destroy(int argc, char **argv)
 	__u32 *ids;
 
 	if (argc < 2)
-		return tool_usage_err("destroy", "which clone?");
-	ret = tool_open(&ctx);
+		return tool_usage_err("which clone?");
+	ret = tool_open(&ctx, false);
 	if (ret)
 		return ret;
 	/* Resolve every name first: nothing is destroyed on a typo. */
@@ -111,35 +107,38 @@ int do_destroy(int argc, char **argv)
 	return ret;
 }
 
-static size_t probe_count(struct shadowk_ctx *ctx, __u32 id)
+static size_t count_of(struct shadowk_ctx *ctx, __u32 id, bool injects)
 {
-	struct shadowk_probe_entry *e;
+	struct shadowk_inject_entry *ie;
+	struct shadowk_probe_entry *pe;
 	size_t n;
 
-	if (shadowk_probe_list(ctx, id, &e, &n))
+	if (injects ? shadowk_inject_list(ctx, id, &ie, &n, sizeof(*ie)) :
+		      shadowk_probe_list(ctx, id, &pe, &n, sizeof(*pe)))
 		return 0;
-	free(e);
+	free(injects ? (void *)ie : (void *)pe);
 	return n;
 }
 
-static void clone_json(struct json *j, const struct shadowk_clone_info *ci,
-		       size_t probes)
+static void clone_json(struct json *j, struct shadowk_ctx *ctx,
+		       const struct shadowk_clone_info *ci)
 {
 	json_obj_begin(j, NULL);
 	json_u64(j, "id", ci->clone_id);
-	json_str(j, "name", ci->name);
-	json_u64(j, "bound", ci->bound_mms);
-	json_u64(j, "probes", probes);
-	json_u64(j, "sites", ci->owned_sites);
-	json_u64(j, "private_frames", ci->private_frames);
-	json_u64(j, "pt_pages", ci->pt_pages);
-	json_u64(j, "bytes", ci->bytes);
+	json_str(j, "name", ci->out_name);
+	json_u64(j, "bound", ci->out_bound_mms);
+	json_u64(j, "probes", count_of(ctx, ci->clone_id, false));
+	json_u64(j, "injections", count_of(ctx, ci->clone_id, true));
+	json_u64(j, "sites", ci->out_owned_sites);
+	json_u64(j, "private_frames", ci->out_private_frames);
+	json_u64(j, "pt_pages", ci->out_pt_pages);
+	json_u64(j, "bytes", ci->out_bytes);
 	json_obj_end(j);
 }
 
-int do_list(int argc, char **argv)
+static int clone_list(int argc, char **argv)
 {
-	struct shadowk_clone_info ci;
+	SHADOWK_RESULT(clone_info, ci);
 	struct shadowk_ctx *ctx;
 	struct json *j = NULL;
 	size_t i, n;
@@ -147,8 +146,8 @@ int do_list(int argc, char **argv)
 	int err, ret;
 
 	if (argc > 1)
-		return tool_usage_err("list", "unexpected argument '%s'", argv[1]);
-	ret = tool_open(&ctx);
+		return tool_usage_err("unexpected argument '%s'", argv[1]);
+	ret = tool_open(&ctx, false);
 	if (ret)
 		return ret;
 	err = shadowk_clone_list(ctx, &ids, &n);
@@ -160,22 +159,23 @@ int do_list(int argc, char **argv)
 		j = tool_json();
 		json_arr_begin(j, NULL);
 	} else if (n) {
-		printf("%6s  %-20s %6s %6s %6s %10s\n", "ID", "NAME", "BOUND",
+		printf("%6s  %-31s %6s %6s %6s %10s\n", "ID", "NAME", "BOUND",
 		       "PROBES", "SITES", "MEMORY");
 	}
 	for (i = 0; i < n; i++) {
+		ci.size = sizeof(ci);
 		/* Destroyed since the list was taken: not listed. */
 		if (shadowk_clone_info(ctx, ids[i], &ci))
 			continue;
 		if (j)
-			clone_json(j, &ci, probe_count(ctx, ids[i]));
+			clone_json(j, ctx, &ci);
 		else
-			printf("%6u  %-20s %6llu %6zu %6llu %8llu K\n", ci.clone_id,
-			       *ci.name ? ci.name : "-",
-			       (unsigned long long)ci.bound_mms,
-			       probe_count(ctx, ids[i]),
-			       (unsigned long long)ci.owned_sites,
-			       (unsigned long long)ci.bytes / 1024);
+			printf("%6u  %-31s %6llu %6zu %6llu %8llu K\n", ci.clone_id,
+			       *ci.out_name ? ci.out_name : "(none)",
+			       (unsigned long long)ci.out_bound_mms,
+			       count_of(ctx, ids[i], false),
+			       (unsigned long long)ci.out_owned_sites,
+			       (unsigned long long)ci.out_bytes / 1024);
 	}
 	if (j) {
 		json_arr_end(j);
@@ -188,15 +188,15 @@ int do_list(int argc, char **argv)
 	return EXIT_OK;
 }
 
-int do_info(int argc, char **argv)
+static int clone_show(int argc, char **argv)
 {
-	struct shadowk_clone_info ci;
+	SHADOWK_RESULT(clone_info, ci);
 	struct shadowk_ctx *ctx;
 	__u32 id;
 	int err, ret;
 
 	if (argc != 2)
-		return tool_usage_err("info", "takes one CLONE");
+		return tool_usage_err("takes one CLONE");
 	ret = tool_open_clone(&ctx, argv[1], &id);
 	if (ret)
 		return ret;
@@ -206,65 +206,32 @@ int do_info(int argc, char **argv)
 		goto out;
 	}
 	if (tool.json) {
-		clone_json(tool_json(), &ci, probe_count(ctx, id));
+		clone_json(tool_json(), ctx, &ci);
 		tool_json_done();
 	} else {
-		printf("clone %u%s%s\n", ci.clone_id, *ci.name ? ", name " : "",
-		       ci.name);
-		printf("  bound processes     %llu\n", (unsigned long long)ci.bound_mms);
-		printf("  probes              %zu\n", probe_count(ctx, id));
-		printf("  patched sites       %llu\n", (unsigned long long)ci.owned_sites);
-		printf("  private text pages  %llu\n", (unsigned long long)ci.private_frames);
-		printf("  page-table pages    %llu\n", (unsigned long long)ci.pt_pages);
-		printf("  memory              %llu bytes\n", (unsigned long long)ci.bytes);
+		printf("clone %u%s%s\n", ci.clone_id, *ci.out_name ? ", name " : "",
+		       ci.out_name);
+		printf("  bound processes     %llu\n", (unsigned long long)ci.out_bound_mms);
+		printf("  probes              %zu\n", count_of(ctx, id, false));
+		printf("  injections          %zu\n", count_of(ctx, id, true));
+		printf("  patched sites       %llu\n", (unsigned long long)ci.out_owned_sites);
+		printf("  private text pages  %llu\n", (unsigned long long)ci.out_private_frames);
+		printf("  page-table pages    %llu\n", (unsigned long long)ci.out_pt_pages);
+		printf("  memory              %llu bytes\n", (unsigned long long)ci.out_bytes);
 	}
 out:
 	shadowk_unref(ctx);
 	return ret;
 }
 
-int do_verify(int argc, char **argv)
-{
-	struct shadowk_verify v;
-	struct shadowk_ctx *ctx;
-	struct json *j;
-	bool ok;
-	__u32 id;
-	int err, ret;
-
-	if (argc != 2)
-		return tool_usage_err("verify", "takes one CLONE");
-	ret = tool_open_clone(&ctx, argv[1], &id);
-	if (ret)
-		return ret;
-	err = shadowk_clone_verify(ctx, id, &v);
-	if (err) {
-		ret = tool_call_err(err, "cannot verify the clone");
-		goto out;
-	}
-	ok = !v.diff_bytes && !v.diff_entries;
-	if (tool.json) {
-		j = tool_json();
-		json_obj_begin(j, NULL);
-		json_u64(j, "id", id);
-		json_bool(j, "ok", ok);
-		json_u64(j, "checked_bytes", v.checked_bytes);
-		json_u64(j, "diff_bytes", v.diff_bytes);
-		json_u64(j, "diff_entries", v.diff_entries);
-		json_u64(j, "first_diff", v.first_diff);
-		json_obj_end(j);
-		tool_json_done();
-	} else if (ok) {
-		printf("clone %u: ok (%llu private bytes compared, page tables match)\n",
-		       id, (unsigned long long)v.checked_bytes);
-	} else {
-		printf("clone %u: MISMATCH: %llu bytes and %llu page-table entries differ from the kernel (first at 0x%llx)\n",
-		       id, (unsigned long long)v.diff_bytes,
-		       (unsigned long long)v.diff_entries,
-		       (unsigned long long)v.first_diff);
-	}
-	ret = ok ? EXIT_OK : EXIT_FAIL;
-out:
-	shadowk_unref(ctx);
-	return ret;
-}
+const struct cmd tool_clone_cmds[] = {
+	{ "create", clone_create, "[--name NAME]",
+	  "create a clone of the kernel's text" },
+	{ "list", clone_list, "",
+	  "list the clones" },
+	{ "show", clone_show, "CLONE",
+	  "one clone: bound processes, probes, injections, memory" },
+	{ "destroy", clone_destroy, "CLONE...",
+	  "unbind everything from clones and free them" },
+	{ NULL },
+};

@@ -22,6 +22,9 @@ int tool_err(int code, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, args);
 	va_end(args);
 
+	/* 126 and 127 are the command's, as a shell says them. */
+	if (tool.wrapper && code != 126 && code != 127)
+		code = EXIT_WRAPPER;
 	if (tool.json) {
 		json_init(&tool.j, stdout, tool.pretty);
 		json_obj_begin(&tool.j, NULL);
@@ -37,7 +40,7 @@ int tool_err(int code, const char *fmt, ...)
 
 int tool_clone(struct shadowk_ctx *ctx, const char *arg, __u32 *clone_id)
 {
-	struct shadowk_clone_info info;
+	SHADOWK_RESULT(clone_info, info);
 	unsigned long long id;
 	int err;
 
@@ -48,7 +51,7 @@ int tool_clone(struct shadowk_ctx *ctx, const char *arg, __u32 *clone_id)
 		err = shadowk_clone_find(ctx, arg, clone_id);
 	}
 	if (err == -ENOENT || err == -EINVAL)
-		return tool_err(EXIT_NO_CLONE, "no clone '%s' (see: %s list)",
+		return tool_err(EXIT_NO_CLONE, "no clone '%s' (see: %s clone list)",
 				arg, tool.prog);
 	if (err)
 		return tool_call_err(err, "cannot look up the clone");
@@ -90,8 +93,8 @@ int tool_func_err(int err, const char *func)
 				func);
 	case -ENOSPC:
 		return tool_err(EXIT_FAIL,
-				"'%s': the clone is full (at most %d injections, %d probes in all)",
-				func, SHADOWK_MAX_INJECTS, SHADOWK_MAX_PROBES);
+				"'%s': no room (the module's limits of clones, probes and injections: %s version)",
+				func, tool.prog);
 	default:
 		return tool_call_err(err, func);
 	}

@@ -128,3 +128,23 @@ void json_double(struct json *j, const char *key, double val)
 	json_member(j, key);
 	fprintf(j->out, "%.3f", val);
 }
+
+/* Kernel addresses: jq, as JavaScript, rounds 64-bit numbers. */
+void json_hex(struct json *j, const char *key, uint64_t val)
+{
+	json_member(j, key);
+	fprintf(j->out, "\"0x%" PRIx64 "\"", val);
+}
+
+/* Any other 64-bit value that must survive jq intact (a seed). */
+void json_u64_str(struct json *j, const char *key, uint64_t val)
+{
+	json_member(j, key);
+	fprintf(j->out, "\"%" PRIu64 "\"", val);
+}
+
+void json_member_null(struct json *j, const char *key)
+{
+	json_member(j, key);
+	fputs("null", j->out);
+}

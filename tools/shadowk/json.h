@@ -24,6 +24,9 @@ void json_u64(struct json *j, const char *key, uint64_t val);
 void json_bool(struct json *j, const char *key, bool val);
 void json_s64(struct json *j, const char *key, int64_t val);
 void json_double(struct json *j, const char *key, double val);
+void json_hex(struct json *j, const char *key, uint64_t val);
+void json_u64_str(struct json *j, const char *key, uint64_t val);
+void json_member_null(struct json *j, const char *key);
 void json_finish(struct json *j);
 
 #endif

@@ -18,6 +18,16 @@ enum {
 	EXIT_NO_CLONE = 5,	/* no such clone */
 	EXIT_BAD_FUNC = 6,	/* no such kernel function, or one refused */
 	EXIT_NO_PROCESS = 7,	/* no such process, or not bound */
+	/* exec and profile: the tool failed, not the command (as env(1)) */
+	EXIT_WRAPPER = 125,
+};
+
+/* A command of an object: "probe add", say. */
+struct cmd {
+	const char *name;
+	int (*run)(int argc, char **argv);	/* argv[0] is the name */
+	const char *args;
+	const char *help;
 };
 
 struct tool {
@@ -25,25 +35,35 @@ struct tool {
 	bool json;
 	bool pretty;
 	bool no_load;
+	bool debug;
+	/* The command running, for its usage line. */
+	const char *object;
+	const struct cmd *cmd;
+	/* exec and profile: the tool's own failures exit 125. */
+	bool wrapper;
 	struct json j;
 };
 
 extern struct tool tool;
 
-struct cmd {
-	const char *name;
-	int (*run)(int argc, char **argv);
-	const char *args;
-	const char *help;
-};
-
 __attribute__((format(printf, 2, 3)))
 int tool_err(int code, const char *fmt, ...);
-int tool_usage_err(const char *cmd, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-/* Opens the device, loading the module if missing (kmod.c); an exit code. */
-int tool_open(struct shadowk_ctx **ctxp);
+/* A bad command line for the running command, with its usage. */
+__attribute__((format(printf, 1, 2)))
+int tool_usage_err(const char *fmt, ...);
 
+/*
+ * getopt's '?' or ':' (optstrings start with ':') for the running command:
+ * which option, and what is wrong with it.
+ */
+int tool_bad_option(char **argv, int c);
+
+/*
+ * Opens the device (open.c); an exit code.  Only commands that create
+ * something load the module when it is missing (may_load), and never
+ * with --no-load; reading or removing needs no module to be loaded.
+ */
+int tool_open(struct shadowk_ctx **ctxp, bool may_load);
 /* A CLONE argument (id or name) to a live clone's id; an exit code. */
 int tool_clone(struct shadowk_ctx *ctx, const char *arg, __u32 *clone_id);
 /* tool_open() and tool_clone() in one; no context is left on failure. */
@@ -60,8 +80,8 @@ bool tool_parse_pid(const char *s, pid_t *pid);
 /* "ENOSPC", "28" or "-28" to 28; 0 if none. */
 int tool_errno_parse(const char *s);
 const char *tool_errno_name(int err);
-/* A kernel symbol's address from /proc/kallsyms; 0 if absent or hidden. */
-unsigned long long tool_ksym_addr(const char *name);
+/* Is @name a clone name the tool accepts ([A-Za-z0-9._-], not all digits)? */
+bool tool_name_ok(const char *name);
 
 /* Begin JSON output of a command: an object, or an array (key NULL). */
 struct json *tool_json(void);
@@ -82,18 +102,18 @@ int tool_probe_cmp_hits(const void *a, const void *b);
 
 /* Versions of the tool and the library alone (-V). */
 int tool_print_versions(void);
-int do_version(int argc, char **argv);
-int do_create(int argc, char **argv);
-int do_destroy(int argc, char **argv);
-int do_list(int argc, char **argv);
-int do_info(int argc, char **argv);
-int do_verify(int argc, char **argv);
-int do_bind(int argc, char **argv);
-int do_unbind(int argc, char **argv);
-int do_exec(int argc, char **argv);
-int do_probe(int argc, char **argv);
-int do_stat(int argc, char **argv);
-int do_inject(int argc, char **argv);
+
+/* The objects' command tables, NULL-terminated (one file each). */
+extern const struct cmd tool_clone_cmds[];
+extern const struct cmd tool_process_cmds[];
+extern const struct cmd tool_probe_cmds[];
+extern const struct cmd tool_inject_cmds[];
+
+/* Objects that are a command of their own. */
 int do_profile(int argc, char **argv);
+int do_verify(int argc, char **argv);
+int do_version(int argc, char **argv);
+/* The spelling of 0.1's "inject CLONE FUNC --errno|--off|--show". */
+int do_inject_old(int argc, char **argv);
 
 #endif

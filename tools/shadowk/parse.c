@@ -63,20 +63,12 @@ int tool_errno_parse(const char *s)
 	return 0;
 }
 
-unsigned long long tool_ksym_addr(const char *name)
+bool tool_name_ok(const char *name)
 {
-	unsigned long long addr, found = 0;
-	char line[512], sym[256];
-	FILE *f;
+	size_t len = strlen(name);
 
-	f = fopen("/proc/kallsyms", "re");
-	if (!f)
-		return 0;
-	while (!found && fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%llx %*c %255s", &addr, sym) == 2 &&
-		    !strcmp(sym, name))
-			found = addr;
-	}
-	fclose(f);
-	return found;
+	/* Safe unquoted in a shell, in a column, and never an option. */
+	return len && len < SHADOWK_NAME_LEN && name[0] != '-' &&
+	       strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") == len &&
+	       strspn(name, "0123456789") != len;
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* shadowk probe add | del | list, and shadowk stat: hit counters. */
+/* shadowk probe add | del | list | stat: hit counters. */
 
 #include <errno.h>
 #include <getopt.h>
@@ -9,33 +9,36 @@
 
 #include "main.h"
 
-static int probe_add(struct shadowk_ctx *ctx, int argc, char **argv)
+static int probe_add(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "irq", no_argument, NULL, 'i' },
 		{ NULL, 0, NULL, 0 },
 	};
 	SHADOWK_OPTS(probe, popts);
-	struct shadowk_probe_read r;
+	SHADOWK_RESULT(probe_read, r);
+	struct shadowk_ctx *ctx;
 	struct json *j = NULL;
 	__u32 id, *ids;
 	int c, i, n, err, ret;
 
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		if (c != 'i')
-			return tool_usage_err("probe", "unknown option");
+			return tool_bad_option(argv, c);
 		popts.flags |= SHADOWK_PROBE_IRQ;
 	}
 	if (argc - optind < 2)
-		return tool_usage_err("probe", "add takes CLONE and FUNC...");
-	ret = tool_clone(ctx, argv[optind], &id);
+		return tool_usage_err("takes CLONE and FUNC...");
+	ret = tool_open_clone(&ctx, argv[optind], &id);
 	if (ret)
 		return ret;
 	n = argc - optind - 1;
 	argv += optind + 1;
 	ids = calloc(n, sizeof(*ids));
-	if (!ids)
-		return tool_call_err(-ENOMEM, "probe add");
+	if (!ids) {
+		ret = tool_call_err(-ENOMEM, "probe add");
+		goto out;
+	}
 
 	/* All or nothing: on a refused function, the ones added go again. */
 	for (i = 0; i < n; i++) {
@@ -44,8 +47,7 @@ static int probe_add(struct shadowk_ctx *ctx, int argc, char **argv)
 			ret = tool_func_err(err, argv[i]);
 			while (i-- > 0)
 				shadowk_probe_del(ctx, ids[i], NULL);
-			free(ids);
-			return ret;
+			goto out;
 		}
 	}
 	if (tool.json) {
@@ -53,13 +55,14 @@ static int probe_add(struct shadowk_ctx *ctx, int argc, char **argv)
 		json_arr_begin(j, NULL);
 	}
 	for (i = 0; i < n; i++) {
+		r.size = sizeof(r);
 		if (shadowk_probe_read(ctx, ids[i], &r))
-			r.site = 0;
+			r.out_site = 0;
 		if (j) {
 			json_obj_begin(j, NULL);
 			json_u64(j, "id", ids[i]);
 			json_str(j, "function", argv[i]);
-			json_u64(j, "site", r.site);
+			json_hex(j, "site", r.out_site);
 			json_bool(j, "irq", popts.flags & SHADOWK_PROBE_IRQ);
 			json_obj_end(j);
 		} else {
@@ -70,21 +73,17 @@ static int probe_add(struct shadowk_ctx *ctx, int argc, char **argv)
 		json_arr_end(j);
 		tool_json_done();
 	}
+out:
 	free(ids);
-	return EXIT_OK;
+	shadowk_unref(ctx);
+	return ret;
 }
 
-/*
- * A FUNC or probe ID argument to the clone's probe, from its list.  The
- * module names a probe by the kernel's first symbol at its address, which
- * may be an alias of the name it was added with (6.12's __x64_sys_getppid
- * is __do_sys_getppid): failing an exact match, names at the same address
- * in /proc/kallsyms match.
- */
+/* A FUNC (the name it was added with) or probe ID argument, from the list. */
 static const struct shadowk_probe_entry *
 probe_match(const struct shadowk_probe_entry *e, size_t n, const char *arg)
 {
-	unsigned long long v = 0, addr;
+	unsigned long long v = 0;
 	bool by_id = tool_parse_u64(arg, UINT32_MAX, &v);
 	size_t i;
 
@@ -92,30 +91,30 @@ probe_match(const struct shadowk_probe_entry *e, size_t n, const char *arg)
 		if (by_id ? e[i].probe_id == v : !strcmp(e[i].symbol, arg))
 			return &e[i];
 	}
-	addr = by_id ? 0 : tool_ksym_addr(arg);
-	for (i = 0; addr && i < n; i++) {
-		if (tool_ksym_addr(e[i].symbol) == addr)
-			return &e[i];
-	}
 	return NULL;
 }
 
-static int probe_del(struct shadowk_ctx *ctx, int argc, char **argv)
+static int probe_del(int argc, char **argv)
 {
-	const struct shadowk_probe_entry **del;
-	struct shadowk_probe_entry *e;
+	const struct shadowk_probe_entry **del = NULL;
+	struct shadowk_probe_entry *e = NULL;
+	struct shadowk_ctx *ctx;
 	struct json *j = NULL;
-	__u64 *hits;
+	__u64 *hits = NULL;
 	size_t n;
 	__u32 id;
 	int i, err, ret;
 
-	ret = tool_clone(ctx, argv[1], &id);
+	if (argc < 3)
+		return tool_usage_err("takes CLONE and FUNC|ID...");
+	ret = tool_open_clone(&ctx, argv[1], &id);
 	if (ret)
 		return ret;
-	err = shadowk_probe_list(ctx, id, &e, &n);
-	if (err)
-		return tool_call_err(err, "cannot list probes");
+	err = shadowk_probe_list(ctx, id, &e, &n, sizeof(*e));
+	if (err) {
+		ret = tool_call_err(err, "cannot list probes");
+		goto out;
+	}
 	del = calloc(argc, sizeof(*del));
 	hits = calloc(argc, sizeof(*hits));
 	if (!del || !hits) {
@@ -164,6 +163,7 @@ out:
 	free(hits);
 	free(del);
 	free(e);
+	shadowk_unref(ctx);
 	return ret;
 }
 
@@ -173,25 +173,29 @@ static void entry_json(struct json *j, const struct shadowk_probe_entry *e)
 	json_u64(j, "id", e->probe_id);
 	json_str(j, "function", e->symbol);
 	json_u64(j, "hits", e->hits);
-	json_u64(j, "site", e->site);
+	json_hex(j, "site", e->site);
 	json_bool(j, "irq", e->flags & SHADOWK_PROBE_IRQ);
 	json_obj_end(j);
 }
 
 /* The clone's probes, ascending by id (list) or by hits descending (stat). */
-static int probe_show(struct shadowk_ctx *ctx, const char *clone, bool by_hits)
+static int probe_show(int argc, char **argv, bool by_hits)
 {
 	struct shadowk_probe_entry *e;
+	struct shadowk_ctx *ctx;
 	struct json *j;
 	__u64 total = 0;
 	size_t i, n;
 	__u32 id;
 	int err, ret;
 
-	ret = tool_clone(ctx, clone, &id);
+	if (argc != 2)
+		return tool_usage_err("takes one CLONE");
+	ret = tool_open_clone(&ctx, argv[1], &id);
 	if (ret)
 		return ret;
-	err = shadowk_probe_list(ctx, id, &e, &n);
+	err = shadowk_probe_list(ctx, id, &e, &n, sizeof(*e));
+	shadowk_unref(ctx);
 	if (err)
 		return tool_call_err(err, "cannot list probes");
 	if (by_hits)
@@ -247,47 +251,24 @@ int tool_probe_cmp_hits(const void *a, const void *b)
 	return strcmp(x->symbol, y->symbol);
 }
 
-int do_probe(int argc, char **argv)
+static int probe_list(int argc, char **argv)
 {
-	struct shadowk_ctx *ctx;
-	const char *sub;
-	int ret;
-
-	if (argc < 2)
-		return tool_usage_err("probe", "add, del or list?");
-	sub = argv[1];
-	if (strcmp(sub, "add") && strcmp(sub, "del") && strcmp(sub, "list"))
-		return tool_usage_err("probe", "unknown subcommand '%s'", sub);
-	if (!strcmp(sub, "list") && argc != 3)
-		return tool_usage_err("probe", "list takes one CLONE");
-	if (!strcmp(sub, "del") && argc < 4)
-		return tool_usage_err("probe", "del takes CLONE and FUNC|ID...");
-	if (!strcmp(sub, "add") && argc - 2 - (argc > 2 && !strcmp(argv[2], "--irq")) < 2)
-		return tool_usage_err("probe", "add takes CLONE and FUNC...");
-	ret = tool_open(&ctx);
-	if (ret)
-		return ret;
-	if (!strcmp(sub, "add"))
-		ret = probe_add(ctx, argc - 1, argv + 1);
-	else if (!strcmp(sub, "del"))
-		ret = probe_del(ctx, argc - 1, argv + 1);
-	else
-		ret = probe_show(ctx, argv[2], false);
-	shadowk_unref(ctx);
-	return ret;
+	return probe_show(argc, argv, false);
 }
 
-int do_stat(int argc, char **argv)
+static int probe_stat(int argc, char **argv)
 {
-	struct shadowk_ctx *ctx;
-	int ret;
-
-	if (argc != 2)
-		return tool_usage_err("stat", "takes one CLONE");
-	ret = tool_open(&ctx);
-	if (ret)
-		return ret;
-	ret = probe_show(ctx, argv[1], true);
-	shadowk_unref(ctx);
-	return ret;
+	return probe_show(argc, argv, true);
 }
+
+const struct cmd tool_probe_cmds[] = {
+	{ "add", probe_add, "[--irq] CLONE FUNC...",
+	  "count calls of kernel functions by the clone's processes" },
+	{ "del", probe_del, "CLONE FUNC|ID...",
+	  "remove probes, with their final counts" },
+	{ "list", probe_list, "CLONE",
+	  "the clone's probes, by id" },
+	{ "stat", probe_stat, "CLONE",
+	  "the clone's probes, most hits first" },
+	{ NULL },
+};

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* shadowk bind | unbind | exec: processes on clones. */
+/* shadowk process bind | unbind | exec | which: processes on clones. */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,7 +13,7 @@
 
 #include "main.h"
 
-int do_bind(int argc, char **argv)
+static int process_bind(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "fork", no_argument, NULL, 'f' },
@@ -27,18 +27,18 @@ int do_bind(int argc, char **argv)
 	__u32 id;
 	int c, err, ret;
 
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		if (c == 'f')
 			bopts.flags |= SHADOWK_BIND_INHERIT_FORK;
 		else if (c == 'e')
 			bopts.flags |= SHADOWK_BIND_INHERIT_EXEC;
 		else
-			return tool_usage_err("bind", "unknown option");
+			return tool_bad_option(argv, c);
 	}
 	if (argc - optind != 2)
-		return tool_usage_err("bind", "takes CLONE and PID");
+		return tool_usage_err("takes CLONE and PID");
 	if (!tool_parse_pid(argv[optind + 1], &pid))
-		return tool_usage_err("bind", "'%s' is not a process id",
+		return tool_usage_err("'%s' is not a process id",
 				      argv[optind + 1]);
 	ret = tool_open_clone(&ctx, argv[optind], &id);
 	if (ret)
@@ -81,7 +81,7 @@ out:
 	return ret;
 }
 
-int do_unbind(int argc, char **argv)
+static int process_unbind(int argc, char **argv)
 {
 	struct shadowk_ctx *ctx;
 	struct json *j;
@@ -89,11 +89,10 @@ int do_unbind(int argc, char **argv)
 	int err, ret;
 
 	if (argc != 2)
-		return tool_usage_err("unbind", "takes one PID");
+		return tool_usage_err("takes one PID");
 	if (!tool_parse_pid(argv[1], &pid))
-		return tool_usage_err("unbind", "'%s' is not a process id",
-				      argv[1]);
-	ret = tool_open(&ctx);
+		return tool_usage_err("'%s' is not a process id", argv[1]);
+	ret = tool_open(&ctx, false);
 	if (ret)
 		return ret;
 	err = shadowk_process_unbind(ctx, pid);
@@ -190,7 +189,7 @@ int tool_wait_child(pid_t pid)
 	return EXIT_FAIL;
 }
 
-int do_exec(int argc, char **argv)
+static int process_exec(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "no-fork", no_argument, NULL, 'F' },
@@ -203,19 +202,20 @@ int do_exec(int argc, char **argv)
 	pid_t pid;
 	__u32 id;
 
-	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+	tool.wrapper = true;
+	while ((c = getopt_long(argc, argv, "+:", opts, NULL)) != -1) {
 		if (c != 'F')
-			return tool_usage_err("exec", "unknown option");
+			return tool_bad_option(argv, c);
 		flags &= ~SHADOWK_BIND_INHERIT_FORK;
 	}
 	if (optind >= argc)
-		return tool_usage_err("exec", "which clone?");
+		return tool_usage_err("which clone?");
 	id = optind;	/* the CLONE argument's index, until resolved */
 	optind++;
 	if (optind < argc && !strcmp(argv[optind], "--"))
 		optind++;
 	if (optind >= argc)
-		return tool_usage_err("exec", "which command?");
+		return tool_usage_err("which command?");
 
 	ret = tool_open_clone(&ctx, argv[id], &id);
 	if (ret)
@@ -240,3 +240,80 @@ int do_exec(int argc, char **argv)
 	}
 	return ret;
 }
+
+static int process_which(int argc, char **argv)
+{
+	SHADOWK_RESULT(process_info, pi);
+	SHADOWK_RESULT(clone_info, ci);
+	struct shadowk_ctx *ctx;
+	struct json *j;
+	pid_t pid;
+	int err, ret;
+
+	if (argc != 2)
+		return tool_usage_err("takes one PID");
+	if (!tool_parse_pid(argv[1], &pid))
+		return tool_usage_err("'%s' is not a process id", argv[1]);
+	ret = tool_open(&ctx, false);
+	if (ret)
+		return ret;
+	err = shadowk_process_info(ctx, pid, &pi);
+	if (err == -ESRCH) {
+		ret = tool_err(EXIT_NO_PROCESS, "no process %d", pid);
+		goto out;
+	} else if (err == -EPERM) {
+		ret = tool_err(EXIT_NO_PERM,
+			       "not allowed to look at process %d (it needs ptrace rights over it)",
+			       pid);
+		goto out;
+	} else if (err) {
+		ret = tool_call_err(err, "cannot look at the process");
+		goto out;
+	}
+	/* The clone's name, unless it went since. */
+	if (pi.out_clone_id && shadowk_clone_info(ctx, pi.out_clone_id, &ci))
+		ci.out_name[0] = 0;
+	if (tool.json) {
+		j = tool_json();
+		json_obj_begin(j, NULL);
+		json_u64(j, "pid", pid);
+		if (pi.out_clone_id) {
+			json_u64(j, "clone", pi.out_clone_id);
+			json_str(j, "name", ci.out_name);
+		} else {
+			json_member_null(j, "clone");
+		}
+		json_bool(j, "fork", pi.out_bind_flags & SHADOWK_BIND_INHERIT_FORK);
+		json_bool(j, "exec", pi.out_bind_flags & SHADOWK_BIND_INHERIT_EXEC);
+		json_obj_end(j);
+		tool_json_done();
+	} else if (!pi.out_clone_id) {
+		printf("process %d runs the kernel's own text (no clone)\n", pid);
+	} else {
+		printf("process %d is bound to clone %u%s%s%s%s\n", pid,
+		       pi.out_clone_id, *ci.out_name ? " (" : "", ci.out_name,
+		       *ci.out_name ? ")" : "",
+		       pi.out_bind_flags == (SHADOWK_BIND_INHERIT_FORK |
+					     SHADOWK_BIND_INHERIT_EXEC) ?
+		       ", children and execs follow" :
+		       pi.out_bind_flags & SHADOWK_BIND_INHERIT_FORK ?
+		       ", children follow" :
+		       pi.out_bind_flags & SHADOWK_BIND_INHERIT_EXEC ?
+		       ", execs follow" : "");
+	}
+out:
+	shadowk_unref(ctx);
+	return ret;
+}
+
+const struct cmd tool_process_cmds[] = {
+	{ "bind", process_bind, "[--fork] [--exec] CLONE PID",
+	  "run a process on a clone (--fork: its children too; --exec: across execve)" },
+	{ "unbind", process_unbind, "PID",
+	  "put a process back on the kernel's own text" },
+	{ "exec", process_exec, "[--no-fork] CLONE -- CMD [ARG...]",
+	  "run a command bound to a clone from its first instruction" },
+	{ "which", process_which, "PID",
+	  "the clone a process runs, if any" },
+	{ NULL },
+};

@@ -53,26 +53,6 @@ static void set_free(struct func_set *set)
 	free(set->probe_ids);
 }
 
-/*
- * The report names a function as the set did: the module's name is the
- * kernel's first symbol at the address, which may be an alias.
- */
-static void set_rename(const struct func_set *set,
-		       struct shadowk_probe_entry *e, size_t n)
-{
-	size_t i, k;
-
-	for (i = 0; i < n; i++) {
-		for (k = 0; k < set->n; k++) {
-			if (set->probe_ids[k] == e[i].probe_id) {
-				snprintf(e[i].symbol, sizeof(e[i].symbol), "%s",
-					 set->names[k]);
-				break;
-			}
-		}
-	}
-}
-
 static int name_cmp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -156,7 +136,7 @@ static __u64 total_hits(struct shadowk_ctx *ctx, __u32 id)
 	__u64 total = 0;
 	size_t i, n;
 
-	if (shadowk_probe_list(ctx, id, &e, &n))
+	if (shadowk_probe_list(ctx, id, &e, &n, sizeof(*e)))
 		return 0;
 	for (i = 0; i < n; i++)
 		total += e[i].hits;
@@ -285,12 +265,12 @@ int do_profile(int argc, char **argv)
 	pid_t pid;
 	__u32 id;
 
-	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+	tool.wrapper = true;
+	while ((c = getopt_long(argc, argv, "+:", opts, NULL)) != -1) {
 		switch (c) {
 		case 't':
 			if (!tool_parse_u64(optarg, 1000000, &top))
-				return tool_usage_err("profile",
-						      "--top takes a count (0 for all)");
+				return tool_usage_err("--top takes a count (0 for all)");
 			break;
 		case 's':
 			syscalls = true;
@@ -299,20 +279,19 @@ int do_profile(int argc, char **argv)
 			funcs = optarg;
 			break;
 		default:
-			return tool_usage_err("profile", "unknown option");
+			return tool_bad_option(argv, c);
 		}
 	}
 	if (syscalls && funcs)
-		return tool_usage_err("profile",
-				      "--syscalls and --funcs exclude each other");
+		return tool_usage_err("--syscalls and --funcs exclude each other");
 	if (optind >= argc)
-		return tool_usage_err("profile", "which command?");
+		return tool_usage_err("which command?");
 	argv += optind;
 
 	ret = funcs ? load_file(&set, funcs) : load_syscalls(&set);
 	if (ret)
 		goto out_set;
-	ret = tool_open(&ctx);
+	ret = tool_open(&ctx, true);
 	if (ret)
 		goto out_set;
 	snprintf(name, sizeof(name), "profile-%d", getpid());
@@ -336,12 +315,11 @@ int do_profile(int argc, char **argv)
 		goto out_clone;
 	status = watch(ctx, id, pid, argv[0], &t0);
 
-	err = shadowk_probe_list(ctx, id, &e, &n);
+	err = shadowk_probe_list(ctx, id, &e, &n, sizeof(*e));
 	if (err) {
 		ret = tool_call_err(err, "cannot read the probes");
 		goto out_clone;
 	}
-	set_rename(&set, e, n);
 	report(e, n, top, argv, pid, status, since(&t0), n, skipped);
 	free(e);
 	ret = status;

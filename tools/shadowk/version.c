@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * shadowk version: this tool, the library and the loaded module;
- * shadowk -V: the first two only, which need no module.
+ * shadowk version: this tool, the library, the loaded module and the
+ * kernel's lockdown mode; without a module (it is never loaded for this),
+ * the rest.  shadowk -V: the tool and the library only.
  */
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "main.h"
@@ -24,9 +27,11 @@ static const char *const ioctl_names[] = {
 	[SHADOWK_CMD_PROBE_DEL - SHADOWK_CMD_BASE] = "PROBE_DEL",
 	[SHADOWK_CMD_PROBE_READ - SHADOWK_CMD_BASE] = "PROBE_READ",
 	[SHADOWK_CMD_PROBE_LIST - SHADOWK_CMD_BASE] = "PROBE_LIST",
-	[SHADOWK_CMD_INJECT - SHADOWK_CMD_BASE] = "INJECT",
+	[SHADOWK_CMD_INJECT_SET - SHADOWK_CMD_BASE] = "INJECT_SET",
 	[SHADOWK_CMD_INJECT_READ - SHADOWK_CMD_BASE] = "INJECT_READ",
 	[SHADOWK_CMD_INJECT_DEL - SHADOWK_CMD_BASE] = "INJECT_DEL",
+	[SHADOWK_CMD_INJECT_LIST - SHADOWK_CMD_BASE] = "INJECT_LIST",
+	[SHADOWK_CMD_PROCESS_INFO - SHADOWK_CMD_BASE] = "PROCESS_INFO",
 };
 
 static const struct {
@@ -70,6 +75,7 @@ static const char *ioctl_name(unsigned int i)
 	return i < N(ioctl_names) && ioctl_names[i] ? ioctl_names[i] : NULL;
 }
 
+/* info NULL: no module is loaded. */
 static void print_json(const struct shadowk_info *info)
 {
 	struct json *j = &tool.j;
@@ -80,17 +86,29 @@ static void print_json(const struct shadowk_info *info)
 	json_obj_begin(j, NULL);
 	json_str(j, "tool", SHADOWK_TOOL_VERSION);
 	json_str(j, "library", shadowk_lib_version());
+	json_u64(j, "library_abi_version", SHADOWK_ABI_VERSION);
 	json_str(j, "lockdown", lockdown_mode(buf, sizeof(buf)));
+	if (!info) {
+		json_member_null(j, "module");
+		json_obj_end(j);
+		json_finish(j);
+		return;
+	}
 	json_obj_begin(j, "module");
-	json_u64(j, "abi_version", info->abi_version);
-	json_u64(j, "features", info->features);
+	json_u64(j, "abi_version", info->out_abi_version);
+	json_u64(j, "features", info->out_features);
 	json_obj_begin(j, "env");
 	for (i = 0; i < N(env_bits); i++)
-		json_bool(j, env_bits[i].key, info->env & env_bits[i].bit);
+		json_bool(j, env_bits[i].key, info->out_env & env_bits[i].bit);
+	json_obj_end(j);
+	json_obj_begin(j, "limits");
+	json_u64(j, "clones", info->out_max_clones);
+	json_u64(j, "probes", info->out_max_probes);
+	json_u64(j, "injections_per_clone", info->out_max_injects);
 	json_obj_end(j);
 	json_arr_begin(j, "ioctls");
 	for (i = 0; i < 64; i++) {
-		if (!(info->ioctls & (1ULL << i)))
+		if (!(info->out_ioctls & (1ULL << i)))
 			continue;
 		if (ioctl_name(i))
 			json_str(j, NULL, ioctl_name(i));
@@ -109,19 +127,26 @@ static void print_text(const struct shadowk_info *info)
 	char buf[128];
 	unsigned int i;
 
-	printf("shadowk %s (libshadowk %s)\n", SHADOWK_TOOL_VERSION,
-	       shadowk_lib_version());
-	printf("module ABI version: %u\n", info->abi_version);
+	printf("shadowk %s (libshadowk %s, ABI %d)\n", SHADOWK_TOOL_VERSION,
+	       shadowk_lib_version(), SHADOWK_ABI_VERSION);
 	lockdown = lockdown_mode(buf, sizeof(buf));
 	printf("%-22s %s%s\n", "kernel lockdown", lockdown,
 	       strcmp(lockdown, "none") && strcmp(lockdown, "unknown") ?
 	       " (probes and injections are refused)" : "");
+	if (!info) {
+		printf("%-22s %s\n", "module", "not loaded");
+		return;
+	}
+	printf("module ABI version: %u\n", info->out_abi_version);
 	for (i = 0; i < N(env_bits); i++)
 		printf("%-22s %s\n", env_bits[i].label,
-		       info->env & env_bits[i].bit ? "yes" : "no");
+		       info->out_env & env_bits[i].bit ? "yes" : "no");
+	printf("%-22s %u clones, %u probes, %u injections a clone\n",
+	       "limits", info->out_max_clones, info->out_max_probes,
+	       info->out_max_injects);
 	printf("%-22s", "ioctls");
 	for (i = 0; i < 64; i++) {
-		if (!(info->ioctls & (1ULL << i)))
+		if (!(info->out_ioctls & (1ULL << i)))
 			continue;
 		if (ioctl_name(i))
 			printf(" %s", ioctl_name(i));
@@ -151,16 +176,24 @@ int tool_print_versions(void)
 
 int do_version(int argc, char **argv)
 {
+	SHADOWK_RESULT(info, info);
 	struct shadowk_ctx *ctx;
-	struct shadowk_info info;
-	int ret;
+	int err;
 
 	(void)argv;
 	if (argc > 1)
-		return tool_err(EXIT_USAGE, "version takes no arguments");
-	ret = tool_open(&ctx);
-	if (ret)
-		return ret;
+		return tool_usage_err("takes no arguments");
+	/* No module is no failure here: version says so, and exits 0. */
+	err = shadowk_new(&ctx, NULL);
+	if (err == -ENOENT) {
+		if (tool.json)
+			print_json(NULL);
+		else
+			print_text(NULL);
+		return EXIT_OK;
+	}
+	if (err)
+		return tool_open(&ctx, false);
 	shadowk_get_info(ctx, &info);
 	shadowk_unref(ctx);
 

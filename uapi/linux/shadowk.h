@@ -28,10 +28,30 @@
  *   it does not know are taken as zero;
  * - a caller built against a newer header passes a larger size; the bytes
  *   the kernel does not know must be zero;
- * - on output, the kernel writes back at most ``size`` bytes.
+ * - on output, the kernel writes back at most ``size`` bytes, and sets
+ *   ``size`` to the number it wrote: the smaller of the caller's size and
+ *   its own struct's.  A newer caller learns so which fields were filled.
  *
  * Every ``flags`` member and every ``__reserved`` member must be zero
- * unless a flag is defined for it.
+ * unless a flag is defined for it.  Members whose names begin with
+ * ``out_`` are written by the kernel; what they hold on input is ignored,
+ * so a struct can be passed again as it came back.  A ``count`` member is
+ * both: the room the caller gives, and the number the kernel has.
+ *
+ * A list command (PROBE_LIST, INJECT_LIST) also takes ``entry_size``, the
+ * size of one entry as the caller's header has it.  The kernel writes the
+ * entries that far apart and fills each up to the smaller of the two
+ * sizes, so an entry can grow at its end like a command's struct.  An
+ * ``entry_size`` smaller than the entry's first version gives EINVAL, one
+ * larger than a page E2BIG.
+ *
+ * Limits (how many clones, probes and injections may live) are not part
+ * of the ABI: &struct shadowk_info reports this module's.
+ *
+ * Every user of a kernel function (a probe, an injection, a site added by
+ * SITE_ADD) has an id, never 0, from one id space for all kinds, and is
+ * read and removed by it.  An id of one kind given to a command of
+ * another gives ENOENT.  Ids are not reused soon.
  *
  * Errors, for every command (a command documents only what it adds):
  *
@@ -53,7 +73,8 @@
  *	Returned by open(2) itself, when the caller may not open the node
  *	(mode 0600, owned by root).
  * ENOENT
- *	A clone id names no clone (or, for UNBIND, the process is not bound).
+ *	A clone id names no clone, a probe, injection or site id names none
+ *	of that kind, or (for UNBIND) the process is not bound.
  * ESRCH
  *	A pid names no process in the caller's pid namespace, or one whose
  *	address space is already gone (it is exiting, or a kernel thread).
@@ -64,7 +85,7 @@
  *	has stopped working since the module loaded (it does so for good
  *	when it finds kernel text it did not expect).  The module has unbound
  *	every process; it binds nothing (SHADOWK_IOC_BIND) and changes no
- *	code (SITE_ADD, PROBE_ADD, INJECT) any more.  Reading, removing and
+ *	code (SITE_ADD, PROBE_ADD, INJECT_SET) any more.  Reading, removing and
  *	destroying still work.  It stays loaded until reboot, saying so once
  *	in the kernel log.
  *
@@ -72,10 +93,13 @@
  * unless whoever opened the device may see kernel addresses, as
  * /proc/kallsyms decides for them (kptr_restrict, CAP_SYSLOG).
  *
- * Commands that name a kernel function (by address or symbol) add:
+ * Commands that name a kernel function (a &struct shadowk_func) add:
  *
  * ENOENT
  *	No kernel symbol has that name.
+ * EINVAL
+ *	Neither an address nor a symbol is given, or the symbol is not
+ *	NUL-terminated.
  * ERANGE
  *	The address is not in core kernel text (data, a module, user space).
  * EXDEV
@@ -116,13 +140,19 @@ enum {
 	SHADOWK_CMD_PROBE_DEL,
 	SHADOWK_CMD_PROBE_READ,
 	SHADOWK_CMD_PROBE_LIST,
-	SHADOWK_CMD_INJECT,
+	SHADOWK_CMD_INJECT_SET,
 	SHADOWK_CMD_INJECT_READ,
-	SHADOWK_CMD_INJECT_DEL
+	SHADOWK_CMD_INJECT_DEL,
+	SHADOWK_CMD_INJECT_LIST,
+	SHADOWK_CMD_PROCESS_INFO
 };
 
-/* Bumped only for a change that old callers cannot detect through size. */
-#define SHADOWK_ABI_VERSION	1
+/*
+ * Bumped only for a change that old callers cannot detect through size.
+ * Version 2 gave every user of a function an id, named outputs out_*,
+ * and moved the limits into &struct shadowk_info.
+ */
+#define SHADOWK_ABI_VERSION	2
 
 /**
  * enum shadowk_env_flags - facts about the running kernel and CPU
@@ -146,33 +176,60 @@ enum shadowk_env_flags {
  * struct shadowk_info - SHADOWK_IOC_GET_INFO
  * @size: sizeof(struct shadowk_info)
  * @flags: must be 0
- * @abi_version: output, SHADOWK_ABI_VERSION of the module
- * @env: output, a mask of &enum shadowk_env_flags
- * @features: output, a mask of optional features; none are defined by
- *	ABI version 1, so it is 0
- * @ioctls: output, bit ``N`` is set when the command
- *	``SHADOWK_CMD_BASE + N`` is implemented
+ * @out_abi_version: SHADOWK_ABI_VERSION of the module
+ * @out_env: a mask of &enum shadowk_env_flags
+ * @out_features: a mask of optional features; none are defined yet, so
+ *	it is 0
+ * @out_ioctls: bit ``N`` is set when the command ``SHADOWK_CMD_BASE + N``
+ *	is implemented
+ * @out_max_clones: how many clones may live at once
+ * @out_max_probes: how many probes may live at once, all clones together
+ * @out_max_injects: how many injections one clone may hold at once
+ * @out_name_len: the room in a clone's name, with its NUL
+ *	(SHADOWK_NAME_LEN)
  *
- * The handshake.  Its command number and these fields never change, so
- * any version of a tool can ask any version of the module what it speaks.
+ * The handshake.  Its command number and the members up to @out_ioctls
+ * never change, so any version of a tool can ask any version of the
+ * module what it speaks.
  */
 struct shadowk_info {
 	__u32 size;
 	__u32 flags;
-	__u32 abi_version;
-	__u32 env;
-	__aligned_u64 features;
-	__aligned_u64 ioctls;
+	__u32 out_abi_version;
+	__u32 out_env;
+	__aligned_u64 out_features;
+	__aligned_u64 out_ioctls;
+	__u32 out_max_clones;
+	__u32 out_max_probes;
+	__u32 out_max_injects;
+	__u32 out_name_len;
 };
 #define SHADOWK_IOC_GET_INFO	_IO(SHADOWK_TYPE, SHADOWK_CMD_GET_INFO)
 
 #define SHADOWK_NAME_LEN	32
+#define SHADOWK_SYMBOL_LEN	128
+
+/**
+ * struct shadowk_func - a kernel function, as a command names it
+ * @addr: its address, or 0 to name it by @symbol
+ * @symbol: its name when @addr is 0, NUL-terminated; ignored otherwise
+ *
+ * Either way the function's entry site is what the command acts on.  The
+ * name a user is listed under later is @symbol when one was given, so a
+ * tool shows the function by the name its user chose, even where the
+ * kernel has aliases (a zero-argument system call's ``__x64_sys_`` and
+ * ``__do_sys_`` names are one address).
+ */
+struct shadowk_func {
+	__aligned_u64 addr;
+	char symbol[SHADOWK_SYMBOL_LEN];
+};
 
 /**
  * struct shadowk_create - SHADOWK_IOC_CREATE
  * @size: sizeof(struct shadowk_create)
  * @flags: must be 0
- * @clone_id: output, the new clone's id (never 0)
+ * @out_clone_id: the new clone's id (never 0)
  * @__reserved: must be 0
  * @name: optional NUL-terminated name; all zero for none.  Names are
  *	unique among live clones.
@@ -183,18 +240,21 @@ struct shadowk_info {
  * A clone lives until SHADOWK_IOC_DESTROY or module unload, whether or not
  * the creating file stays open.
  *
+ * The module takes any bytes in a name; the shadowk tool accepts only
+ * letters, digits and ``._-`` (not first), so that names are safe in
+ * shells and columns.
+ *
  * Errors: EINVAL (name not NUL-terminated), EEXIST (name in use),
- * ENOSPC (SHADOWK_MAX_CLONES live clones), ENOMEM.
+ * ENOSPC (&struct shadowk_info.out_max_clones live clones), ENOMEM.
  */
 struct shadowk_create {
 	__u32 size;
 	__u32 flags;
-	__u32 clone_id;
+	__u32 out_clone_id;
 	__u32 __reserved;
 	char name[SHADOWK_NAME_LEN];
 };
 #define SHADOWK_IOC_CREATE	_IO(SHADOWK_TYPE, SHADOWK_CMD_CREATE)
-#define SHADOWK_MAX_CLONES	4096
 
 /**
  * struct shadowk_destroy - SHADOWK_IOC_DESTROY
@@ -205,7 +265,8 @@ struct shadowk_create {
  *
  * Every process still bound to the clone is unbound first and from then
  * on runs the kernel's own text; nothing else happens to it.  Then the
- * clone's pages are freed.  Its id is not reused soon.
+ * clone's pages are freed, and its probes, injections and sites with
+ * them.  Its id is not reused soon.
  *
  * Errors: ENOENT.
  */
@@ -223,13 +284,13 @@ struct shadowk_destroy {
  * @flags: must be 0
  * @clone_id: the clone to describe
  * @__reserved: must be 0
- * @name: output, its name (all zero if none)
- * @bound_mms: output, address spaces bound to it, not counting those of
+ * @out_name: its name (all zero if none)
+ * @out_bound_mms: address spaces bound to it, not counting those of
  *	processes that have exited (even while the kernel still frees them)
- * @owned_sites: output, patch sites it owns
- * @private_frames: output, 4 KiB text frames it has copied
- * @pt_pages: output, page-table pages it has allocated
- * @bytes: output, all memory it uses, in bytes
+ * @out_owned_sites: patch sites it owns
+ * @out_private_frames: 4 KiB text frames it has copied
+ * @out_pt_pages: page-table pages it has allocated
+ * @out_bytes: all memory it uses, in bytes
  *
  * Errors: ENOENT.
  */
@@ -238,12 +299,12 @@ struct shadowk_clone_info {
 	__u32 flags;
 	__u32 clone_id;
 	__u32 __reserved;
-	char name[SHADOWK_NAME_LEN];
-	__aligned_u64 bound_mms;
-	__aligned_u64 owned_sites;
-	__aligned_u64 private_frames;
-	__aligned_u64 pt_pages;
-	__aligned_u64 bytes;
+	char out_name[SHADOWK_NAME_LEN];
+	__aligned_u64 out_bound_mms;
+	__aligned_u64 out_owned_sites;
+	__aligned_u64 out_private_frames;
+	__aligned_u64 out_pt_pages;
+	__aligned_u64 out_bytes;
 };
 #define SHADOWK_IOC_CLONE_INFO	_IO(SHADOWK_TYPE, SHADOWK_CMD_CLONE_INFO)
 
@@ -337,17 +398,42 @@ struct shadowk_unbind {
 #define SHADOWK_IOC_UNBIND	_IO(SHADOWK_TYPE, SHADOWK_CMD_UNBIND)
 
 /**
+ * struct shadowk_process_info - SHADOWK_IOC_PROCESS_INFO
+ * @size: sizeof(struct shadowk_process_info)
+ * @flags: must be 0
+ * @pid: the process, as for BIND; 0 for the caller
+ * @out_clone_id: the clone it is bound to, or 0 if it is on the kernel's
+ *	own text
+ * @out_bind_flags: the &enum shadowk_bind_flags of its binding, or 0
+ * @__reserved: must be 0
+ *
+ * Which clone a process runs.  A process that is not bound is not an
+ * error: @out_clone_id is 0.
+ *
+ * Errors: ESRCH, EINVAL, EPERM (no ptrace rights over the process).
+ */
+struct shadowk_process_info {
+	__u32 size;
+	__u32 flags;
+	__s32 pid;
+	__u32 out_clone_id;
+	__u32 out_bind_flags;
+	__u32 __reserved;
+};
+#define SHADOWK_IOC_PROCESS_INFO _IO(SHADOWK_TYPE, SHADOWK_CMD_PROCESS_INFO)
+
+/**
  * struct shadowk_verify - SHADOWK_IOC_VERIFY
  * @size: sizeof(struct shadowk_verify)
  * @flags: must be 0
  * @clone_id: the clone to check
  * @__reserved: must be 0
- * @diff_bytes: output, text bytes that differ from the running kernel
- *	outside the sites the clone owns
- * @diff_entries: output, page-table entries that map something other than
- *	the running kernel does, outside what the clone has made private
- * @first_diff: output, address of the first differing byte, or 0
- * @checked_bytes: output, private text bytes compared
+ * @out_diff_bytes: text bytes that differ from the running kernel outside
+ *	the sites the clone owns
+ * @out_diff_entries: page-table entries that map something other than the
+ *	running kernel does, outside what the clone has made private
+ * @out_first_diff: address of the first differing byte, or 0
+ * @out_checked_bytes: private text bytes compared
  *
  * The expected result is zero differences, always.
  *
@@ -358,14 +444,12 @@ struct shadowk_verify {
 	__u32 flags;
 	__u32 clone_id;
 	__u32 __reserved;
-	__aligned_u64 diff_bytes;
-	__aligned_u64 diff_entries;
-	__aligned_u64 first_diff;
-	__aligned_u64 checked_bytes;
+	__aligned_u64 out_diff_bytes;
+	__aligned_u64 out_diff_entries;
+	__aligned_u64 out_first_diff;
+	__aligned_u64 out_checked_bytes;
 };
 #define SHADOWK_IOC_VERIFY	_IO(SHADOWK_TYPE, SHADOWK_CMD_VERIFY)
-
-#define SHADOWK_SYMBOL_LEN	128
 
 /**
  * enum shadowk_site_action - what an owned site does for bound processes
@@ -403,10 +487,11 @@ enum shadowk_site_flags {
  * @flags: a mask of &enum shadowk_site_flags
  * @clone_id: the clone that owns the site
  * @action: an &enum shadowk_site_action
- * @addr: the function's address, or 0 to use @symbol
  * @value: the return value for SHADOWK_SITE_RETURN, else 0
- * @symbol: the function's name when @addr is 0, NUL-terminated
- * @site: output, the address of the function-entry site now owned
+ * @func: the function
+ * @out_site_id: the new site's id
+ * @__reserved: must be 0
+ * @out_site: the address of the function-entry site now owned
  *
  * The patching primitive: in this clone only, the function's 5-byte entry
  * site becomes a call into shadowk.  Other clones and unbound processes
@@ -417,9 +502,8 @@ enum shadowk_site_flags {
  * Errors: those for kernel functions above, and ENOENT (no such clone),
  * EBUSY (SHADOWK_IOC_SITE_ADD owns this site in the clone already, or
  * SHADOWK_SITE_RETURN where an injection or redirection replaces the
- * function), EINVAL (unknown action or
- * flag, a value without an action that uses it, a symbol not
- * NUL-terminated), EOPNOTSUPP (SHADOWK_SITE_RETURN on a function that is
+ * function), EINVAL (unknown action or flag, a value without an action
+ * that uses it), EOPNOTSUPP (SHADOWK_SITE_RETURN on a function that is
  * not a system call entry point), ENOTRECOVERABLE.
  */
 struct shadowk_site_add {
@@ -427,10 +511,11 @@ struct shadowk_site_add {
 	__u32 flags;
 	__u32 clone_id;
 	__u32 action;
-	__aligned_u64 addr;
 	__s64 value;
-	char symbol[SHADOWK_SYMBOL_LEN];
-	__aligned_u64 site;
+	struct shadowk_func func;
+	__u32 out_site_id;
+	__u32 __reserved;
+	__aligned_u64 out_site;
 };
 #define SHADOWK_IOC_SITE_ADD	_IO(SHADOWK_TYPE, SHADOWK_CMD_SITE_ADD)
 
@@ -438,23 +523,18 @@ struct shadowk_site_add {
  * struct shadowk_site_del - SHADOWK_IOC_SITE_DEL
  * @size: sizeof(struct shadowk_site_del)
  * @flags: must be 0
- * @clone_id: the clone that owns the site
+ * @site_id: the site, as SITE_ADD gave it
  * @__reserved: must be 0
- * @addr: the function's address, or 0 to use @symbol
- * @symbol: the function's name when @addr is 0
  *
  * When it returns, no CPU runs shadowk's code for this site any more.
  *
- * Errors: ENOENT (no such clone or symbol, or the clone does not own the
- * site), and those for kernel functions above.
+ * Errors: ENOENT (no such site).
  */
 struct shadowk_site_del {
 	__u32 size;
 	__u32 flags;
-	__u32 clone_id;
+	__u32 site_id;
 	__u32 __reserved;
-	__aligned_u64 addr;
-	char symbol[SHADOWK_SYMBOL_LEN];
 };
 #define SHADOWK_IOC_SITE_DEL	_IO(SHADOWK_TYPE, SHADOWK_CMD_SITE_DEL)
 
@@ -475,11 +555,9 @@ enum shadowk_probe_flags {
  * @size: sizeof(struct shadowk_probe_add)
  * @flags: a mask of &enum shadowk_probe_flags
  * @clone_id: the clone to probe in
- * @probe_id: output, the new probe's id (never 0); unique among live
- *	probes of all clones
- * @addr: the function's address, or 0 to use @symbol
- * @symbol: the function's name when @addr is 0, NUL-terminated
- * @site: output, the address of the function-entry site probed
+ * @out_probe_id: the new probe's id
+ * @func: the function
+ * @out_site: the address of the function-entry site probed
  *
  * Counts calls of a function by processes bound to the clone.  A hit is a
  * direct call into shadowk from the function's entry site in the clone's
@@ -487,21 +565,19 @@ enum shadowk_probe_flags {
  * A probe lives until SHADOWK_IOC_PROBE_DEL or the clone's end.
  *
  * Errors: those for kernel functions above, and ENOENT (no such clone),
- * EBUSY (the clone probes this function already), EINVAL (unknown flag,
- * symbol not NUL-terminated), ENOSPC (SHADOWK_MAX_PROBES live probes),
+ * EBUSY (the clone probes this function already), EINVAL (unknown flag),
+ * ENOSPC (&struct shadowk_info.out_max_probes live probes),
  * ENOTRECOVERABLE.
  */
 struct shadowk_probe_add {
 	__u32 size;
 	__u32 flags;
 	__u32 clone_id;
-	__u32 probe_id;
-	__aligned_u64 addr;
-	char symbol[SHADOWK_SYMBOL_LEN];
-	__aligned_u64 site;
+	__u32 out_probe_id;
+	struct shadowk_func func;
+	__aligned_u64 out_site;
 };
 #define SHADOWK_IOC_PROBE_ADD	_IO(SHADOWK_TYPE, SHADOWK_CMD_PROBE_ADD)
-#define SHADOWK_MAX_PROBES	65536
 
 /**
  * struct shadowk_probe_del - SHADOWK_IOC_PROBE_DEL
@@ -509,7 +585,7 @@ struct shadowk_probe_add {
  * @flags: must be 0
  * @probe_id: the probe to remove
  * @__reserved: must be 0
- * @hits: output, its final count
+ * @out_hits: its final count
  *
  * When it returns, no CPU runs shadowk's code for this probe any more.
  *
@@ -520,7 +596,7 @@ struct shadowk_probe_del {
 	__u32 flags;
 	__u32 probe_id;
 	__u32 __reserved;
-	__aligned_u64 hits;
+	__aligned_u64 out_hits;
 };
 #define SHADOWK_IOC_PROBE_DEL	_IO(SHADOWK_TYPE, SHADOWK_CMD_PROBE_DEL)
 
@@ -529,9 +605,9 @@ struct shadowk_probe_del {
  * @size: sizeof(struct shadowk_probe_read)
  * @flags: must be 0
  * @probe_id: the probe to read
- * @clone_id: output, its clone
- * @hits: output, calls counted, summed over CPUs
- * @site: output, the function-entry site it counts
+ * @out_clone_id: its clone
+ * @out_hits: calls counted, summed over CPUs
+ * @out_site: the function-entry site it counts
  *
  * The per-CPU counts are summed without stopping the CPUs: a call that
  * runs at the same moment may or may not be in the sum.  Once every bound
@@ -543,9 +619,9 @@ struct shadowk_probe_read {
 	__u32 size;
 	__u32 flags;
 	__u32 probe_id;
-	__u32 clone_id;
-	__aligned_u64 hits;
-	__aligned_u64 site;
+	__u32 out_clone_id;
+	__aligned_u64 out_hits;
+	__aligned_u64 out_site;
 };
 #define SHADOWK_IOC_PROBE_READ	_IO(SHADOWK_TYPE, SHADOWK_CMD_PROBE_READ)
 
@@ -555,7 +631,10 @@ struct shadowk_probe_read {
  * @flags: the flags it was added with
  * @site: the function-entry site it counts
  * @hits: calls counted, summed over CPUs
- * @symbol: the function's name, NUL-terminated
+ * @symbol: the function's name as its adder gave it (or, when it was
+ *	added by address, the kernel's name for it), NUL-terminated
+ *
+ * Every member is an output.
  */
 struct shadowk_probe_entry {
 	__u32 probe_id;
@@ -572,16 +651,21 @@ struct shadowk_probe_entry {
  * @clone_id: the clone whose probes to list
  * @count: input, room in @entries (in entries); output, the number of the
  *	clone's probes, which may be more than was room for
+ * @entry_size: sizeof(struct shadowk_probe_entry) (see "General ioctl
+ *	format")
+ * @__reserved: must be 0
  * @entries: pointer to an array of &struct shadowk_probe_entry, filled in
  *	ascending order of probe id; may be 0 when @count is 0
  *
- * Errors: ENOENT (no such clone), EFAULT.
+ * Errors: ENOENT (no such clone), EINVAL (@entry_size too small), EFAULT.
  */
 struct shadowk_probe_list {
 	__u32 size;
 	__u32 flags;
 	__u32 clone_id;
 	__u32 count;
+	__u32 entry_size;
+	__u32 __reserved;
 	__aligned_u64 entries;
 };
 #define SHADOWK_IOC_PROBE_LIST	_IO(SHADOWK_TYPE, SHADOWK_CMD_PROBE_LIST)
@@ -590,7 +674,7 @@ struct shadowk_probe_list {
  * enum shadowk_inject_policy - which calls of a bound process fail
  * @SHADOWK_INJECT_ALWAYS: every call
  * @SHADOWK_INJECT_EVERY_NTH: calls number n, 2n, 3n, ... where n is
- *	&struct shadowk_inject.nth
+ *	&struct shadowk_inject_set.nth
  * @SHADOWK_INJECT_FIRST_N: calls number 1 to n
  * @SHADOWK_INJECT_PROBABILITY: call number k fails when
  *	``splitmix64(seed + k * 0x9e3779b97f4a7c15) % 1000000 < ppm``, where
@@ -602,8 +686,8 @@ struct shadowk_probe_list {
  * one count, and a child bound by SHADOWK_BIND_INHERIT_FORK (or a process
  * bound later) starts its own count at 1.  A call counts when the
  * function is entered in task context by a thread of a bound process.
- * The count starts when the injection is set, and SHADOWK_IOC_INJECT on a
- * function that already has an injection starts it again.
+ * The count starts when the injection is set, and SHADOWK_IOC_INJECT_SET
+ * on a function that already has an injection starts it again.
  */
 enum shadowk_inject_policy {
 	SHADOWK_INJECT_ALWAYS = 0,
@@ -613,7 +697,7 @@ enum shadowk_inject_policy {
 };
 
 /**
- * enum shadowk_inject_flags - SHADOWK_IOC_INJECT flags
+ * enum shadowk_inject_flags - SHADOWK_IOC_INJECT_SET flags
  * @SHADOWK_INJECT_FORCE: accept any traceable function and any value.
  *	Dangerous: the function returns at once without running, so its
  *	caller gets a value it may not expect (a pointer-returning function
@@ -630,12 +714,11 @@ enum shadowk_inject_flags {
 #define SHADOWK_INJECT_PPM	1000000
 
 /**
- * struct shadowk_inject - SHADOWK_IOC_INJECT
- * @size: sizeof(struct shadowk_inject)
+ * struct shadowk_inject_set - SHADOWK_IOC_INJECT_SET
+ * @size: sizeof(struct shadowk_inject_set)
  * @flags: a mask of &enum shadowk_inject_flags
  * @clone_id: the clone whose bound processes see the failures
  * @policy: an &enum shadowk_inject_policy
- * @addr: the function's address, or 0 to use @symbol
  * @value: what the function returns when a call fails, normally a
  *	negative errno (-4095 to -1)
  * @nth: n for SHADOWK_INJECT_EVERY_NTH and SHADOWK_INJECT_FIRST_N (at
@@ -643,67 +726,92 @@ enum shadowk_inject_flags {
  * @seed: the seed for SHADOWK_INJECT_PROBABILITY, else 0
  * @ppm: the probability, in parts per million (1 to 1000000), for
  *	SHADOWK_INJECT_PROBABILITY, else 0
- * @__reserved: must be 0
- * @symbol: the function's name when @addr is 0, NUL-terminated
- * @site: output, the function-entry site
+ * @out_inject_id: the injection's id
+ * @func: the function
+ * @out_site: the function-entry site
  *
  * Makes the function return @value at once, without running, in the calls
  * of bound processes that the policy picks.  Other calls, and every call
  * of unbound processes, run the function.  Setting an injection on a
- * function that has one replaces it (its counts start again).  On a
- * system call, only the 64-bit entry fails (see &enum shadowk_site_action).
+ * function that has one in the clone replaces it: the id stays, the
+ * policy is the new one and its counts start again.  On a system call,
+ * only the 64-bit entry fails (see &enum shadowk_site_action).
  *
  * Errors: those for kernel functions above, and ENOENT (no such clone),
  * EINVAL (unknown policy or flag, @nth, @ppm or @seed out of range for the
  * policy, @value not a negative errno without SHADOWK_INJECT_FORCE),
  * EOPNOTSUPP (not a system call entry point nor error-injectable, without
  * SHADOWK_INJECT_FORCE), EBUSY (the function is redirected, or owned by
- * SHADOWK_SITE_RETURN, in this clone), ENOSPC (SHADOWK_MAX_INJECTS
- * injections in the clone), ENOTRECOVERABLE.
+ * SHADOWK_SITE_RETURN, in this clone), ENOSPC (&struct
+ * shadowk_info.out_max_injects injections in the clone), ENOTRECOVERABLE.
  */
-struct shadowk_inject {
+struct shadowk_inject_set {
 	__u32 size;
 	__u32 flags;
 	__u32 clone_id;
 	__u32 policy;
-	__aligned_u64 addr;
+	__s64 value;
+	__aligned_u64 nth;
+	__aligned_u64 seed;
+	__u32 ppm;
+	__u32 out_inject_id;
+	struct shadowk_func func;
+	__aligned_u64 out_site;
+};
+#define SHADOWK_IOC_INJECT_SET	_IO(SHADOWK_TYPE, SHADOWK_CMD_INJECT_SET)
+
+/**
+ * struct shadowk_inject_entry - one injection, as INJECT_READ and
+ *	INJECT_LIST give it
+ * @inject_id: its id
+ * @clone_id: its clone
+ * @flags: the flags it was set with
+ * @policy: its &enum shadowk_inject_policy
+ * @value: the value it returns
+ * @nth: its n, for the policies that have one
+ * @seed: its seed, for SHADOWK_INJECT_PROBABILITY
+ * @ppm: its probability, for SHADOWK_INJECT_PROBABILITY
+ * @__reserved: 0
+ * @site: the function-entry site
+ * @calls: calls by bound processes the policy was asked about, all
+ *	processes together
+ * @injected: of those, the calls that failed
+ * @symbol: the function's name, as for &struct shadowk_probe_entry
+ *
+ * Every member is an output.
+ */
+struct shadowk_inject_entry {
+	__u32 inject_id;
+	__u32 clone_id;
+	__u32 flags;
+	__u32 policy;
 	__s64 value;
 	__aligned_u64 nth;
 	__aligned_u64 seed;
 	__u32 ppm;
 	__u32 __reserved;
-	char symbol[SHADOWK_SYMBOL_LEN];
 	__aligned_u64 site;
+	__aligned_u64 calls;
+	__aligned_u64 injected;
+	char symbol[SHADOWK_SYMBOL_LEN];
 };
-#define SHADOWK_IOC_INJECT	_IO(SHADOWK_TYPE, SHADOWK_CMD_INJECT)
-#define SHADOWK_MAX_INJECTS	32
 
 /**
  * struct shadowk_inject_read - SHADOWK_IOC_INJECT_READ
  * @size: sizeof(struct shadowk_inject_read)
  * @flags: must be 0
- * @clone_id: the clone
- * @policy: output, the injection's policy
- * @addr: the function's address, or 0 to use @symbol
- * @value: output, the value it returns
- * @calls: output, calls by bound processes the policy was asked about,
- *	all processes together
- * @injected: output, of those, the calls that failed
- * @symbol: the function's name when @addr is 0, NUL-terminated
+ * @inject_id: the injection to read
+ * @__reserved: must be 0
+ * @out: what it is, and its counts so far
  *
- * Errors: those for kernel functions above, and ENOENT (no such clone,
- * or no injection on that function in it).
+ * Errors: ENOENT (no such injection).
  */
 struct shadowk_inject_read {
 	__u32 size;
 	__u32 flags;
-	__u32 clone_id;
-	__u32 policy;
-	__aligned_u64 addr;
-	__s64 value;
-	__aligned_u64 calls;
-	__aligned_u64 injected;
-	char symbol[SHADOWK_SYMBOL_LEN];
+	__u32 inject_id;
+	__u32 __reserved;
+	struct shadowk_inject_entry out;
 };
 #define SHADOWK_IOC_INJECT_READ	_IO(SHADOWK_TYPE, SHADOWK_CMD_INJECT_READ)
 
@@ -711,28 +819,49 @@ struct shadowk_inject_read {
  * struct shadowk_inject_del - SHADOWK_IOC_INJECT_DEL
  * @size: sizeof(struct shadowk_inject_del)
  * @flags: must be 0
- * @clone_id: the clone
+ * @inject_id: the injection to switch off
  * @__reserved: must be 0
- * @addr: the function's address, or 0 to use @symbol
- * @calls: output, the final count of calls, as for INJECT_READ
- * @injected: output, the final count of failed calls
- * @symbol: the function's name when @addr is 0, NUL-terminated
+ * @out_calls: the final count of calls, as in &struct shadowk_inject_entry
+ * @out_injected: the final count of failed calls
  *
- * Switches the injection off.  When it returns, every later call runs
- * the function.
+ * When it returns, every later call runs the function.
  *
- * Errors: as for SHADOWK_IOC_INJECT_READ.
+ * Errors: ENOENT (no such injection).
  */
 struct shadowk_inject_del {
 	__u32 size;
 	__u32 flags;
-	__u32 clone_id;
+	__u32 inject_id;
 	__u32 __reserved;
-	__aligned_u64 addr;
-	__aligned_u64 calls;
-	__aligned_u64 injected;
-	char symbol[SHADOWK_SYMBOL_LEN];
+	__aligned_u64 out_calls;
+	__aligned_u64 out_injected;
 };
 #define SHADOWK_IOC_INJECT_DEL	_IO(SHADOWK_TYPE, SHADOWK_CMD_INJECT_DEL)
+
+/**
+ * struct shadowk_inject_list - SHADOWK_IOC_INJECT_LIST
+ * @size: sizeof(struct shadowk_inject_list)
+ * @flags: must be 0
+ * @clone_id: the clone whose injections to list
+ * @count: input, room in @entries (in entries); output, the number of the
+ *	clone's injections, which may be more than was room for
+ * @entry_size: sizeof(struct shadowk_inject_entry) (see "General ioctl
+ *	format")
+ * @__reserved: must be 0
+ * @entries: pointer to an array of &struct shadowk_inject_entry, filled in
+ *	ascending order of id; may be 0 when @count is 0
+ *
+ * Errors: ENOENT (no such clone), EINVAL (@entry_size too small), EFAULT.
+ */
+struct shadowk_inject_list {
+	__u32 size;
+	__u32 flags;
+	__u32 clone_id;
+	__u32 count;
+	__u32 entry_size;
+	__u32 __reserved;
+	__aligned_u64 entries;
+};
+#define SHADOWK_IOC_INJECT_LIST	_IO(SHADOWK_TYPE, SHADOWK_CMD_INJECT_LIST)
 
 #endif /* _UAPI_LINUX_SHADOWK_H */
