@@ -2,6 +2,7 @@
 /* Per-process fault injection. */
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -103,7 +104,7 @@ SHADOWK_EXPORT int shadowk_inject_find(struct shadowk_ctx *ctx,
 				       __u32 *inject_id)
 {
 	struct shadowk_inject_entry *entries;
-	size_t i, n;
+	size_t n;
 	int err;
 
 	if (!ctx || !func || !*func || !strncmp(func, "0x", 2) || !inject_id)
@@ -112,14 +113,9 @@ SHADOWK_EXPORT int shadowk_inject_find(struct shadowk_ctx *ctx,
 				  sizeof(*entries));
 	if (err)
 		return shadowk_ret(err);
-	err = -ENOENT;
-	for (i = 0; i < n; i++) {
-		if (!strncmp(entries[i].symbol, func, SHADOWK_SYMBOL_LEN)) {
-			*inject_id = entries[i].inject_id;
-			err = 0;
-			break;
-		}
-	}
+	err = shadowk_list_find(entries, n, sizeof(*entries),
+				offsetof(struct shadowk_inject_entry, inject_id),
+				offsetof(struct shadowk_inject_entry, symbol), func, inject_id);
 	free(entries);
 	return shadowk_ret(err);
 }

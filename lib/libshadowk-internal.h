@@ -54,6 +54,15 @@ int shadowk_list_fetch(struct shadowk_ctx *ctx, unsigned long cmd,
 		       const char *name, void *arg, __u32 *count,
 		       __u64 *ptr, size_t elem, void **out, size_t *nr);
 
+/*
+ * The id of the entry whose symbol is @func in a list of @n entries,
+ * @stride bytes apart, their id and symbol at the offsets given; -ENOENT
+ * if none.  For the _find() functions.
+ */
+int shadowk_list_find(const void *entries, size_t n, size_t stride,
+		      size_t id_offset, size_t symbol_offset, const char *func,
+		      __u32 *id);
+
 /* load.c: the module, through libkmod (SHADOWK_NEW_LOAD_MODULE). */
 int shadowk_load_module(struct shadowk_ctx *ctx);
 

@@ -152,6 +152,22 @@ static int shadowk_open(struct shadowk_ctx *ctx, const char *path)
 	return err;
 }
 
+int shadowk_list_find(const void *entries, size_t n, size_t stride,
+		      size_t id_offset, size_t symbol_offset, const char *func,
+		      __u32 *id)
+{
+	const char *e = entries;
+	size_t i;
+
+	for (i = 0; i < n; i++, e += stride) {
+		if (!strncmp(e + symbol_offset, func, SHADOWK_SYMBOL_LEN)) {
+			memcpy(id, e + id_offset, sizeof(*id));
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
 SHADOWK_EXPORT int shadowk_new(struct shadowk_ctx **ctxp,
 			       const struct shadowk_new_opts *opts)
 {

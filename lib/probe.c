@@ -2,6 +2,7 @@
 /* Probes: per-clone function-entry hit counters. */
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -90,7 +91,7 @@ SHADOWK_EXPORT int shadowk_probe_find(struct shadowk_ctx *ctx, __u32 clone_id,
 				      const char *func, __u32 *probe_id)
 {
 	struct shadowk_probe_entry *entries;
-	size_t i, n;
+	size_t n;
 	int err;
 
 	if (!ctx || !func || !*func || !strncmp(func, "0x", 2) || !probe_id)
@@ -99,14 +100,9 @@ SHADOWK_EXPORT int shadowk_probe_find(struct shadowk_ctx *ctx, __u32 clone_id,
 				 sizeof(*entries));
 	if (err)
 		return shadowk_ret(err);
-	err = -ENOENT;
-	for (i = 0; i < n; i++) {
-		if (!strncmp(entries[i].symbol, func, SHADOWK_SYMBOL_LEN)) {
-			*probe_id = entries[i].probe_id;
-			err = 0;
-			break;
-		}
-	}
+	err = shadowk_list_find(entries, n, sizeof(*entries),
+				offsetof(struct shadowk_probe_entry, probe_id),
+				offsetof(struct shadowk_probe_entry, symbol), func, probe_id);
 	free(entries);
 	return shadowk_ret(err);
 }
