@@ -24,15 +24,17 @@ O ?= $(CURDIR)/build
 VERSION := $(shell sed -n 's/^shadowk-version := //p' $(CURDIR)/Kbuild)
 
 # Default kernel: the running one when its headers are installed, else the
-# newest Debian headers installed here.
+# newest Debian headers installed here or unpacked by make deps.
 ifeq ($(origin KERNELRELEASE),undefined)
 KERNELRELEASE := $(shell kr=$$(uname -r); \
 	if [ -d /lib/modules/$$kr/build ]; then echo $$kr; else \
-	ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | \
-	sed 's|.*/linux-headers-||' | sort -V | tail -n 1; fi)
+	{ ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | \
+	sed 's|.*/linux-headers-||'; $(CURDIR)/tools/kerneldir.sh --releases; } | \
+	sort -V | tail -n 1; fi)
 endif
-# On the host, or in the Debian 13 build root (tools/kbuild.sh).
-KERNELDIR ?= /lib/modules/$(KERNELRELEASE)/build
+# On the host, in make deps's unpacked headers, or in the Debian 13 build
+# root (tools/kerneldir.sh, tools/kbuild.sh).
+KERNELDIR ?= $(shell $(CURDIR)/tools/kerneldir.sh $(KERNELRELEASE))
 KBUILD = $(CURDIR)/tools/kbuild.sh
 # The kernels the VM matrix boots, some as RELEASE:CELL (see
 # selftests/vm/kernels.sh), and just their releases.
@@ -75,7 +77,7 @@ test-modules:
 
 modules-all:
 	@for kr in $(KERNEL_RELEASES); do \
-		$(MAKE) --no-print-directory module test-modules KERNELRELEASE=$$kr KERNELDIR=/lib/modules/$$kr/build || exit 1; \
+		$(MAKE) --no-print-directory module test-modules KERNELRELEASE=$$kr KERNELDIR=$$($(CURDIR)/tools/kerneldir.sh $$kr) || exit 1; \
 	done
 
 lib:

@@ -9,8 +9,10 @@
 # installed because the module builds against them: on the host, or, for
 # the kernels whose headers need gcc-14 on Debian 12 (Debian 13's 6.12 and
 # 7.x), in a Debian 13 build root (tools/build-root.sh) that nothing on the
-# host uses.  The images, which the tests boot in QEMU, are never
-# installed: each is downloaded and unpacked into
+# host uses.  Headers whose package depends on its kernel's image (Debian
+# 12's 6.12) are not installed but unpacked, with their kbuild, into a tree
+# of their own (tools/kerneldir.sh): installing them would install the
+# image.  The images, which the tests boot in QEMU, are never installed: each is downloaded and unpacked into
 # build/vm/images/KERNELRELEASE/, so the host's /boot and boot loader stay
 # as they were.  The kernels' sources give the kselftest harness and the
 # livepatch sample; the debug cell's kernel is built from linux-source-6.12
@@ -63,15 +65,61 @@ in_apt() {	# in_apt WHERE COMMAND...: apt-get or apt-cache, host or root
 	fi
 }
 
-headers_dir() {	# headers_dir WHERE: where that side's headers are
-	if [ "$1" = root ]; then echo "$root/usr/src"; else echo /usr/src; fi
+# The newest installed (or, on the host, unpacked) release matching REGEX
+# on WHERE's side, if any.
+have_kernel() {	# have_kernel REGEX WHERE
+	if [ "$2" = root ]; then
+		for d in "$root"/usr/src/linux-headers-*; do
+			[ -d "$d" ] && echo "${d##*/linux-headers-}"
+		done
+	else
+		for d in /usr/src/linux-headers-*; do
+			[ -d "$d" ] && echo "${d##*/linux-headers-}"
+		done
+		"$tools/kerneldir.sh" --releases
+	fi | grep -E "$1" | sort -V | tail -n 1
 }
 
-# The newest installed release matching REGEX on WHERE's side, if any.
-have_kernel() {	# have_kernel REGEX WHERE
-	for d in "$(headers_dir "$2")"/linux-headers-*; do
-		[ -d "$d" ] && echo "${d##*/linux-headers-}"
-	done | grep -E "$1" | sort -V | tail -n 1
+# Unpack linux-headers-KERNELRELEASE and the headers and kbuild packages it
+# depends on into tools/kerneldir.sh's tree, and install its other
+# dependencies (the compiler) but not the kernel image it also depends on.
+unpack_headers() {	# unpack_headers KERNELRELEASE
+	tree=$("$tools/kerneldir.sh" --tree)
+	dl=$(mktemp -d)
+	chmod 0755 "$dl"	# for apt's _apt user
+	pkgs="linux-headers-$1"
+	others=""
+	for p in $(apt-cache depends --no-recommends --no-suggests "linux-headers-$1" |
+		   sed -n 's/^ *|\{0,1\}Depends: \([^<>]*\)$/\1/p'); do
+		case "$p" in
+		linux-image-*) ;;
+		linux-headers-* | linux-kbuild-*) pkgs="$pkgs $p" ;;
+		*) installed "$p" || others="$others $p" ;;
+		esac
+	done
+	if [ -n "$others" ]; then
+		# shellcheck disable=SC2086
+		in_apt host apt-get install -y -qq --no-install-recommends $others >/dev/null
+	fi
+	# shellcheck disable=SC2086
+	(cd "$dl" && in_apt host apt-get download -qq $pkgs) > "$dl/apt.log" 2>&1 ||
+		{ cat "$dl/apt.log" >&2; rm -rf "$dl"; die "cannot download $pkgs"; }
+	mkdir -p "$tree"
+	for deb in "$dl"/*.deb; do
+		dpkg-deb -x "$deb" "$tree"
+	done
+	rm -rf "$dl"
+	# Its Makefile includes the common headers' by absolute path.
+	sed -i "s|^include /usr/src/|include $tree/usr/src/|" \
+		"$tree/usr/src/linux-headers-$1/Makefile"
+	[ -f "$tree/usr/src/linux-headers-$1/.config" ] ||
+		die "unpacking linux-headers-$1 into $tree failed"
+}
+
+# Whether installing linux-headers-KERNELRELEASE would install its image.
+headers_need_image() {	# headers_need_image KERNELRELEASE
+	apt-cache depends --no-recommends --no-suggests "linux-headers-$1" |
+		grep -q 'Depends: <\{0,1\}linux-image-'
 }
 
 # The newest release matching REGEX for which WHERE's archive has headers
@@ -99,7 +147,9 @@ fetch_image() {	# fetch_image KERNELRELEASE WHERE
 	fi
 	as_root mkdir -p "$host_dl"
 	tmp=$(mktemp -d)
-	for pkg in "linux-image-$kr" "linux-binary-$kr"; do
+	# The signed image, when the archive has it yet; else the unsigned
+	# one (the same bzImage), or 7.x's linux-binary.
+	for pkg in "linux-image-$kr" "linux-image-$kr-unsigned" "linux-binary-$kr"; do
 		# As root, apt warns that its _apt user cannot write here.
 		in_apt "$2" sh -c "cd '$dl' && apt-get download -qq '$pkg'" \
 			> "$tmp/apt.log" 2>&1 || continue
@@ -165,7 +215,11 @@ fi
 	if [ -z "$kr" ]; then
 		kr=$(pick_kernel "$regex" "$where")
 		[ -n "$kr" ] || die "cannot find $what: no linux-headers-* and linux-image-* matching '$regex' in the archive$([ "$where" = root ] && echo " of the Debian 13 build root"); is its suite in apt's sources?"
-		echo "deps: installing linux-headers-$kr$([ "$where" = root ] && echo " in the build root")"
+		if [ "$where" = host ] && headers_need_image "$kr"; then
+			echo "deps: unpacking linux-headers-$kr into $("$tools/kerneldir.sh" --tree) (installing it would install its kernel)"
+		else
+			echo "deps: installing linux-headers-$kr$([ "$where" = root ] && echo " in the build root")"
+		fi
 		# The series' source, unless one side has it already.
 		series=$(echo "$kr" | sed 's/^\([0-9]*\.[0-9]*\).*/\1/')
 		src=linux-source-$series
@@ -173,6 +227,12 @@ fi
 		if [ "$where" = root ]; then
 			# shellcheck disable=SC2086
 			as_root "$tools/build-root.sh" install "linux-headers-$kr" $src >/dev/null
+		elif headers_need_image "$kr"; then
+			unpack_headers "$kr"
+			if [ -n "$src" ]; then
+				in_apt host apt-get install -y -qq --no-install-recommends \
+					"$src" >/dev/null
+			fi
 		else
 			# shellcheck disable=SC2086
 			in_apt host apt-get install -y -qq --no-install-recommends \

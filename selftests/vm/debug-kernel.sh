@@ -31,7 +31,9 @@ srcver=$(dpkg-query -W -f='${Version}' "linux-source-$series" 2>/dev/null) ||
 # Debian's config for this very source: the matching headers' .config.
 upstream=${srcver%%-*}
 base=""
-for d in /usr/src/linux-headers-"$upstream"+*-amd64 /usr/src/linux-headers-"$upstream"-*-amd64; do
+tree=$("$(dirname "$0")/../../tools/kerneldir.sh" --tree)
+for d in /usr/src/linux-headers-"$upstream"+*-amd64 /usr/src/linux-headers-"$upstream"-*-amd64 \
+	 "$tree"/usr/src/linux-headers-"$upstream"+*-amd64; do
 	[ -f "$d/.config" ] && base=$d/.config
 done
 [ -n "$base" ] || die "no Debian config for $upstream: install linux-headers-$upstream*-amd64 (make deps)"

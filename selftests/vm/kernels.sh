@@ -6,8 +6,8 @@
 # The kernels the VM matrix boots, one per line, oldest first: a release
 # gets all four cells, "RELEASE:CELL" only that one (l4-ptioff: 4-level
 # paging, PTI off).  Each is the newest release of its kind whose headers
-# are installed (on the host, or in the build root for the kernels that
-# need gcc-14 on Debian 12) and whose image make deps unpacked under
+# are installed (on the host, unpacked by make deps (tools/kerneldir.sh), or
+# in the build root for the kernels that need gcc-14 on Debian 12) and whose image make deps unpacked under
 # build/vm/images/.
 #
 # Which kinds depends on the host's Debian release.  With --specs, prints
@@ -45,11 +45,17 @@ fi
 
 root=$("$tools/build-root.sh" path 2>/dev/null) || root=/nonexistent
 specs | while read -r regex where cells _what; do
-	base=""
-	[ "$where" = root ] && base=$root
-	for d in "$base"/usr/src/linux-headers-*; do
-		kr=${d##*/linux-headers-}
-		[ -d "$d" ] && [ -f "$O/vm/images/$kr/vmlinuz" ] && echo "$kr"
+	if [ "$where" = root ]; then
+		for d in "$root"/usr/src/linux-headers-*; do
+			[ -d "$d" ] && echo "${d##*/linux-headers-}"
+		done
+	else
+		for d in /usr/src/linux-headers-*; do
+			[ -d "$d" ] && echo "${d##*/linux-headers-}"
+		done
+		"$tools/kerneldir.sh" --releases
+	fi | while read -r kr; do
+		[ -f "$O/vm/images/$kr/vmlinuz" ] && echo "$kr"
 	done | grep -E "$regex" | sort -V | tail -n 1 | while read -r kr; do
 		if [ "$cells" = all ]; then
 			echo "$kr"
