@@ -292,16 +292,14 @@ static struct shadowk_hook shadowk_bind_mmdrop_hook = {
 };
 
 /* The process's mm, if the caller may bind it: as mm_access() decides. */
-static struct mm_struct *shadowk_bind_mm(pid_t pid, int *err)
+static struct mm_struct *shadowk_bind_mm(pid_t pid)
 {
 	struct task_struct *task;
 	struct mm_struct *mm;
 	struct pid *spid;
 
-	if (pid < 0) {
-		*err = -EINVAL;
-		return NULL;
-	}
+	if (pid < 0)
+		return ERR_PTR(-EINVAL);
 	if (pid) {
 		spid = find_get_pid(pid);
 		task = get_pid_task(spid, PIDTYPE_PID);
@@ -309,21 +307,18 @@ static struct mm_struct *shadowk_bind_mm(pid_t pid, int *err)
 	} else {
 		task = get_task_struct(current);
 	}
-	if (!task) {
-		*err = -ESRCH;
-		return NULL;
-	}
+	if (!task)
+		return ERR_PTR(-ESRCH);
 	/*
 	 * The ptrace check and the mm under the task's exec_update_lock: both
 	 * are of the same program, not of one before and one after an exec.
 	 */
 	mm = shadowk_ksyms_mm_access(task, PTRACE_MODE_ATTACH_REALCREDS);
 	put_task_struct(task);
-	if (IS_ERR_OR_NULL(mm)) {
-		*err = !mm ? -ESRCH : PTR_ERR(mm) == -EACCES ? -EPERM :
-		       PTR_ERR(mm);
-		return NULL;
-	}
+	if (!mm)
+		return ERR_PTR(-ESRCH);
+	if (PTR_ERR(mm) == -EACCES)
+		return ERR_PTR(-EPERM);
 	return mm;
 }
 
@@ -345,9 +340,11 @@ int shadowk_bind_ioctl(struct shadowk_ucmd *ucmd)
 	clone = shadowk_clone_get(cmd->clone_id);
 	if (!clone)
 		return -ENOENT;
-	mm = shadowk_bind_mm(cmd->pid, &err);
-	if (!mm)
+	mm = shadowk_bind_mm(cmd->pid);
+	if (IS_ERR(mm)) {
+		err = PTR_ERR(mm);
 		goto out_clone;
+	}
 
 	err = -ENOMEM;
 	b = shadowk_binding_alloc(mm, clone, cmd->flags, GFP_KERNEL_ACCOUNT);
@@ -399,13 +396,12 @@ int shadowk_bind_unbind_ioctl(struct shadowk_ucmd *ucmd)
 	struct shadowk_binding *b;
 	struct mm_struct *mm;
 	unsigned long irq;
-	int err = 0;
 
 	if (cmd->flags || cmd->__reserved)
 		return -EINVAL;
-	mm = shadowk_bind_mm(cmd->pid, &err);
-	if (!mm)
-		return err;
+	mm = shadowk_bind_mm(cmd->pid);
+	if (IS_ERR(mm))
+		return PTR_ERR(mm);
 
 	spin_lock_irqsave(&shadowk_bind_lock, irq);
 	b = shadowk_bind_find(mm);
@@ -428,13 +424,12 @@ int shadowk_bind_process_info_ioctl(struct shadowk_ucmd *ucmd)
 	struct shadowk_binding *b;
 	struct mm_struct *mm;
 	unsigned long irq;
-	int err = 0;
 
 	if (cmd->flags || cmd->__reserved)
 		return -EINVAL;
-	mm = shadowk_bind_mm(cmd->pid, &err);
-	if (!mm)
-		return err;
+	mm = shadowk_bind_mm(cmd->pid);
+	if (IS_ERR(mm))
+		return PTR_ERR(mm);
 	cmd->out_clone_id = 0;
 	cmd->out_bind_flags = 0;
 	spin_lock_irqsave(&shadowk_bind_lock, irq);
