@@ -195,9 +195,7 @@ static int clone_show(int argc, char **argv)
 	__u32 id;
 	int err, ret;
 
-	if (argc != 2)
-		return tool_usage_err("takes one CLONE");
-	ret = tool_open_clone(&ctx, argv[1], &id);
+	ret = tool_open_one_clone(argc, argv, &ctx, &id);
 	if (ret)
 		return ret;
 	err = shadowk_clone_info(ctx, id, &ci);

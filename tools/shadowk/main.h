@@ -69,6 +69,8 @@ int tool_clone(struct shadowk_ctx *ctx, const char *arg, __u32 *clone_id);
 /* tool_open() and tool_clone() in one; no context is left on failure. */
 int tool_open_clone(struct shadowk_ctx **ctxp, const char *clone,
 		    __u32 *clone_id);
+int tool_open_one_clone(int argc, char **argv, struct shadowk_ctx **ctxp,
+			__u32 *clone_id);
 /* An error from a command that named a kernel function; an exit code. */
 int tool_func_err(int err, const char *func);
 /* Any other failed call: message with strerror, exit code from errno. */

@@ -98,3 +98,12 @@ int tool_open_clone(struct shadowk_ctx **ctxp, const char *clone,
 		*ctxp = shadowk_unref(*ctxp);
 	return ret;
 }
+
+/* For the commands whose only argument is CLONE. */
+int tool_open_one_clone(int argc, char **argv, struct shadowk_ctx **ctxp,
+			__u32 *clone_id)
+{
+	if (argc != 2)
+		return tool_usage_err("takes one CLONE");
+	return tool_open_clone(ctxp, argv[1], clone_id);
+}

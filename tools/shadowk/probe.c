@@ -189,9 +189,7 @@ static int probe_show(int argc, char **argv, bool by_hits)
 	__u32 id;
 	int err, ret;
 
-	if (argc != 2)
-		return tool_usage_err("takes one CLONE");
-	ret = tool_open_clone(&ctx, argv[1], &id);
+	ret = tool_open_one_clone(argc, argv, &ctx, &id);
 	if (ret)
 		return ret;
 	err = shadowk_probe_list(ctx, id, &e, &n, sizeof(*e));

@@ -81,6 +81,17 @@ out:
 	return ret;
 }
 
+/* For the commands whose only argument is PID. */
+static int open_one_pid(int argc, char **argv, struct shadowk_ctx **ctxp,
+			pid_t *pid)
+{
+	if (argc != 2)
+		return tool_usage_err("takes one PID");
+	if (!tool_parse_pid(argv[1], pid))
+		return tool_usage_err("'%s' is not a process id", argv[1]);
+	return tool_open(ctxp, false);
+}
+
 static int process_unbind(int argc, char **argv)
 {
 	struct shadowk_ctx *ctx;
@@ -88,11 +99,7 @@ static int process_unbind(int argc, char **argv)
 	pid_t pid;
 	int err, ret;
 
-	if (argc != 2)
-		return tool_usage_err("takes one PID");
-	if (!tool_parse_pid(argv[1], &pid))
-		return tool_usage_err("'%s' is not a process id", argv[1]);
-	ret = tool_open(&ctx, false);
+	ret = open_one_pid(argc, argv, &ctx, &pid);
 	if (ret)
 		return ret;
 	err = shadowk_process_unbind(ctx, pid);
@@ -197,6 +204,7 @@ static int process_exec(int argc, char **argv)
 	};
 	__u32 flags = SHADOWK_BIND_INHERIT_FORK | SHADOWK_BIND_INHERIT_EXEC;
 	struct shadowk_ctx *ctx;
+	const char *clone;
 	struct json *j;
 	int c, ret;
 	pid_t pid;
@@ -210,14 +218,13 @@ static int process_exec(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return tool_usage_err("which clone?");
-	id = optind;	/* the CLONE argument's index, until resolved */
-	optind++;
+	clone = argv[optind++];
 	if (optind < argc && !strcmp(argv[optind], "--"))
 		optind++;
 	if (optind >= argc)
 		return tool_usage_err("which command?");
 
-	ret = tool_open_clone(&ctx, argv[id], &id);
+	ret = tool_open_clone(&ctx, clone, &id);
 	if (ret)
 		return ret;
 	ret = tool_spawn_bound(ctx, id, flags, argv + optind, &pid);
@@ -250,11 +257,7 @@ static int process_which(int argc, char **argv)
 	pid_t pid;
 	int err, ret;
 
-	if (argc != 2)
-		return tool_usage_err("takes one PID");
-	if (!tool_parse_pid(argv[1], &pid))
-		return tool_usage_err("'%s' is not a process id", argv[1]);
-	ret = tool_open(&ctx, false);
+	ret = open_one_pid(argc, argv, &ctx, &pid);
 	if (ret)
 		return ret;
 	err = shadowk_process_info(ctx, pid, &pi);

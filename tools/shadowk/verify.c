@@ -14,9 +14,7 @@ int do_verify(int argc, char **argv)
 	__u32 id;
 	int err, ret;
 
-	if (argc != 2)
-		return tool_usage_err("takes one CLONE");
-	ret = tool_open_clone(&ctx, argv[1], &id);
+	ret = tool_open_one_clone(argc, argv, &ctx, &id);
 	if (ret)
 		return ret;
 	err = shadowk_clone_verify(ctx, id, &v);
