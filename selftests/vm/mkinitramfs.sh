@@ -58,6 +58,12 @@ with_libs() {	# with_libs BINARY DEST
 	done
 }
 with_libs "$O/tools/shadowk" /usr/sbin/shadowk
+# readme_test runs the README's quick start as on a Debian machine: with
+# coreutils' cat and ls, dynamically linked, and an /etc/hostname.
+cp "$top/README.md" "$root/shadowk/"
+with_libs /bin/cat /usr/bin/cat
+with_libs /bin/ls /usr/bin/ls
+mkdir -p "$root/etc" && echo shadowk-vm > "$root/etc/hostname"
 # libshadowk opens libkmod at run time, to load the module when asked.
 kmodlib=$(ldconfig -p | sed -n 's|.*libkmod\.so\.2 (libc6,x86-64) => ||p' | head -n 1)
 [ -n "$kmodlib" ] || { echo "mkinitramfs: no libkmod.so.2 (apt-get install libkmod2)" >&2; exit 1; }
