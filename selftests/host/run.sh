@@ -182,7 +182,7 @@ check "a third party's module builds against the installed kernel API" kapi_buil
 # The kernels whose headers are in the Debian 13 build root are built by
 # that root's own DKMS, as on a Debian 13 machine.
 dkms_builds() {
-	local d kr spec ver rc=0 kernels in_root
+	local d kr spec ver rc=0 kernels in_root ksrc kdir
 	command -v dkms > /dev/null || { echo "no dkms: apt-get install dkms, or make deps"; return 1; }
 	ver=$(sed -n 's/^shadowk-version := //p' "$top/Kbuild")
 	kernels=$("$top/selftests/vm/kernels.sh")
@@ -194,10 +194,17 @@ dkms_builds() {
 			>> "$d/log" 2>&1 || { cat "$d/log"; rm -rf "$d"; return 1; }
 	for spec in $kernels; do
 		kr=${spec%%:*}
-		in_root=""
-		[ -d "/lib/modules/$kr/build" ] || in_root="$top/tools/build-root.sh run $d"
+		in_root="" ksrc=""
+		kdir=$("$top/tools/kerneldir.sh" "$kr")
+		# Headers make deps unpacked rather than installed.
+		if [ "$kdir" != "/lib/modules/$kr/build" ]; then
+			ksrc="--kernelsourcedir $kdir"
+		elif [ ! -d "$kdir" ]; then
+			in_root="$top/tools/build-root.sh run $d"
+		fi
+		# shellcheck disable=SC2086
 		if ! $in_root dkms build -m shadowk -v "$ver" -k "$kr" --dkmstree "$d/tree" \
-			--sourcetree "$d/src" > "$d/log" 2>&1; then
+			--sourcetree "$d/src" $ksrc > "$d/log" 2>&1; then
 			echo "dkms build for $kr failed:"; tail -n 20 "$d/log"; rc=1
 			continue
 		fi
