@@ -38,4 +38,23 @@ struct shadowk_compat_tlb_state_shared {
 DECLARE_PER_CPU_SHARED_ALIGNED(struct shadowk_compat_tlb_state_shared,
 			       cpu_tlbstate_shared);
 
+/*
+ * rethook, for return probes.  Since 6.6 its nodes live in an objpool that
+ * rethook_alloc() fills (their size and number its arguments), and the
+ * handler is also given the return address; before, the user added nodes
+ * of its own with rethook_add_node().  The objpool header is the test.
+ */
+#include <linux/rethook.h>
+#ifdef _LINUX_OBJPOOL_H
+#define SHADOWK_COMPAT_RETHOOK_OBJPOOL 1
+#define SHADOWK_COMPAT_RETHOOK_HANDLER(name)				\
+	void name(struct rethook_node *node, void *data,		\
+		  unsigned long ret_addr, struct pt_regs *regs)
+#else
+#define SHADOWK_COMPAT_RETHOOK_OBJPOOL 0
+#define SHADOWK_COMPAT_RETHOOK_HANDLER(name)				\
+	void name(struct rethook_node *node, void *data,		\
+		  struct pt_regs *regs)
+#endif
+
 #endif /* _SHADOWK_COMPAT_H */

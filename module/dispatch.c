@@ -69,7 +69,7 @@ static unsigned long shadowk_dispatch_users(struct shadowk_site *site, u64 view,
 	probe = shadowk_dispatch_user(site, SHADOWK_SLOT_PROBE,
 				      struct shadowk_probe);
 	if (probe)
-		shadowk_probe_hit(probe, task, bound);
+		shadowk_probe_hit(probe, task, bound, regs);
 	if (task) {
 		inject = shadowk_dispatch_user(site, SHADOWK_SLOT_INJECT,
 					       struct shadowk_injection);

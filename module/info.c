@@ -9,6 +9,7 @@
 #include "env.h"
 #include "info.h"
 #include "limits.h"
+#include "retprobe.h"
 
 int shadowk_info_get_ioctl(struct shadowk_ucmd *ucmd)
 {
@@ -19,11 +20,14 @@ int shadowk_info_get_ioctl(struct shadowk_ucmd *ucmd)
 
 	info->out_abi_version = SHADOWK_ABI_VERSION;
 	info->out_env = shadowk_env_flags();
-	info->out_features = 0;
+	info->out_features = shadowk_retprobe_available() ?
+			     SHADOWK_FEATURE_RETURN_PROBES : 0;
 	info->out_ioctls = shadowk_dev_ioctl_mask();
 	info->out_max_clones = SHADOWK_MAX_CLONES;
 	info->out_max_probes = SHADOWK_MAX_PROBES;
 	info->out_max_injects = SHADOWK_MAX_INJECTS;
 	info->out_name_len = SHADOWK_NAME_LEN;
+	info->out_max_inflight = SHADOWK_MAX_INFLIGHT;
+	info->__reserved = 0;
 	return shadowk_dev_respond(ucmd, sizeof(*info));
 }

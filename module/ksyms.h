@@ -6,6 +6,8 @@
 #include <linux/spinlock_types.h>
 #include <linux/types.h>
 
+#include "compat.h"
+
 struct cred;
 struct mm_struct;
 struct mutex;
@@ -69,6 +71,22 @@ int shadowk_ksyms_set_direct_map_invalid_noflush(struct page *page);
 int shadowk_ksyms_set_direct_map_default_noflush(struct page *page);
 void shadowk_ksyms___flush_tlb_all(void);
 int shadowk_ksyms_get_injectable_error_type(unsigned long addr);
+#if SHADOWK_COMPAT_RETHOOK_OBJPOOL
+struct rethook *shadowk_ksyms_rethook_alloc(void *data,
+					    rethook_handler_t handler,
+					    int size, int num);
+#else
+struct rethook *shadowk_ksyms_rethook_alloc(void *data,
+					    rethook_handler_t handler);
+#endif
+void shadowk_ksyms_rethook_stop(struct rethook *rh);
+void shadowk_ksyms_rethook_free(struct rethook *rh);
+struct rethook_node *shadowk_ksyms_rethook_try_get(struct rethook *rh);
+void shadowk_ksyms_rethook_hook(struct rethook_node *node,
+				struct pt_regs *regs, bool mcount);
+/* Before 6.6 only. */
+void shadowk_ksyms_rethook_add_node(struct rethook *rh,
+				    struct rethook_node *node);
 
 int __init shadowk_ksyms_init(void);
 

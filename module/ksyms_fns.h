@@ -21,3 +21,10 @@ SHADOWK_KSYMS_FN(set_direct_map_default_noflush, 0)
 /* Exported, but on 7.x to KVM's modules only. */
 SHADOWK_KSYMS_FN(__flush_tlb_all, 0)
 SHADOWK_KSYMS_FN(get_injectable_error_type, 1)
+/* Return probes (retprobe.c); without them, SHADOWK_PROBE_RETURN is refused. */
+SHADOWK_KSYMS_FN(rethook_alloc, 1)
+SHADOWK_KSYMS_FN(rethook_stop, 1)
+SHADOWK_KSYMS_FN(rethook_free, 1)
+SHADOWK_KSYMS_FN(rethook_try_get, 1)
+SHADOWK_KSYMS_FN(rethook_hook, 1)
+SHADOWK_KSYMS_FN(rethook_add_node, 1)

@@ -9,5 +9,12 @@
 #define SHADOWK_MAX_CLONES	4096
 #define SHADOWK_MAX_PROBES	65536	/* all clones together */
 #define SHADOWK_MAX_INJECTS	32	/* in one clone */
+/*
+ * Calls of one return probe's function under way at once: each holds a
+ * rethook node from the probe's pool until it returns, including while
+ * it sleeps (a server's threads parked in one function).  More are
+ * counted as missed, as a kretprobe's maxactive does.
+ */
+#define SHADOWK_MAX_INFLIGHT	512
 
 #endif /* _SHADOWK_LIMITS_H */

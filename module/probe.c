@@ -24,7 +24,7 @@
 #include "site.h"
 #include "target.h"
 
-#define SHADOWK_PROBE_FLAGS	SHADOWK_PROBE_IRQ
+#define SHADOWK_PROBE_FLAGS	(SHADOWK_PROBE_IRQ | SHADOWK_PROBE_RETURN)
 
 static unsigned int shadowk_probe_count;	/* under shadowk_mutex */
 
@@ -38,15 +38,26 @@ static u64 shadowk_probe_sum(const struct shadowk_probe *probe)
 	return sum;
 }
 
+/* A grace period after shadowk_probe_stop(), or never attached. */
 static void shadowk_probe_free(struct shadowk_probe *probe)
 {
 	shadowk_site_user_release(&probe->user);
+	if (probe->ret)
+		shadowk_retprobe_free(probe->ret);
 	free_percpu(probe->hits);
 	shadowk_mem_obj_free(probe);
 }
 
+/* Calls under way return without reaching the probe, after a grace period. */
+static void shadowk_probe_stop(struct shadowk_probe *probe)
+{
+	if (probe->ret)
+		shadowk_retprobe_stop(probe->ret);
+}
+
 static void shadowk_probe_clone_gone(struct shadowk_site_user *user)
 {
+	shadowk_probe_stop(container_of(user, struct shadowk_probe, user));
 	shadowk_probe_count--;
 }
 
@@ -71,6 +82,14 @@ static struct shadowk_probe *shadowk_probe_alloc(u32 flags)
 	if (!probe->hits) {
 		shadowk_mem_obj_free(probe);
 		return NULL;
+	}
+	if (flags & SHADOWK_PROBE_RETURN) {
+		probe->ret = shadowk_retprobe_alloc();
+		if (!probe->ret) {
+			free_percpu(probe->hits);
+			shadowk_mem_obj_free(probe);
+			return NULL;
+		}
 	}
 	probe->user.ops = &shadowk_probe_ops;
 	probe->user.slot = SHADOWK_SLOT_PROBE;
@@ -106,6 +125,8 @@ int shadowk_probe_add_ioctl(struct shadowk_ucmd *ucmd)
 
 	if (cmd->flags & ~SHADOWK_PROBE_FLAGS)
 		return -EINVAL;
+	if ((cmd->flags & SHADOWK_PROBE_RETURN) && !shadowk_retprobe_available())
+		return -EOPNOTSUPP;
 	err = shadowk_target_get_change(cmd->clone_id, &cmd->func, &clone,
 					&addr);
 	if (err)
@@ -161,6 +182,7 @@ int shadowk_probe_del_ioctl(struct shadowk_ucmd *ucmd)
 	probe = shadowk_probe_by_id(cmd->probe_id);
 	if (probe) {
 		shadowk_probe_count--;
+		shadowk_probe_stop(probe);
 		shadowk_site_detach(&txn, &probe->user);
 	}
 	shadowk_site_txn_end(&txn);
@@ -185,6 +207,11 @@ int shadowk_probe_read_ioctl(struct shadowk_ucmd *ucmd)
 		cmd->out_hits = shadowk_probe_sum(probe);
 		cmd->out_site = shadowk_dev_addr(ucmd, probe->user.site->addr);
 		cmd->out_clone_id = probe->user.site->clone->id;
+		memset(&cmd->out_latency, 0, sizeof(cmd->out_latency));
+		memset(cmd->out_hist, 0, sizeof(cmd->out_hist));
+		if (probe->ret)
+			shadowk_retprobe_sum(probe->ret, &cmd->out_latency,
+					     cmd->out_hist);
 	}
 	shadowk_clone_unlock();
 	if (!probe)
@@ -241,6 +268,8 @@ again:
 		e->flags = probe->flags;
 		e->site = shadowk_dev_addr(ucmd, user->site->addr);
 		e->hits = shadowk_probe_sum(probe);
+		if (probe->ret)
+			shadowk_retprobe_sum(probe->ret, &e->latency, NULL);
 		/* The name even where the address is hidden. */
 		strscpy(e->symbol, user->name, sizeof(e->symbol));
 	}

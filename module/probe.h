@@ -8,14 +8,17 @@
 
 #include <uapi/linux/shadowk.h>
 
+#include "retprobe.h"
 #include "site.h"
 
 struct shadowk_ucmd;
+struct shadowk_tramp_regs;
 
 struct shadowk_probe {
 	struct shadowk_site_user user;
 	u32 flags;			/* enum shadowk_probe_flags */
 	u64 __percpu *hits;
+	struct shadowk_retprobe *ret;	/* SHADOWK_PROBE_RETURN only */
 };
 
 /*
@@ -25,10 +28,12 @@ struct shadowk_probe {
  * increment: an interrupt on this CPU cannot tear it.
  */
 static inline void shadowk_probe_hit(struct shadowk_probe *probe, bool task,
-				     bool bound)
+				     bool bound, struct shadowk_tramp_regs *regs)
 {
 	if (task || (bound && (probe->flags & SHADOWK_PROBE_IRQ)))
 		this_cpu_inc(*probe->hits);
+	if (task && probe->ret)
+		shadowk_retprobe_enter(probe->ret, regs);
 }
 
 int shadowk_probe_add_ioctl(struct shadowk_ucmd *ucmd);

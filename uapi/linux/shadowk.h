@@ -173,13 +173,22 @@ enum shadowk_env_flags {
 };
 
 /**
+ * enum shadowk_features - what &struct shadowk_info.out_features may hold
+ * @SHADOWK_FEATURE_RETURN_PROBES: SHADOWK_PROBE_RETURN works (the kernel
+ *	has rethook)
+ */
+enum shadowk_features {
+	SHADOWK_FEATURE_RETURN_PROBES = 1 << 0
+};
+
+/**
  * struct shadowk_info - SHADOWK_IOC_GET_INFO
  * @size: sizeof(struct shadowk_info)
  * @flags: must be 0
  * @out_abi_version: SHADOWK_ABI_VERSION of the module
  * @out_env: a mask of &enum shadowk_env_flags
- * @out_features: a mask of optional features; none are defined yet, so
- *	it is 0
+ * @out_features: a mask of &enum shadowk_features this module and kernel
+ *	offer
  * @out_ioctls: bit ``N`` is set when the command ``SHADOWK_CMD_BASE + N``
  *	is implemented
  * @out_max_clones: how many clones may live at once
@@ -187,6 +196,9 @@ enum shadowk_env_flags {
  * @out_max_injects: how many injections one clone may hold at once
  * @out_name_len: the room in a clone's name, with its NUL
  *	(SHADOWK_NAME_LEN)
+ * @out_max_inflight: how many calls of one return probe's function may be
+ *	under way at once and all be watched (&struct shadowk_latency)
+ * @__reserved: 0
  *
  * The handshake.  Its command number and the members up to @out_ioctls
  * never change, so any version of a tool can ask any version of the
@@ -203,6 +215,8 @@ struct shadowk_info {
 	__u32 out_max_probes;
 	__u32 out_max_injects;
 	__u32 out_name_len;
+	__u32 out_max_inflight;
+	__u32 __reserved;
 };
 #define SHADOWK_IOC_GET_INFO	_IO(SHADOWK_TYPE, SHADOWK_CMD_GET_INFO)
 
@@ -545,9 +559,44 @@ struct shadowk_site_del {
  *	default a probe counts only calls a bound process makes itself, in
  *	task context.  Kernel threads never count, even when they borrow a
  *	bound address space.
+ * @SHADOWK_PROBE_RETURN: also see each call's return, through the kernel's
+ *	own return hooks (rethook, as kretprobes use): its time from entry
+ *	to return and whether it returned an error (&struct shadowk_latency).
+ *	Calls in task context only, whatever @SHADOWK_PROBE_IRQ says.  Stack
+ *	traces taken during the call name the real callers, as with a
+ *	kretprobe.  Errors: EOPNOTSUPP when the kernel has no rethook.
  */
 enum shadowk_probe_flags {
-	SHADOWK_PROBE_IRQ = 1 << 0
+	SHADOWK_PROBE_IRQ = 1 << 0,
+	SHADOWK_PROBE_RETURN = 1 << 1
+};
+
+/* Buckets of &struct shadowk_probe_read.out_hist: one per power of two. */
+#define SHADOWK_LATENCY_BUCKETS	64
+
+/**
+ * struct shadowk_latency - what a return probe saw (SHADOWK_PROBE_RETURN)
+ * @returns: calls whose return was seen (each also counted as a hit)
+ * @errors: of those, returns of a negative errno (-4095..-1, as a long or
+ *	an ERR_PTR; meaningless for a function that returns neither)
+ * @missed: calls whose return could not be watched: more calls of the
+ *	function were under way at once than the probe has room for
+ *	(&struct shadowk_info.out_max_inflight); each is still a hit
+ * @total_ns: the sum of their times, entry to return, in nanoseconds
+ * @min_ns: the shortest (0 when @returns is 0)
+ * @max_ns: the longest
+ *
+ * Times include whatever the call waited for (sleeps, preemption).  A
+ * call still under way when the probe is read is not in these; one still
+ * under way when the probe is removed is never counted.
+ */
+struct shadowk_latency {
+	__aligned_u64 returns;
+	__aligned_u64 errors;
+	__aligned_u64 missed;
+	__aligned_u64 total_ns;
+	__aligned_u64 min_ns;
+	__aligned_u64 max_ns;
 };
 
 /**
@@ -608,6 +657,9 @@ struct shadowk_probe_del {
  * @out_clone_id: its clone
  * @out_hits: calls counted, summed over CPUs
  * @out_site: the function-entry site it counts
+ * @out_latency: for a return probe, its returns and times; else zeros
+ * @out_hist: for a return probe, its returns by time: bucket i counts the
+ *	calls that took from 2^i to 2^(i+1)-1 ns (bucket 0 also those of 0 ns)
  *
  * The per-CPU counts are summed without stopping the CPUs: a call that
  * runs at the same moment may or may not be in the sum.  Once every bound
@@ -622,6 +674,8 @@ struct shadowk_probe_read {
 	__u32 out_clone_id;
 	__aligned_u64 out_hits;
 	__aligned_u64 out_site;
+	struct shadowk_latency out_latency;
+	__aligned_u64 out_hist[SHADOWK_LATENCY_BUCKETS];
 };
 #define SHADOWK_IOC_PROBE_READ	_IO(SHADOWK_TYPE, SHADOWK_CMD_PROBE_READ)
 
@@ -633,6 +687,8 @@ struct shadowk_probe_read {
  * @hits: calls counted, summed over CPUs
  * @symbol: the function's name as its adder gave it (or, when it was
  *	added by address, the kernel's name for it), NUL-terminated
+ * @latency: for a return probe, its returns and times; else zeros (not
+ *	in entries of the first version's size, which end at @symbol)
  *
  * Every member is an output.
  */
@@ -642,6 +698,7 @@ struct shadowk_probe_entry {
 	__aligned_u64 site;
 	__aligned_u64 hits;
 	char symbol[SHADOWK_SYMBOL_LEN];
+	struct shadowk_latency latency;
 };
 
 /**
