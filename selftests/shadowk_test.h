@@ -13,6 +13,12 @@
 
 #include <linux/shadowk.h>
 
+/* Where a member ends: the size of a struct's version that ended with it. */
+#ifndef offsetofend
+#define offsetofend(type, member) \
+	(offsetof(type, member) + sizeof(((type *)0)->member))
+#endif
+
 static inline int sk_open(void)
 {
 	return open("/dev/shadowk", O_RDWR | O_CLOEXEC);

@@ -78,7 +78,7 @@ TEST_F(dev, handshake)
 	ASSERT_EQ(0, ioctl_errno(self->fd, SHADOWK_IOC_GET_INFO, &info));
 	EXPECT_EQ(sizeof(info), info.size);
 	EXPECT_EQ(SHADOWK_ABI_VERSION, info.out_abi_version);
-	EXPECT_EQ(0, info.out_features);
+	EXPECT_EQ(0, info.out_features & ~SHADOWK_FEATURE_RETURN_PROBES);
 	EXPECT_EQ(0, info.out_env & ~KNOWN_ENV);
 	/* Exactly the commands this header knows, from GET_INFO on. */
 	EXPECT_EQ((1ULL << (SHADOWK_CMD_PROCESS_INFO - SHADOWK_CMD_BASE + 1)) - 1,
@@ -88,6 +88,8 @@ TEST_F(dev, handshake)
 	EXPECT_LE(1, info.out_max_probes);
 	EXPECT_LE(1, info.out_max_injects);
 	EXPECT_EQ(SHADOWK_NAME_LEN, info.out_name_len);
+	EXPECT_LE(1, info.out_max_inflight);
+	EXPECT_EQ(0, info.__reserved);
 }
 
 /*
@@ -228,7 +230,8 @@ TEST_F(dev, every_ioctl_checks_size)
 		{ SHADOWK_IOC_SITE_DEL, sizeof(struct shadowk_site_del) },
 		{ SHADOWK_IOC_PROBE_ADD, sizeof(struct shadowk_probe_add) },
 		{ SHADOWK_IOC_PROBE_DEL, sizeof(struct shadowk_probe_del) },
-		{ SHADOWK_IOC_PROBE_READ, sizeof(struct shadowk_probe_read) },
+		{ SHADOWK_IOC_PROBE_READ,
+		  offsetofend(struct shadowk_probe_read, out_site) },
 		{ SHADOWK_IOC_PROBE_LIST, sizeof(struct shadowk_probe_list) },
 		{ SHADOWK_IOC_INJECT_SET, sizeof(struct shadowk_inject_set) },
 		{ SHADOWK_IOC_INJECT_READ, sizeof(struct shadowk_inject_read) },
@@ -237,7 +240,7 @@ TEST_F(dev, every_ioctl_checks_size)
 		{ SHADOWK_IOC_PROCESS_INFO,
 		  sizeof(struct shadowk_process_info) },
 	};
-	unsigned char buf[512];
+	unsigned char buf[1024];
 	unsigned int i;
 
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
@@ -455,6 +458,7 @@ TEST_F(dev, inject_set_again_keeps_its_id)
 TEST_F(dev, list_entry_size_rules)
 {
 	const size_t esz = sizeof(struct shadowk_probe_entry);
+	const size_t v0 = offsetofend(struct shadowk_probe_entry, symbol);
 	unsigned char buf[4 * (sizeof(struct shadowk_probe_entry) + 24)];
 	struct shadowk_probe_list l = { .size = sizeof(l) };
 	struct shadowk_probe_entry *e;
@@ -468,10 +472,19 @@ TEST_F(dev, list_entry_size_rules)
 	l.entries = (__u64)(unsigned long)buf;
 
 	l.count = 2;
-	l.entry_size = esz - 1;
+	l.entry_size = v0 - 1;
 	EXPECT_EQ(EINVAL, ioctl_errno(self->fd, SHADOWK_IOC_PROBE_LIST, &l));
 	l.entry_size = 0;
 	EXPECT_EQ(EINVAL, ioctl_errno(self->fd, SHADOWK_IOC_PROBE_LIST, &l));
+
+	/* An older caller's first-version entries, packed at that size. */
+	memset(buf, 0xa5, sizeof(buf));
+	l.entry_size = v0;
+	ASSERT_EQ(0, ioctl_errno(self->fd, SHADOWK_IOC_PROBE_LIST, &l));
+	EXPECT_EQ(2, l.count);
+	e = (void *)(buf + v0);
+	EXPECT_EQ(p2, e->probe_id);
+	EXPECT_EQ(0xa5, buf[2 * v0]);
 
 	/* A newer caller's larger entries: the tails come back zero. */
 	memset(buf, 0xa5, sizeof(buf));
