@@ -7,7 +7,7 @@
 
 . /shadowk/lib.sh
 
-tap_plan 81
+tap_plan 94
 
 sk() {
 	shadowk "$@"
@@ -88,6 +88,28 @@ wait "$neighbour"
 expect 0 "probe stat" sk -j probe stat cli
 jqt "probe stat: the bound process's 1000 calls exactly, by the name given" \
 	'.probes[0].function == "__x64_sys_getppid" and .probes[0].hits == 1000 and .total_hits >= 1000'
+
+# Return probes: times and errors of the bound command's calls.
+expect 0 "clone create for return probes" sk -j clone create --name clir
+expect 0 "probe add --return: JSON says so" sk -j probe add --return clir __x64_sys_openat
+jqt "probe add --return: JSON return true" '.[0].return == true and .[0].irq == false'
+expect 0 "process exec: 300 failing opens" sk process exec clir -- skcalls open /nonexistent/x 300
+expect 0 "probe stat of a return probe" sk -j probe stat clir
+jqt "probe stat: every return seen, each an error, times that add up" \
+	'.probes[0].return == true and .probes[0].returns >= 300 and .probes[0].returns == .probes[0].hits and .probes[0].errors == .probes[0].returns and .probes[0].min_ns <= .probes[0].avg_ns and .probes[0].avg_ns <= .probes[0].max_ns and .probes[0].missed == 0'
+expect 0 "probe stat: a table with the return columns" sk probe stat clir
+printf '%s' "$out" | grep -q 'RETURNS.*ERRORS.*AVG' || tap_diag "table: $out"
+printf '%s\n' "$out" | sed 's/^/# /'	# for the log
+expect 0 "probe latency" sk -j probe latency clir __x64_sys_openat
+jqt "probe latency: the histogram holds every return" \
+	'.returns >= 300 and ([.hist[].count] | add) == .returns and (.hist[0].low_ns <= .min_ns)'
+expect 0 "probe latency: funclatency's table" sk probe latency clir __x64_sys_openat
+printf '%s' "$out" | grep -q 'nsecs.*count.*distribution' || tap_diag "table: $out"
+printf '%s\n' "$out" | sed 's/^/# /'	# for the log
+expect 1 "probe latency of an entry-only probe is refused" sk probe latency cli __x64_sys_getppid
+grep -q 'probe add --return' /tmp/cli.err || tap_diag "message: $(cat /tmp/cli.err)"
+expect 6 "probe latency: no such probe is exit 6" sk probe latency clir vfs_read
+expect 0 "clone destroy clir" sk clone destroy clir
 expect 7 "process exec: the command's exit status" sk process exec cli -- sh -c 'exit 7'
 expect 127 "process exec: a missing command is 127" sk process exec cli -- /nonexistent/cmd
 expect 125 "process exec: no command is the tool's failure, 125" sk process exec cli

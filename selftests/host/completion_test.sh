@@ -92,7 +92,7 @@ has()
 }
 
 exact "objects by prefix" "probe process profile" shadowk pro
-exact "probe commands" "add del list stat" shadowk probe ""
+exact "probe commands" "add del list stat latency" shadowk probe ""
 exact "commands of an object given by prefix" "set show" shadowk inj s
 exact "inject set option by prefix" "--errno" shadowk inject set x y --er
 exact "errno names after --errno" "ENOSPC" shadowk inject set x y --errno ENOS
@@ -107,6 +107,10 @@ exact "probe del offers the clone's probes" "4 vfs_read" \
 	shadowk-fake probe del web ""
 exact "inject del offers the clone's injections" "9 __x64_sys_openat" \
 	shadowk-fake inject del web ""
+exact "probe latency offers the clone's probes" "4 vfs_read" \
+	shadowk-fake probe latency web ""
+exact "probe latency takes one probe" "" shadowk-fake probe latency web 4 ""
+exact "probe add options" "--irq --return" shadowk probe add --
 exact "process bind options" "--fork --exec" shadowk process bind --
 exact "profile options" "--top --syscalls --funcs --" shadowk profile --
 exact "process exec: the command after --" "zzshadowk-cmd" \

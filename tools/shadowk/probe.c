@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* shadowk probe add | del | list | stat: hit counters. */
+/* shadowk probe add | del | list | stat | latency: hit counters and timings. */
 
 #include <errno.h>
 #include <getopt.h>
@@ -13,6 +13,7 @@ static int probe_add(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "irq", no_argument, NULL, 'i' },
+		{ "return", no_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
 	SHADOWK_OPTS(probe, popts);
@@ -23,9 +24,12 @@ static int probe_add(int argc, char **argv)
 	int c, i, n, err, ret;
 
 	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		if (c != 'i')
+		if (c == 'i')
+			popts.flags |= SHADOWK_PROBE_IRQ;
+		else if (c == 'r')
+			popts.flags |= SHADOWK_PROBE_RETURN;
+		else
 			return tool_bad_option(argv, c);
-		popts.flags |= SHADOWK_PROBE_IRQ;
 	}
 	if (argc - optind < 2)
 		return tool_usage_err("takes CLONE and FUNC...");
@@ -43,8 +47,12 @@ static int probe_add(int argc, char **argv)
 	/* All or nothing: on a refused function, the ones added go again. */
 	for (i = 0; i < n; i++) {
 		err = shadowk_probe_add(ctx, id, argv[i], &popts, &ids[i]);
-		if (err) {
+		if (err == -EOPNOTSUPP && (popts.flags & SHADOWK_PROBE_RETURN))
+			ret = tool_err(EXIT_FAIL,
+				       "this kernel has no rethook (CONFIG_RETHOOK): no return probes");
+		else if (err)
 			ret = tool_func_err(err, argv[i]);
+		if (err) {
 			while (i-- > 0)
 				shadowk_probe_del(ctx, ids[i], NULL);
 			goto out;
@@ -64,6 +72,7 @@ static int probe_add(int argc, char **argv)
 			json_str(j, "function", argv[i]);
 			json_hex(j, "site", r.out_site);
 			json_bool(j, "irq", popts.flags & SHADOWK_PROBE_IRQ);
+			json_bool(j, "return", popts.flags & SHADOWK_PROBE_RETURN);
 			json_obj_end(j);
 		} else {
 			printf("probe %u: %s\n", ids[i], argv[i]);
@@ -167,15 +176,62 @@ out:
 	return ret;
 }
 
+static void latency_json(struct json *j, const struct shadowk_latency *l)
+{
+	json_u64(j, "returns", l->returns);
+	json_u64(j, "errors", l->errors);
+	json_u64(j, "missed", l->missed);
+	json_u64(j, "total_ns", l->total_ns);
+	json_u64(j, "avg_ns", l->returns ? l->total_ns / l->returns : 0);
+	json_u64(j, "min_ns", l->min_ns);
+	json_u64(j, "max_ns", l->max_ns);
+}
+
 static void entry_json(struct json *j, const struct shadowk_probe_entry *e)
 {
+	bool ret = e->flags & SHADOWK_PROBE_RETURN;
+
 	json_obj_begin(j, NULL);
 	json_u64(j, "id", e->probe_id);
 	json_str(j, "function", e->symbol);
 	json_u64(j, "hits", e->hits);
 	json_hex(j, "site", e->site);
 	json_bool(j, "irq", e->flags & SHADOWK_PROBE_IRQ);
+	json_bool(j, "return", ret);
+	if (ret)
+		latency_json(j, &e->latency);
 	json_obj_end(j);
+}
+
+/* A time in ns as a person reads it: 812ns, 4.31us, 17.0ms, 2.50s. */
+static const char *fmt_ns(char *buf, size_t len, __u64 ns)
+{
+	if (ns < 1000)
+		snprintf(buf, len, "%lluns", (unsigned long long)ns);
+	else if (ns < 1000000)
+		snprintf(buf, len, "%.2fus", ns / 1e3);
+	else if (ns < 1000000000)
+		snprintf(buf, len, "%.2fms", ns / 1e6);
+	else
+		snprintf(buf, len, "%.2fs", ns / 1e9);
+	return buf;
+}
+
+/* The return columns of probe stat, or blanks for an entry-only probe. */
+static void print_latency(const struct shadowk_probe_entry *e)
+{
+	const struct shadowk_latency *l = &e->latency;
+	char avg[16], min[16], max[16];
+
+	if (!(e->flags & SHADOWK_PROBE_RETURN)) {
+		printf(" %10s %8s %9s %9s %9s", "-", "-", "-", "-", "-");
+		return;
+	}
+	printf(" %10llu %8llu %9s %9s %9s", (unsigned long long)l->returns,
+	       (unsigned long long)l->errors,
+	       fmt_ns(avg, sizeof(avg), l->returns ? l->total_ns / l->returns : 0),
+	       fmt_ns(min, sizeof(min), l->min_ns),
+	       fmt_ns(max, sizeof(max), l->max_ns));
 }
 
 /* The clone's probes, ascending by id (list) or by hits descending (stat). */
@@ -184,6 +240,7 @@ static int probe_show(int argc, char **argv, bool by_hits)
 	struct shadowk_probe_entry *e;
 	struct shadowk_ctx *ctx;
 	struct json *j;
+	bool any_ret = false;
 	__u64 total = 0;
 	size_t i, n;
 	__u32 id;
@@ -220,11 +277,20 @@ static int probe_show(int argc, char **argv, bool by_hits)
 	} else if (!n) {
 		printf("clone %u has no probes\n", id);
 	} else if (by_hits) {
-		printf("%14s %6s  %s\n", "HITS", "%", "FUNCTION");
 		for (i = 0; i < n; i++)
-			printf("%14llu %6.2f  %s\n", (unsigned long long)e[i].hits,
-			       total ? 100.0 * e[i].hits / total : 0.0,
-			       e[i].symbol);
+			any_ret |= e[i].flags & SHADOWK_PROBE_RETURN;
+		printf("%14s %6s", "HITS", "%");
+		if (any_ret)
+			printf(" %10s %8s %9s %9s %9s", "RETURNS", "ERRORS",
+			       "AVG", "MIN", "MAX");
+		printf("  %s\n", "FUNCTION");
+		for (i = 0; i < n; i++) {
+			printf("%14llu %6.2f", (unsigned long long)e[i].hits,
+			       total ? 100.0 * e[i].hits / total : 0.0);
+			if (any_ret)
+				print_latency(&e[i]);
+			printf("  %s\n", e[i].symbol);
+		}
 		printf("%14llu %6s  total, %zu probes on clone %u\n",
 		       (unsigned long long)total, "", n, id);
 	} else {
@@ -259,14 +325,114 @@ static int probe_stat(int argc, char **argv)
 	return probe_show(argc, argv, true);
 }
 
+/*
+ * One return probe's times as a log2 histogram, as bcc's funclatency
+ * prints it: the rows from the first bucket with calls to the last.
+ */
+static int probe_latency(int argc, char **argv)
+{
+	SHADOWK_RESULT(probe_read, r);
+	const struct shadowk_probe_entry *pe;
+	struct shadowk_probe_entry *e = NULL;
+	struct shadowk_ctx *ctx;
+	__u64 top = 0, lo, hi;
+	int i, first = -1, last = -1, bar, err, ret;
+	struct json *j;
+	size_t n;
+	__u32 id;
+
+	if (argc != 3)
+		return tool_usage_err("takes CLONE and FUNC|ID");
+	ret = tool_open_clone(&ctx, argv[1], &id);
+	if (ret)
+		return ret;
+	err = shadowk_probe_list(ctx, id, &e, &n, sizeof(*e));
+	if (err) {
+		ret = tool_call_err(err, "cannot list probes");
+		goto out;
+	}
+	pe = probe_match(e, n, argv[2]);
+	if (!pe) {
+		ret = tool_err(EXIT_BAD_FUNC, "clone %u has no probe '%s'", id,
+			       argv[2]);
+		goto out;
+	}
+	if (!(pe->flags & SHADOWK_PROBE_RETURN)) {
+		ret = tool_err(EXIT_FAIL,
+			       "probe %u (%s) sees no returns: add it with probe add --return",
+			       pe->probe_id, pe->symbol);
+		goto out;
+	}
+	err = shadowk_probe_read(ctx, pe->probe_id, &r);
+	if (err) {
+		ret = tool_call_err(err, "cannot read the probe");
+		goto out;
+	}
+	for (i = 0; i < SHADOWK_LATENCY_BUCKETS; i++) {
+		if (!r.out_hist[i])
+			continue;
+		if (first < 0)
+			first = i;
+		last = i;
+		if (r.out_hist[i] > top)
+			top = r.out_hist[i];
+	}
+	if (tool.json) {
+		j = tool_json();
+		json_obj_begin(j, NULL);
+		json_u64(j, "id", pe->probe_id);
+		json_str(j, "function", pe->symbol);
+		json_u64(j, "hits", r.out_hits);
+		latency_json(j, &r.out_latency);
+		json_arr_begin(j, "hist");
+		for (i = first; first >= 0 && i <= last; i++) {
+			json_obj_begin(j, NULL);
+			json_u64(j, "low_ns", i ? 1ULL << i : 0);
+			json_u64(j, "high_ns", (1ULL << i << 1) - 1);
+			json_u64(j, "count", r.out_hist[i]);
+			json_obj_end(j);
+		}
+		json_arr_end(j);
+		json_obj_end(j);
+		tool_json_done();
+		goto out;
+	}
+	printf("%s, probe %u on clone %u\n\n", pe->symbol, pe->probe_id, id);
+	printf("%24s : %-10s %s\n", "nsecs", "count", "distribution");
+	for (i = first; first >= 0 && i <= last; i++) {
+		lo = i ? 1ULL << i : 0;
+		hi = (1ULL << i << 1) - 1;
+		bar = (int)(40 * r.out_hist[i] / top);
+		printf("%10llu -> %-10llu : %-10llu |%-40.*s|\n",
+		       (unsigned long long)lo, (unsigned long long)hi,
+		       (unsigned long long)r.out_hist[i], bar,
+		       "****************************************");
+	}
+	printf("\navg = %llu nsecs, total: %llu nsecs, count: %llu, errors: %llu",
+	       (unsigned long long)(r.out_latency.returns ?
+				    r.out_latency.total_ns / r.out_latency.returns : 0),
+	       (unsigned long long)r.out_latency.total_ns,
+	       (unsigned long long)r.out_latency.returns,
+	       (unsigned long long)r.out_latency.errors);
+	if (r.out_latency.missed)
+		printf(", missed: %llu", (unsigned long long)r.out_latency.missed);
+	printf("\n");
+out:
+	free(e);
+	shadowk_unref(ctx);
+	return ret;
+}
+
 const struct cmd tool_probe_cmds[] = {
-	{ "add", probe_add, "[--irq] CLONE FUNC...",
-	  "count calls of kernel functions by the clone's processes" },
+	{ "add", probe_add, "[--irq] [--return] CLONE FUNC...",
+	  "count calls of kernel functions by the clone's processes (--return: and time them)" },
 	{ "del", probe_del, "CLONE FUNC|ID...",
 	  "remove probes, with their final counts" },
 	{ "list", probe_list, "CLONE",
 	  "the clone's probes, by id" },
 	{ "stat", probe_stat, "CLONE",
-	  "the clone's probes, most hits first" },
+	  "the clone's probes, most hits first, with return probes' times" },
+	{ "latency", probe_latency, "CLONE FUNC|ID",
+	  "a return probe's times, as a log2 histogram" },
 	{ NULL },
 };

@@ -105,7 +105,10 @@ static void print_json(const struct shadowk_info *info)
 	json_u64(j, "clones", info->out_max_clones);
 	json_u64(j, "probes", info->out_max_probes);
 	json_u64(j, "injections_per_clone", info->out_max_injects);
+	json_u64(j, "inflight_per_return_probe", info->out_max_inflight);
 	json_obj_end(j);
+	json_bool(j, "return_probes",
+		  info->out_features & SHADOWK_FEATURE_RETURN_PROBES);
 	json_arr_begin(j, "ioctls");
 	for (i = 0; i < 64; i++) {
 		if (!(info->out_ioctls & (1ULL << i)))
@@ -141,9 +144,12 @@ static void print_text(const struct shadowk_info *info)
 	for (i = 0; i < N(env_bits); i++)
 		printf("%-22s %s\n", env_bits[i].label,
 		       info->out_env & env_bits[i].bit ? "yes" : "no");
-	printf("%-22s %u clones, %u probes, %u injections a clone\n",
+	printf("%-22s %s\n", "return probes",
+	       info->out_features & SHADOWK_FEATURE_RETURN_PROBES ? "yes" :
+	       "no (the kernel has no rethook)");
+	printf("%-22s %u clones, %u probes, %u injections a clone, %u calls in flight a return probe\n",
 	       "limits", info->out_max_clones, info->out_max_probes,
-	       info->out_max_injects);
+	       info->out_max_injects, info->out_max_inflight);
 	printf("%-22s", "ioctls");
 	for (i = 0; i < 64; i++) {
 		if (!(info->out_ioctls & (1ULL << i)))
