@@ -27,7 +27,7 @@ int shadowk_info_get_ioctl(struct shadowk_ucmd *ucmd)
 	info->out_max_probes = SHADOWK_MAX_PROBES;
 	info->out_max_injects = SHADOWK_MAX_INJECTS;
 	info->out_name_len = SHADOWK_NAME_LEN;
-	info->out_max_inflight = SHADOWK_MAX_INFLIGHT;
+	info->out_max_inflight = shadowk_retprobe_inflight();
 	info->__reserved = 0;
 	return shadowk_dev_respond(ucmd, sizeof(*info));
 }

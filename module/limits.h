@@ -11,10 +11,13 @@
 #define SHADOWK_MAX_INJECTS	32	/* in one clone */
 /*
  * Calls of one return probe's function under way at once: each holds a
- * rethook node from the probe's pool until it returns, including while
- * it sleeps (a server's threads parked in one function).  More are
- * counted as missed, as a kretprobe's maxactive does.
+ * rethook node (about 64 bytes) from the probe's pool until it returns,
+ * including while it sleeps (a server's threads parked in one function).
+ * More are counted as missed, as beyond a kretprobe's maxactive.  The
+ * pool is 8 a possible CPU, within these bounds (retprobe.c), so that a
+ * profile of every system call costs a 2-CPU machine 2 MiB, not 15.
  */
+#define SHADOWK_MIN_INFLIGHT	64
 #define SHADOWK_MAX_INFLIGHT	512
 
 #endif /* _SHADOWK_LIMITS_H */

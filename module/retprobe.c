@@ -13,7 +13,7 @@
  * stacks) give the real callers of a call under way, as for a kretprobe;
  * a task that exits mid-call has its nodes recycled by the kernel.
  *
- * Each probe has its own rethook and pool of nodes (SHADOWK_MAX_INFLIGHT):
+ * Each probe has its own rethook and pool of nodes (limits.h):
  * a call finding the pool empty is counted as missed.  Removal stops the
  * rethook first, so that a call still under way when the probe goes,
  * however long it sleeps, returns through rethook without calling here:
@@ -37,6 +37,13 @@ struct shadowk_retprobe_node {
 	struct rethook_node node;	/* first: rethook's objpool needs it */
 	u64 start_ns;
 };
+
+/* How many calls of one return probe's function can be watched at once. */
+unsigned int shadowk_retprobe_inflight(void)
+{
+	return clamp_t(unsigned int, 8 * num_possible_cpus(),
+		       SHADOWK_MIN_INFLIGHT, SHADOWK_MAX_INFLIGHT);
+}
 
 bool shadowk_retprobe_available(void)
 {
@@ -107,7 +114,7 @@ static struct rethook *shadowk_retprobe_rethook(struct shadowk_retprobe *ret)
 #if SHADOWK_COMPAT_RETHOOK_OBJPOOL
 	return shadowk_ksyms_rethook_alloc(ret, shadowk_retprobe_return,
 					   sizeof(struct shadowk_retprobe_node),
-					   SHADOWK_MAX_INFLIGHT);
+					   shadowk_retprobe_inflight());
 #else
 	struct shadowk_retprobe_node *n;
 	struct rethook *rh;
@@ -117,7 +124,7 @@ static struct rethook *shadowk_retprobe_rethook(struct shadowk_retprobe *ret)
 	if (!rh)
 		return NULL;
 	/* Each node is rethook's from now: it frees them with the rethook. */
-	for (i = 0; i < SHADOWK_MAX_INFLIGHT; i++) {
+	for (i = 0; i < shadowk_retprobe_inflight(); i++) {
 		n = kzalloc(sizeof(*n), GFP_KERNEL_ACCOUNT);
 		if (!n) {
 			shadowk_ksyms_rethook_free(rh);

@@ -22,6 +22,7 @@ struct shadowk_retprobe {
 };
 
 bool shadowk_retprobe_available(void);
+unsigned int shadowk_retprobe_inflight(void);
 struct shadowk_retprobe *shadowk_retprobe_alloc(void);
 /* No return is handled once a grace period has passed after this. */
 void shadowk_retprobe_stop(struct shadowk_retprobe *ret);
