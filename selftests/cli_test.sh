@@ -7,7 +7,7 @@
 
 . /shadowk/lib.sh
 
-tap_plan 94
+tap_plan 98
 
 sk() {
 	shadowk "$@"
@@ -191,6 +191,14 @@ echo "no_such_function_x" > /tmp/cli.bad
 expect 125 "profile --funcs: an unknown function is the tool's failure, 125" sk profile --funcs /tmp/cli.bad -- true
 expect 0 "profile --funcs" sk -j profile --funcs /tmp/cli.funcs -- skcalls getppid 50
 jqt "profile --funcs: exactly the file's function" '.probed == 1 and .functions[0].calls == 50'
+expect 0 "profile --sort errors" sk -j profile --top 2 --sort errors -- \
+	sh -c 'skcalls open /nonexistent/x 200 > /dev/null'
+jqt "profile: timed, failing opens first with their errors, refusals named" \
+	'.timed == true and .functions[0].function == "__x64_sys_openat" and .functions[0].errors >= 200 and .functions[0].total_ns > 0 and (.refused | length) == .skipped and all(.refused[]; .errno | test("^E"))'
+expect 0 "profile: strace -c's columns" sk profile --top 3 -- skcalls getppid 100
+printf '%s' "$out" | grep -q 'time.*seconds.*usecs/call.*calls.*errors' || tap_diag "table: $out"
+printf '%s\n' "$out" | sed 's/^/# /'	# for the log
+expect 125 "profile --sort: an unknown key is the tool's failure, 125" sk profile --sort size -- true
 sk -j clone list > /tmp/cli.list
 if jq -e 'map(select(.name | startswith("profile-"))) | length == 0' /tmp/cli.list > /dev/null; then
 	tap_ok "profile: its clones are gone"

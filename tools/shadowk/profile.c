@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * shadowk profile: run a command in a fresh clone with a probe on every
- * function of a set, and rank the functions it called.  Only the command
- * (and its children) run the probed text; the rest of the machine runs
- * the kernel's own bytes and pays nothing.
+ * function of a set, and rank the functions it called, as strace -c does
+ * for system calls: calls, errors and time, where the kernel has return
+ * probes.  Only the command (and its children) run the probed text; the
+ * rest of the machine runs the kernel's own bytes and pays nothing.
  */
 
 #include <errno.h>
@@ -24,8 +25,37 @@
 struct func_set {
 	char **names;
 	__u32 *probe_ids;	/* parallel to names; 0 where refused */
+	int *refused;		/* parallel to names: the errno, or 0 */
 	size_t n, room;
 };
+
+enum profile_sort { SORT_CALLS, SORT_TIME, SORT_ERRORS };
+
+static enum profile_sort sort_by;
+
+static int cmp_profile(const void *a, const void *b)
+{
+	const struct shadowk_probe_entry *x = a, *y = b;
+	__u64 kx, ky;
+
+	switch (sort_by) {
+	case SORT_TIME:
+		kx = x->latency.total_ns;
+		ky = y->latency.total_ns;
+		break;
+	case SORT_ERRORS:
+		kx = x->latency.errors;
+		ky = y->latency.errors;
+		break;
+	default:
+		kx = x->hits;
+		ky = y->hits;
+		break;
+	}
+	if (kx != ky)
+		return kx < ky ? 1 : -1;
+	return tool_probe_cmp_hits(a, b);
+}
 
 static int set_add(struct func_set *set, const char *name)
 {
@@ -51,6 +81,7 @@ static void set_free(struct func_set *set)
 		free(set->names[--set->n]);
 	free(set->names);
 	free(set->probe_ids);
+	free(set->refused);
 }
 
 static int name_cmp(const void *a, const void *b)
@@ -167,15 +198,18 @@ static int watch(struct shadowk_ctx *ctx, __u32 id, pid_t pid,
 
 static void report(struct shadowk_probe_entry *e, size_t n, size_t top,
 		   char **cmd, pid_t pid, int status, double secs,
-		   size_t probed, size_t skipped)
+		   const struct func_set *set, size_t skipped, bool timed)
 {
-	__u64 total = 0;
+	__u64 total = 0, total_ns = 0, total_errors = 0;
 	size_t i, shown;
 	struct json *j;
 
-	qsort(e, n, sizeof(*e), tool_probe_cmp_hits);
-	for (i = 0; i < n; i++)
+	qsort(e, n, sizeof(*e), cmp_profile);
+	for (i = 0; i < n; i++) {
 		total += e[i].hits;
+		total_ns += e[i].latency.total_ns;
+		total_errors += e[i].latency.errors;
+	}
 	for (shown = 0; shown < n && e[shown].hits; shown++)
 		;
 	if (top && shown > top)
@@ -191,14 +225,36 @@ static void report(struct shadowk_probe_entry *e, size_t n, size_t top,
 		json_u64(j, "pid", pid);
 		json_u64(j, "exit_status", status);
 		json_double(j, "seconds", secs);
-		json_u64(j, "probed", probed);
+		json_u64(j, "probed", n);
 		json_u64(j, "skipped", skipped);
+		json_bool(j, "timed", timed);
 		json_u64(j, "total_calls", total);
+		if (timed) {
+			json_u64(j, "total_errors", total_errors);
+			json_u64(j, "total_ns", total_ns);
+		}
 		json_arr_begin(j, "functions");
 		for (i = 0; i < shown; i++) {
 			json_obj_begin(j, NULL);
 			json_str(j, "function", e[i].symbol);
 			json_u64(j, "calls", e[i].hits);
+			if (timed) {
+				json_u64(j, "errors", e[i].latency.errors);
+				json_u64(j, "total_ns", e[i].latency.total_ns);
+				json_u64(j, "avg_ns", e[i].latency.returns ?
+					 e[i].latency.total_ns / e[i].latency.returns : 0);
+				json_u64(j, "missed", e[i].latency.missed);
+			}
+			json_obj_end(j);
+		}
+		json_arr_end(j);
+		json_arr_begin(j, "refused");
+		for (i = 0; i < set->n; i++) {
+			if (!set->refused[i])
+				continue;
+			json_obj_begin(j, NULL);
+			json_str(j, "function", set->names[i]);
+			json_str(j, "errno", tool_errno_name(set->refused[i]));
 			json_obj_end(j);
 		}
 		json_arr_end(j);
@@ -209,27 +265,57 @@ static void report(struct shadowk_probe_entry *e, size_t n, size_t top,
 	printf("%s (pid %d) exited with status %d after %.2f s\n", cmd[0],
 	       pid, status, secs);
 	printf("%llu calls into %zu probed kernel functions, by this command (and its children) alone\n",
-	       (unsigned long long)total, probed);
-	if (skipped)
-		printf("(%zu function%s of the set cannot be probed: left out)\n",
+	       (unsigned long long)total, n);
+	if (skipped) {
+		printf("(%zu function%s of the set cannot be probed, left out:",
 		       skipped, skipped == 1 ? "" : "s");
-	printf("%14s %6s  %s\n", "CALLS", "%", "FUNCTION");
-	for (i = 0; i < shown; i++)
-		printf("%14llu %6.2f  %s\n", (unsigned long long)e[i].hits,
-		       total ? 100.0 * e[i].hits / total : 0.0, e[i].symbol);
+		for (i = 0; i < set->n; i++)
+			if (set->refused[i])
+				printf(" %s (%s)", set->names[i],
+				       tool_errno_name(set->refused[i]));
+		printf(")\n");
+	}
+	if (!timed) {
+		printf("%14s %6s  %s\n", "CALLS", "%", "FUNCTION");
+		for (i = 0; i < shown; i++)
+			printf("%14llu %6.2f  %s\n", (unsigned long long)e[i].hits,
+			       total ? 100.0 * e[i].hits / total : 0.0,
+			       e[i].symbol);
+		return;
+	}
+	/* strace -c's columns; time is entry to return, sleeps included. */
+	printf("%6s %11s %11s %10s %8s  %s\n", "% time", "seconds",
+	       "usecs/call", "calls", "errors", "function");
+	for (i = 0; i < shown; i++) {
+		const struct shadowk_latency *l = &e[i].latency;
+
+		printf("%6.2f %11.6f %11llu %10llu %8llu  %s\n",
+		       total_ns ? 100.0 * l->total_ns / total_ns : 0.0,
+		       l->total_ns / 1e9,
+		       (unsigned long long)(l->returns ?
+					    l->total_ns / l->returns / 1000 : 0),
+		       (unsigned long long)e[i].hits,
+		       (unsigned long long)l->errors, e[i].symbol);
+	}
+	printf("%6s %11.6f %11s %10llu %8llu  %s\n", "100.00", total_ns / 1e9,
+	       "", (unsigned long long)total,
+	       (unsigned long long)total_errors, "total");
 }
 
 /* Probes on every function of the set; refused ones are counted out. */
 static int add_probes(struct shadowk_ctx *ctx, __u32 id,
-		      struct func_set *set, bool strict,
+		      struct func_set *set, bool strict, bool timed,
 		      size_t *skipped)
 {
 	SHADOWK_OPTS(probe, popts);
 	size_t i;
 	int err;
 
+	if (timed)
+		popts.flags |= SHADOWK_PROBE_RETURN;
 	set->probe_ids = calloc(set->n, sizeof(*set->probe_ids));
-	if (!set->probe_ids)
+	set->refused = calloc(set->n, sizeof(*set->refused));
+	if (!set->probe_ids || !set->refused)
 		return tool_call_err(-ENOMEM, "profile");
 	for (i = 0; i < set->n; i++) {
 		err = shadowk_probe_add(ctx, id, set->names[i], &popts,
@@ -238,6 +324,7 @@ static int add_probes(struct shadowk_ctx *ctx, __u32 id,
 			continue;
 		if (strict || err == -EPERM || err == -ENOMEM || err == -ENOSPC)
 			return tool_func_err(err, set->names[i]);
+		set->refused[i] = -err;
 		(*skipped)++;
 	}
 	return EXIT_OK;
@@ -249,8 +336,10 @@ int do_profile(int argc, char **argv)
 		{ "top", required_argument, NULL, 't' },
 		{ "syscalls", no_argument, NULL, 's' },
 		{ "funcs", required_argument, NULL, 'f' },
+		{ "sort", required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
+	SHADOWK_RESULT(info, info);
 	SHADOWK_OPTS(create, copts);
 	struct shadowk_probe_entry *e = NULL;
 	struct func_set set = { 0 };
@@ -261,7 +350,7 @@ int do_profile(int argc, char **argv)
 	struct timespec t0;
 	char name[SHADOWK_NAME_LEN];
 	int c, err, ret, status;
-	bool syscalls = false;
+	bool syscalls = false, timed;
 	pid_t pid;
 	__u32 id;
 
@@ -277,6 +366,16 @@ int do_profile(int argc, char **argv)
 			break;
 		case 'f':
 			funcs = optarg;
+			break;
+		case 'S':
+			if (!strcmp(optarg, "calls"))
+				sort_by = SORT_CALLS;
+			else if (!strcmp(optarg, "time"))
+				sort_by = SORT_TIME;
+			else if (!strcmp(optarg, "errors"))
+				sort_by = SORT_ERRORS;
+			else
+				return tool_usage_err("--sort takes calls, time or errors");
 			break;
 		default:
 			return tool_bad_option(argv, c);
@@ -301,7 +400,15 @@ int do_profile(int argc, char **argv)
 		ret = tool_call_err(err, "cannot create a clone");
 		goto out_ctx;
 	}
-	ret = add_probes(ctx, id, &set, funcs, &skipped);
+	timed = !shadowk_get_info(ctx, &info) &&
+		(info.out_features & SHADOWK_FEATURE_RETURN_PROBES);
+	if (!timed && sort_by != SORT_CALLS) {
+		ret = tool_err(EXIT_FAIL,
+			       "--sort %s needs return probes, which this kernel lacks (no rethook)",
+			       sort_by == SORT_TIME ? "time" : "errors");
+		goto out_clone;
+	}
+	ret = add_probes(ctx, id, &set, funcs, timed, &skipped);
 	if (ret)
 		goto out_clone;
 
@@ -320,7 +427,7 @@ int do_profile(int argc, char **argv)
 		ret = tool_call_err(err, "cannot read the probes");
 		goto out_clone;
 	}
-	report(e, n, top, argv, pid, status, since(&t0), n, skipped);
+	report(e, n, top, argv, pid, status, since(&t0), &set, skipped, timed);
 	free(e);
 	ret = status;
 out_clone:
