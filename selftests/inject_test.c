@@ -115,15 +115,8 @@ TEST_F_TIMEOUT(inject, enospc_for_the_bound_process_only, 300)
 
 	ASSERT_EQ(0, sk_inject(self->fd, self->id, "__x64_sys_openat",
 			       SHADOWK_INJECT_ALWAYS, -ENOSPC, 0, 0, 0, 0));
-	ASSERT_EQ(0, pipe(go));
-	bound = sk_worker_start(go[0], OPENS, step_open);
-	unbound = sk_worker_start(go[0], OPENS, step_open);
-	ASSERT_LT(0, bound.pid);
-	ASSERT_LT(0, unbound.pid);
-	ASSERT_EQ(0, sk_bind(self->fd, self->id, bound.pid, 0));
-	ASSERT_EQ(2, write(go[1], "gg", 2));
-	EXPECT_EQ(0, sk_worker_finish(&bound));
-	EXPECT_EQ(0, sk_worker_finish(&unbound));
+	EXPECT_EQ(0, sk_worker_pair(self->fd, self->id, OPENS, step_open, &bound,
+				    &unbound));
 	EXPECT_EQ(0, bound.sh->result[0]);
 	EXPECT_EQ(OPENS, bound.sh->result[1]);
 	EXPECT_EQ(OPENS, unbound.sh->result[0]);
@@ -142,6 +135,7 @@ TEST_F_TIMEOUT(inject, enospc_for_the_bound_process_only, 300)
 	ASSERT_EQ(0, sk_inject_del(self->fd, self->id, "__x64_sys_openat"));
 	EXPECT_EQ(ENOENT, sk_inject_del(self->fd, self->id,
 					"__x64_sys_openat"));
+	ASSERT_EQ(0, pipe(go));
 	bound = sk_worker_start(go[0], OPENS, step_open);
 	ASSERT_LT(0, bound.pid);
 	ASSERT_EQ(0, sk_bind(self->fd, self->id, bound.pid, 0));

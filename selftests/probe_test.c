@@ -86,7 +86,6 @@ TEST_F_TIMEOUT(probe, counts_bound_calls_only, 300)
 	};
 	struct sk_worker bound, unbound;
 	__u32 other, pa, pb;
-	int go[2];
 
 	ASSERT_EQ(0, sk_create(self->fd, NULL, &other));
 	ASSERT_EQ(0, sk_probe_add(self->fd, self->id, "__x64_sys_getppid", 0,
@@ -98,15 +97,8 @@ TEST_F_TIMEOUT(probe, counts_bound_calls_only, 300)
 	EXPECT_EQ(EBUSY, sk_probe_add(self->fd, self->id, "__x64_sys_getppid",
 				      0, NULL));
 
-	ASSERT_EQ(0, pipe(go));
-	bound = sk_worker_start(go[0], CALLS, step_getppid);
-	unbound = sk_worker_start(go[0], CALLS, step_getppid);
-	ASSERT_LT(0, bound.pid);
-	ASSERT_LT(0, unbound.pid);
-	ASSERT_EQ(0, sk_bind(self->fd, self->id, bound.pid, 0));
-	ASSERT_EQ(2, write(go[1], "gg", 2));
-	EXPECT_EQ(0, sk_worker_finish(&bound));
-	EXPECT_EQ(0, sk_worker_finish(&unbound));
+	EXPECT_EQ(0, sk_worker_pair(self->fd, self->id, CALLS, step_getppid, &bound,
+				    &unbound));
 	sk_worker_free(&bound);
 	sk_worker_free(&unbound);
 

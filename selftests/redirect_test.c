@@ -89,15 +89,8 @@ TEST_F_TIMEOUT(redirect, deterministic_for_the_bound_process_only, 120)
 	int go[2];
 
 	ASSERT_EQ(0, detrand_load(self->id, SEED));
-	ASSERT_EQ(0, pipe(go));
-	bound = sk_worker_start(go[0], 2, step_draw);
-	unbound = sk_worker_start(go[0], 2, step_draw);
-	ASSERT_LT(0, bound.pid);
-	ASSERT_LT(0, unbound.pid);
-	ASSERT_EQ(0, sk_bind(self->fd, self->id, bound.pid, 0));
-	ASSERT_EQ(2, write(go[1], "gg", 2));
-	EXPECT_EQ(0, sk_worker_finish(&bound));
-	EXPECT_EQ(0, sk_worker_finish(&unbound));
+	EXPECT_EQ(0, sk_worker_pair(self->fd, self->id, 2, step_draw, &bound,
+				    &unbound));
 
 	/* The bound process read the seeded stream from its start. */
 	EXPECT_TRUE(stream_matches(bound.sh->bits, SEED, 0, 64));
@@ -106,6 +99,7 @@ TEST_F_TIMEOUT(redirect, deterministic_for_the_bound_process_only, 120)
 	EXPECT_NE(0, memcmp(unbound.sh->bits, unbound.sh->bits + 32, 32));
 
 	/* Another bound process replays the same bytes. */
+	ASSERT_EQ(0, pipe(go));
 	again = sk_worker_start(go[0], 2, step_draw);
 	ASSERT_LT(0, again.pid);
 	ASSERT_EQ(0, sk_bind(self->fd, self->id, again.pid, 0));

@@ -117,7 +117,7 @@ TEST_F_TIMEOUT(retprobe, returns_errors_and_times_bound_only, 300)
 	struct shadowk_probe_read c, g, o;
 	struct sk_worker bound, unbound;
 	__u32 pc, pg, po, other;
-	int go[2], i;
+	int i;
 
 	ASSERT_EQ(0, sk_create(self->fd, NULL, &other));
 	ASSERT_EQ(0, sk_probe_add(self->fd, self->id, "__x64_sys_close",
@@ -127,15 +127,8 @@ TEST_F_TIMEOUT(retprobe, returns_errors_and_times_bound_only, 300)
 	ASSERT_EQ(0, sk_probe_add(self->fd, other, "__x64_sys_close",
 				  SHADOWK_PROBE_RETURN, &po));
 
-	ASSERT_EQ(0, pipe(go));
-	bound = sk_worker_start(go[0], CALLS, step_close_getppid);
-	unbound = sk_worker_start(go[0], CALLS, step_close_getppid);
-	ASSERT_LT(0, bound.pid);
-	ASSERT_LT(0, unbound.pid);
-	ASSERT_EQ(0, sk_bind(self->fd, self->id, bound.pid, 0));
-	ASSERT_EQ(2, write(go[1], "gg", 2));
-	EXPECT_EQ(0, sk_worker_finish(&bound));
-	EXPECT_EQ(0, sk_worker_finish(&unbound));
+	EXPECT_EQ(0, sk_worker_pair(self->fd, self->id, CALLS, step_close_getppid, &bound,
+				    &unbound));
 	sk_worker_free(&bound);
 	sk_worker_free(&unbound);
 

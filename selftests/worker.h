@@ -17,6 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "shadowk_test.h"
+
 #define SK_WORKER_MAX_STEPS	(1L << 26)
 #define SK_WORKER_RESULTS	8
 
@@ -142,6 +144,34 @@ static inline void sk_worker_free(struct sk_worker *w)
 	if (w->sh)
 		munmap(w->sh, sizeof(*w->sh));
 	w->sh = NULL;
+}
+
+/*
+ * Two workers of @steps steps of @step, started on one go byte once the
+ * first (*@bound) is bound to clone @id and the second (*@unbound) is
+ * not, so that they make the same calls at the same time; then reaped.
+ * 0 when both exited 0.  The caller frees them (their shared pages hold
+ * what the step function recorded).
+ */
+static inline int sk_worker_pair(int fd, __u32 id, long steps, sk_step_fn step,
+				 struct sk_worker *bound,
+				 struct sk_worker *unbound)
+{
+	int go[2], rc = -1;
+
+	*bound = *unbound = (struct sk_worker){ -1, NULL, steps };
+	if (pipe(go))
+		return -1;
+	*bound = sk_worker_start(go[0], steps, step);
+	*unbound = sk_worker_start(go[0], steps, step);
+	if (bound->pid > 0 && unbound->pid > 0 &&
+	    !sk_bind(fd, id, bound->pid, 0) && write(go[1], "gg", 2) == 2) {
+		rc = sk_worker_finish(bound);
+		rc |= sk_worker_finish(unbound);
+	}
+	close(go[0]);
+	close(go[1]);
+	return rc;
 }
 
 #endif
