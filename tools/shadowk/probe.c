@@ -103,6 +103,23 @@ probe_match(const struct shadowk_probe_entry *e, size_t n, const char *arg)
 	return NULL;
 }
 
+/* The context, @clone's id and its probes, for commands that name probes. */
+static int probe_open_list(const char *clone, struct shadowk_ctx **ctxp,
+			   __u32 *id, struct shadowk_probe_entry **e, size_t *n)
+{
+	int err, ret;
+
+	ret = tool_open_clone(ctxp, clone, id);
+	if (ret)
+		return ret;
+	err = shadowk_probe_list(*ctxp, *id, e, n, sizeof(**e));
+	if (err) {
+		*ctxp = shadowk_unref(*ctxp);
+		return tool_call_err(err, "cannot list probes");
+	}
+	return EXIT_OK;
+}
+
 static int probe_del(int argc, char **argv)
 {
 	const struct shadowk_probe_entry **del = NULL;
@@ -116,14 +133,9 @@ static int probe_del(int argc, char **argv)
 
 	if (argc < 3)
 		return tool_usage_err("takes CLONE and FUNC|ID...");
-	ret = tool_open_clone(&ctx, argv[1], &id);
+	ret = probe_open_list(argv[1], &ctx, &id, &e, &n);
 	if (ret)
 		return ret;
-	err = shadowk_probe_list(ctx, id, &e, &n, sizeof(*e));
-	if (err) {
-		ret = tool_call_err(err, "cannot list probes");
-		goto out;
-	}
 	del = calloc(argc, sizeof(*del));
 	hits = calloc(argc, sizeof(*hits));
 	if (!del || !hits) {
@@ -343,14 +355,9 @@ static int probe_latency(int argc, char **argv)
 
 	if (argc != 3)
 		return tool_usage_err("takes CLONE and FUNC|ID");
-	ret = tool_open_clone(&ctx, argv[1], &id);
+	ret = probe_open_list(argv[1], &ctx, &id, &e, &n);
 	if (ret)
 		return ret;
-	err = shadowk_probe_list(ctx, id, &e, &n, sizeof(*e));
-	if (err) {
-		ret = tool_call_err(err, "cannot list probes");
-		goto out;
-	}
 	pe = probe_match(e, n, argv[2]);
 	if (!pe) {
 		ret = tool_err(EXIT_BAD_FUNC, "clone %u has no probe '%s'", id,
