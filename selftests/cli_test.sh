@@ -7,7 +7,7 @@
 
 . /shadowk/lib.sh
 
-tap_plan 98
+tap_plan 104
 
 sk() {
 	shadowk "$@"
@@ -199,6 +199,80 @@ expect 0 "profile: strace -c's columns" sk profile --top 3 -- skcalls getppid 10
 printf '%s' "$out" | grep -q 'time.*seconds.*usecs/call.*calls.*errors' || tap_diag "table: $out"
 printf '%s\n' "$out" | sed 's/^/# /'	# for the log
 expect 125 "profile --sort: an unknown key is the tool's failure, 125" sk profile --sort size -- true
+expect 0 "profile -e: functions by glob, many patterns" \
+	sk -j profile -e '__x64_sys_getpp*' -e __x64_sys_getpid -- skcalls getppid 20
+jqt "profile -e: exactly the matching functions" \
+	'.probed == 2 and .functions[0].function == "__x64_sys_getppid" and .functions[0].calls == 20'
+
+# bound_to PID: wait (bounded) until PID is bound to some clone.
+bound_to() {
+	k=0
+	while [ $k -lt 2000 ]; do
+		shadowk -j process which "$1" 2>/dev/null | jq -e '.clone != null' > /dev/null && return 0
+		k=$((k + 1))
+	done
+	return 1
+}
+# profile_clone_bound: wait (bounded) until a profile-* clone has a process.
+profile_clone_bound() {
+	k=0
+	while [ $k -lt 2000 ]; do
+		shadowk -j clone list 2>/dev/null |
+			jq -e 'map(select((.name | startswith("profile-")) and .bound > 0)) | length > 0' > /dev/null && return 0
+		k=$((k + 1))
+	done
+	return 1
+}
+
+# profile -p: a process already running, gated on a fifo until bound.
+rm -f /tmp/cli.gate && mkfifo /tmp/cli.gate
+sh -c 'read x < /tmp/cli.gate; exec skcalls getppid 300' &
+target=$!
+shadowk -j profile -p "$target" > /tmp/cli.prof 2> /tmp/cli.err &
+prof=$!
+if bound_to "$target"; then
+	echo go > /tmp/cli.gate
+	wait "$prof"
+	rc=$?
+else
+	kill "$target" "$prof" 2>/dev/null
+	rc=99
+fi
+wait "$target" 2>/dev/null
+out=$(cat /tmp/cli.prof)
+if [ "$rc" -eq 0 ]; then tap_ok "profile -p PID: ends when the process does"; else
+	tap_fail "profile -p PID: ends when the process does"; tap_diag "rc $rc: $(cat /tmp/cli.err)"; fi
+jqt "profile -p: the process's 300 calls after the binding, no exit status" \
+	'.command == null and .pid > 0 and .exit_status == null and .functions[0].function == "__x64_sys_getppid" and .functions[0].calls == 300'
+
+# --duration ends a -p profile with the process still running.
+sh -c 'read x < /tmp/cli.gate' &
+target=$!
+expect 0 "profile -p --duration 1 returns, the process lives on" \
+	sh -c "shadowk -j profile -p $target --duration 1 > /tmp/cli.prof && kill -0 $target"
+echo go > /tmp/cli.gate
+wait "$target"
+
+# SIGTERM to profile: passed to the command, the report still comes (-o),
+# the exit status is the command's, the clone goes.
+rm -f /tmp/cli.prof
+shadowk -j profile -o /tmp/cli.prof -- sh -c 'read x < /tmp/cli.gate' &
+prof=$!
+if profile_clone_bound; then
+	kill -TERM "$prof"
+	wait "$prof"
+	rc=$?
+else
+	kill "$prof"
+	rc=99
+fi
+if [ "$rc" -eq 143 ] && jq -e '.exit_status == 143' /tmp/cli.prof > /dev/null 2>&1; then
+	tap_ok "profile killed with SIGTERM: the command's 143, the report in -o FILE"
+else
+	tap_fail "profile killed with SIGTERM: the command's 143, the report in -o FILE"
+	tap_diag "rc $rc: $(cat /tmp/cli.prof 2>&1)"
+fi
+rm -f /tmp/cli.gate
 sk -j clone list > /tmp/cli.list
 if jq -e 'map(select(.name | startswith("profile-"))) | length == 0' /tmp/cli.list > /dev/null; then
 	tap_ok "profile: its clones are gone"

@@ -112,7 +112,7 @@ exact "probe latency offers the clone's probes" "4 vfs_read" \
 exact "probe latency takes one probe" "" shadowk-fake probe latency web 4 ""
 exact "probe add options" "--irq --return" shadowk probe add --
 exact "process bind options" "--fork --exec" shadowk process bind --
-exact "profile options" "--top --syscalls --funcs --sort --" shadowk profile --
+exact "profile options" "--top --syscalls --funcs --sort --pid --children --duration --output --event --" shadowk profile --
 exact "process exec: the command after --" "zzshadowk-cmd" \
 	shadowk process exec web -- zzshadowk-c
 exact "profile: the command after --" "zzshadowk-cmd" \

@@ -216,17 +216,41 @@ static int do_help(int argc, char **argv)
 /*
  * Take the global options out of argv, wherever they are before "--"
  * (after it comes a command of exec or profile, with options of its own).
+ * After "profile", a lone -p is profile's PID option, not --pretty.
  * Returns -1 to go on, else an exit code.
  */
+static bool names_profile(char **argv, int argc)
+{
+	const struct object *o;
+	bool ambiguous;
+	int i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+		if (argv[i][0] == '-')
+			continue;
+		o = match_word(argv[i], objects, N_OBJECTS, sizeof(*o),
+			       &ambiguous);
+		return o && !strcmp(o->name, "profile");
+	}
+	return false;
+}
+
 static int global_options(int *argcp, char **argv)
 {
 	int argc = *argcp, i, kept = 1;
+	/* profile -p PID, as perf and strace spell it; --pretty still works. */
+	bool pid_option = names_profile(argv, argc);
 	bool done = false;
 
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
 		if (done || a[0] != '-' || !a[1]) {
+			argv[kept++] = argv[i];
+			continue;
+		}
+		/* After the object: kept > 1. */
+		if (pid_option && kept > 1 && !strcmp(a, "-p")) {
 			argv[kept++] = argv[i];
 			continue;
 		}

@@ -8,6 +8,7 @@
  */
 
 #include <errno.h>
+#include <fnmatch.h>
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
@@ -89,8 +90,21 @@ static int name_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Every system call entry of the core kernel, each name once. */
-static int load_syscalls(struct func_set *set)
+static bool matches(const char *name, char **globs, size_t nglobs)
+{
+	size_t i;
+
+	for (i = 0; i < nglobs; i++)
+		if (!fnmatch(globs[i], name, 0))
+			return true;
+	return false;
+}
+
+/*
+ * The core kernel's text symbols matching one of @globs, each name once;
+ * with no globs, every system call entry (__x64_sys_*).
+ */
+static int load_symbols(struct func_set *set, char **globs, size_t nglobs)
 {
 	char line[512], type, name[256];
 	size_t i, kept;
@@ -106,7 +120,8 @@ static int load_syscalls(struct func_set *set)
 		    strchr(line, '['))
 			continue;
 		if ((type == 't' || type == 'T') &&
-		    !strncmp(name, "__x64_sys_", 10))
+		    (nglobs ? matches(name, globs, nglobs) :
+			      !strncmp(name, "__x64_sys_", 10)))
 			err = set_add(set, name);
 	}
 	fclose(f);
@@ -120,6 +135,9 @@ static int load_syscalls(struct func_set *set)
 			set->names[kept++] = set->names[i];
 	}
 	set->n = kept;
+	if (!set->n && nglobs)
+		return tool_err(EXIT_USAGE,
+				"no kernel function matches the -e patterns");
 	if (!set->n)
 		return tool_err(EXIT_FAIL,
 				"/proc/kallsyms lists no system call entry (__x64_sys_*)");
@@ -175,31 +193,68 @@ static __u64 total_hits(struct shadowk_ctx *ctx, __u32 id)
 	return total;
 }
 
-/* Waits for the child, redrawing one status line on a terminal. */
-static int watch(struct shadowk_ctx *ctx, __u32 id, pid_t pid,
-		 const char *cmd, const struct timespec *t0)
+/* The last of SIGINT, SIGTERM, SIGHUP that reached the tool, or 0. */
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+/*
+ * Waits for the process to end, for @duration seconds (0: no limit) or
+ * for a signal, redrawing one status line on a terminal.  A command of
+ * ours (@child) is sent SIGTERM and SIGHUP as they come and waited for:
+ * its status; a process attached to (-p) is left running: -1.
+ */
+static int watch(struct shadowk_ctx *ctx, __u32 id, pid_t pid, bool child,
+		 const char *what, const struct timespec *t0, double duration)
 {
 	bool progress = !tool.json && isatty(STDERR_FILENO);
 	struct pollfd pfd = { .events = POLLIN };
+	int r;
 
 	pfd.fd = syscall(SYS_pidfd_open, pid, 0);
-	while (pfd.fd >= 0 && poll(&pfd, 1, PROGRESS_MS) <= 0) {
+	while (pfd.fd >= 0) {
+		r = poll(&pfd, 1, PROGRESS_MS);
+		if (r > 0)
+			break;
+		if (stop_signal && child && stop_signal != SIGINT) {
+			kill(pid, stop_signal);
+			stop_signal = 0;
+		} else if (stop_signal && !child) {
+			break;
+		}
+		if (duration > 0 && since(t0) >= duration) {
+			if (!child)
+				break;
+			kill(pid, SIGTERM);
+			duration = 0;
+		}
 		if (progress)
 			fprintf(stderr, "\rprofiling %s (pid %d): %.1f s, %llu calls ",
-				cmd, pid, since(t0),
+				what, pid, since(t0),
 				(unsigned long long)total_hits(ctx, id));
 	}
 	if (progress)
 		fprintf(stderr, "\r\033[K");
 	if (pfd.fd >= 0)
 		close(pfd.fd);
-	return tool_wait_child(pid);
+	return child ? tool_wait_child(pid) : -1;
 }
 
 static void report(struct shadowk_probe_entry *e, size_t n, size_t top,
 		   char **cmd, pid_t pid, int status, double secs,
 		   const struct func_set *set, size_t skipped, bool timed)
 {
+	char attached[32];
+	char *one[] = { attached, NULL };
+
+	/* -p: the process is named by its pid, and its status is unknown. */
+	if (!cmd) {
+		snprintf(attached, sizeof(attached), "pid %d", pid);
+		cmd = one;
+	}
 	__u64 total = 0, total_ns = 0, total_errors = 0;
 	size_t i, shown;
 	struct json *j;
@@ -218,12 +273,19 @@ static void report(struct shadowk_probe_entry *e, size_t n, size_t top,
 	if (tool.json) {
 		j = tool_json();
 		json_obj_begin(j, NULL);
-		json_arr_begin(j, "command");
-		for (i = 0; cmd[i]; i++)
-			json_str(j, NULL, cmd[i]);
-		json_arr_end(j);
+		if (cmd == one) {
+			json_member_null(j, "command");
+		} else {
+			json_arr_begin(j, "command");
+			for (i = 0; cmd[i]; i++)
+				json_str(j, NULL, cmd[i]);
+			json_arr_end(j);
+		}
 		json_u64(j, "pid", pid);
-		json_u64(j, "exit_status", status);
+		if (cmd == one)
+			json_member_null(j, "exit_status");
+		else
+			json_u64(j, "exit_status", status);
 		json_double(j, "seconds", secs);
 		json_u64(j, "probed", n);
 		json_u64(j, "skipped", skipped);
@@ -262,8 +324,11 @@ static void report(struct shadowk_probe_entry *e, size_t n, size_t top,
 		tool_json_done();
 		return;
 	}
-	printf("%s (pid %d) exited with status %d after %.2f s\n", cmd[0],
-	       pid, status, secs);
+	if (cmd == one)
+		printf("process %d, profiled for %.2f s\n", pid, secs);
+	else
+		printf("%s (pid %d) exited with status %d after %.2f s\n",
+		       cmd[0], pid, status, secs);
 	printf("%llu calls into %zu probed kernel functions, by this command (and its children) alone\n",
 	       (unsigned long long)total, n);
 	if (skipped) {
@@ -337,8 +402,21 @@ int do_profile(int argc, char **argv)
 		{ "syscalls", no_argument, NULL, 's' },
 		{ "funcs", required_argument, NULL, 'f' },
 		{ "sort", required_argument, NULL, 'S' },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "children", no_argument, NULL, 'c' },
+		{ "duration", required_argument, NULL, 'D' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "event", required_argument, NULL, 'e' },
 		{ NULL, 0, NULL, 0 },
 	};
+	SHADOWK_OPTS(bind, bopts);
+	unsigned long long duration = 0;
+	const char *output = NULL;
+	char **globs = NULL;
+	size_t nglobs = 0;
+	bool children = false;
+	pid_t attach = 0;
+	struct sigaction sa = { .sa_handler = on_stop_signal };
 	SHADOWK_RESULT(info, info);
 	SHADOWK_OPTS(create, copts);
 	struct shadowk_probe_entry *e = NULL;
@@ -355,8 +433,28 @@ int do_profile(int argc, char **argv)
 	__u32 id;
 
 	tool.wrapper = true;
-	while ((c = getopt_long(argc, argv, "+:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:p:o:e:", opts, NULL)) != -1) {
 		switch (c) {
+		case 'p':
+			if (!tool_parse_pid(optarg, &attach) || !attach)
+				return tool_usage_err("'%s' is not a process id", optarg);
+			break;
+		case 'c':
+			children = true;
+			break;
+		case 'D':
+			if (!tool_parse_u64(optarg, 86400 * 365, &duration) || !duration)
+				return tool_usage_err("--duration takes whole seconds, at least 1");
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case 'e':
+			globs = realloc(globs, (nglobs + 1) * sizeof(*globs));
+			if (!globs)
+				return tool_call_err(-ENOMEM, "profile");
+			globs[nglobs++] = optarg;
+			break;
 		case 't':
 			if (!tool_parse_u64(optarg, 1000000, &top))
 				return tool_usage_err("--top takes a count (0 for all)");
@@ -381,13 +479,30 @@ int do_profile(int argc, char **argv)
 			return tool_bad_option(argv, c);
 		}
 	}
-	if (syscalls && funcs)
-		return tool_usage_err("--syscalls and --funcs exclude each other");
-	if (optind >= argc)
-		return tool_usage_err("which command?");
+	if ((syscalls + !!funcs + !!nglobs) > 1) {
+		free(globs);
+		return tool_usage_err("--syscalls, --funcs and -e exclude each other");
+	}
+	if (attach && optind < argc) {
+		free(globs);
+		return tool_usage_err("-p PID or a command, not both");
+	}
+	if (!attach && optind >= argc) {
+		free(globs);
+		return tool_usage_err("which command (or -p PID)?");
+	}
+	if (children && !attach) {
+		free(globs);
+		return tool_usage_err("--children goes with -p (a command's children are always followed)");
+	}
 	argv += optind;
+	if (output && !freopen(output, "w", stdout)) {
+		free(globs);
+		return tool_err(EXIT_USAGE, "profile: cannot write '%s': %m", output);
+	}
 
-	ret = funcs ? load_file(&set, funcs) : load_syscalls(&set);
+	ret = funcs ? load_file(&set, funcs) : load_symbols(&set, globs, nglobs);
+	free(globs);
 	if (ret)
 		goto out_set;
 	ret = tool_open(&ctx, true);
@@ -412,22 +527,53 @@ int do_profile(int argc, char **argv)
 	if (ret)
 		goto out_clone;
 
-	/* The terminal's ^C is for the command; the report still comes. */
-	signal(SIGINT, SIG_IGN);
+	/*
+	 * The terminal's ^C is for the command, and SIGTERM and SIGHUP are
+	 * passed on to it; with -p each of the three ends the profile.  The
+	 * report comes either way, and the clone goes.
+	 */
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	if (attach)
+		sigaction(SIGINT, &sa, NULL);
+	else
+		signal(SIGINT, SIG_IGN);
 	signal(SIGQUIT, SIG_IGN);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	ret = tool_spawn_bound(ctx, id, SHADOWK_BIND_INHERIT_FORK |
-			       SHADOWK_BIND_INHERIT_EXEC, argv, &pid);
-	if (ret)
-		goto out_clone;
-	status = watch(ctx, id, pid, argv[0], &t0);
+	if (attach) {
+		pid = attach;
+		bopts.flags = SHADOWK_BIND_INHERIT_EXEC |
+			      (children ? SHADOWK_BIND_INHERIT_FORK : 0);
+		err = shadowk_process_bind(ctx, id, pid, &bopts);
+		if (err == -ESRCH) {
+			ret = tool_err(EXIT_NO_PROCESS, "no process %d", pid);
+			goto out_clone;
+		} else if (err == -EBUSY) {
+			ret = tool_err(EXIT_FAIL, "process %d is bound to another clone already", pid);
+			goto out_clone;
+		} else if (err) {
+			ret = tool_call_err(err, "cannot bind the process");
+			goto out_clone;
+		}
+		watch(ctx, id, pid, false, "", &t0, duration);
+		/* Gone already, or unbound meanwhile: nothing to undo. */
+		shadowk_process_unbind(ctx, pid);
+		status = EXIT_OK;
+	} else {
+		ret = tool_spawn_bound(ctx, id, SHADOWK_BIND_INHERIT_FORK |
+				       SHADOWK_BIND_INHERIT_EXEC, argv, &pid);
+		if (ret)
+			goto out_clone;
+		status = watch(ctx, id, pid, true, argv[0], &t0, duration);
+	}
 
 	err = shadowk_probe_list(ctx, id, &e, &n, sizeof(*e));
 	if (err) {
 		ret = tool_call_err(err, "cannot read the probes");
 		goto out_clone;
 	}
-	report(e, n, top, argv, pid, status, since(&t0), &set, skipped, timed);
+	report(e, n, top, attach ? NULL : argv, pid, status, since(&t0), &set,
+	       skipped, timed);
 	free(e);
 	ret = status;
 out_clone:
