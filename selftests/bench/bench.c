@@ -11,9 +11,12 @@
  *   bench probes-elsewhere N FILE FUNC...
  *                           syscalls while a clone bound to another
  *                           (idle) process probes FUNC...
+ *   bench retprobes-elsewhere N FILE FUNC...
+ *                           the same with return probes
  *   bench probes-bound N FILE FUNC...
  *                           syscalls of this process, bound to a clone,
- *                           without and then with probes on FUNC...
+ *                           without, with probes on FUNC..., and with
+ *                           return probes on them
  *   bench latency K         create+destroy, bind+unbind, fork+exec+wait
  *   bench memory            page-table pages and frames of a clone
  *   bench forks N bound|unbound
@@ -160,12 +163,12 @@ static int clone_state(long n)
 }
 
 static int add_probes(int fd, __u32 id, char **funcs, int nfuncs,
-		      __u32 *ids)
+		      __u32 *ids, __u32 flags)
 {
 	int i, err;
 
 	for (i = 0; i < nfuncs; i++) {
-		err = sk_probe_add(fd, id, funcs[i], 0, &ids[i]);
+		err = sk_probe_add(fd, id, funcs[i], flags, &ids[i]);
 		if (err) {
 			fprintf(stderr, "bench: probe %s: %s\n", funcs[i],
 				strerror(err));
@@ -177,7 +180,7 @@ static int add_probes(int fd, __u32 id, char **funcs, int nfuncs,
 
 /* (b): a clone bound to an idle process probes the measured path. */
 static int probes_elsewhere(long n, const char *file, char **funcs,
-			    int nfuncs)
+			    int nfuncs, __u32 flags)
 {
 	int fd = sk_open(), p[2], rc;
 	__u32 id, ids[16];
@@ -187,7 +190,7 @@ static int probes_elsewhere(long n, const char *file, char **funcs,
 	if (fd < 0)
 		return die("open", errno);
 	if (nfuncs > 16 || sk_create(fd, "bench", &id) ||
-	    add_probes(fd, id, funcs, nfuncs, ids) || pipe(p))
+	    add_probes(fd, id, funcs, nfuncs, ids, flags) || pipe(p))
 		return die("probes elsewhere", EINVAL);
 	pid = fork();
 	if (pid == 0) {
@@ -216,7 +219,7 @@ static int probes_bound(long n, const char *file, char **funcs, int nfuncs)
 	if (nfuncs > 16 || sk_create(fd, "bench", &id) || sk_bind(fd, id, 0, 0))
 		return die("bind", EINVAL);
 	rc = syscalls(n, file, "bound_");
-	if (rc || add_probes(fd, id, funcs, nfuncs, ids))
+	if (rc || add_probes(fd, id, funcs, nfuncs, ids, 0))
 		return 1;
 	rc = syscalls(n, file, "probed_");
 	for (i = 0; i < nfuncs; i++) {
@@ -224,6 +227,17 @@ static int probes_bound(long n, const char *file, char **funcs, int nfuncs)
 		if (!sk_ioctl(fd, SHADOWK_IOC_PROBE_READ, &r))
 			printf("hits_%s %llu\n", funcs[i],
 			       (unsigned long long)r.out_hits);
+		sk_probe_del(fd, ids[i]);
+	}
+	/* The same functions with return probes: entry, return and time. */
+	if (rc || add_probes(fd, id, funcs, nfuncs, ids, SHADOWK_PROBE_RETURN))
+		return 1;
+	rc = syscalls(n, file, "returned_");
+	for (i = 0; i < nfuncs; i++) {
+		r.probe_id = ids[i];
+		if (!sk_ioctl(fd, SHADOWK_IOC_PROBE_READ, &r))
+			printf("returns_%s %llu\n", funcs[i],
+			       (unsigned long long)r.out_latency.returns);
 	}
 	sk_unbind(fd, 0);
 	sk_destroy(fd, id);
@@ -430,7 +444,10 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "syscalls") && argc > 3)
 		return syscalls(n, argv[3], "");
 	if (!strcmp(argv[1], "probes-elsewhere") && argc > 4)
-		return probes_elsewhere(n, argv[3], argv + 4, argc - 4);
+		return probes_elsewhere(n, argv[3], argv + 4, argc - 4, 0);
+	if (!strcmp(argv[1], "retprobes-elsewhere") && argc > 4)
+		return probes_elsewhere(n, argv[3], argv + 4, argc - 4,
+					SHADOWK_PROBE_RETURN);
 	if (!strcmp(argv[1], "probes-bound") && argc > 4)
 		return probes_bound(n, argv[3], argv + 4, argc - 4);
 	if (!strcmp(argv[1], "latency"))

@@ -18,13 +18,14 @@ out() {
 	sed "s/^/shadowk-bench: $1 /"
 }
 
-# kprobes FILTER FUNC...: a kprobe event on each FUNC, enabled, with FILTER.
+# kprobes FILTER FUNC...: a kprobe event on each FUNC, enabled, with FILTER;
+# with KIND=r, a kretprobe event (fired at the return, with its value).
 kprobes() {
 	filter=$1
 	shift
 	i=0
 	for f in "$@"; do
-		echo "p:shadowk_bench/f$i $f" >> $T/kprobe_events || return 1
+		echo "${KIND:-p}:shadowk_bench/f$i $f" >> $T/kprobe_events || return 1
 		[ -z "$filter" ] || echo "$filter" > $T/events/shadowk_bench/f$i/filter
 		echo 1 > $T/events/shadowk_bench/f$i/enable
 		i=$((i + 1))
@@ -87,6 +88,9 @@ echo > $T/trace
 kprobes "" $entries && $b syscalls "$n" "$file" | out "d-kprobe"
 kprobes_off
 echo > $T/trace
+KIND=r kprobes "" $entries && $b syscalls "$n" "$file" | out "d-kretprobe"
+kprobes_off
+echo > $T/trace
 for f in $entries; do
 	ftrace_name "$f" >> $T/set_ftrace_filter
 done
@@ -113,6 +117,7 @@ $b forks 10000 bound | out "forks-bound"
 $b clone-state 1000000 | out "clone-bound-elsewhere"
 # (b) shadowk's way: the same probes in a clone bound to another process.
 $b probes-elsewhere "$n" "$file" $getppid_path $pread_path | out "b-shadowk-elsewhere"
+$b retprobes-elsewhere "$n" "$file" $getppid_path $pread_path | out "b-shadowk-ret-elsewhere"
 # (b) a whole "shadowk profile" elsewhere: every system call entry probed,
 # in a clone bound to another process, set up with the tool.
 all_syscalls_clone

@@ -65,6 +65,7 @@ printf '%-44s %9s %9s %7s %7s   %8s %8s\n' "an unbound process's syscalls" \
 	getppid pread "wall:g" "wall:p" "ratio:g" "ratio:p"
 row "(a) nothing installed" a-unbound
 row "(b) shadowk probes 3+3 fns, clone elsewhere" b-shadowk-elsewhere
+row "(b) the same as return probes" b-shadowk-ret-elsewhere
 row "(b) every syscall probed, clone elsewhere" b-all-syscalls-elsewhere
 echo "    ($(r "$icount" b-all-syscalls-elsewhere probes) probes: what 'shadowk profile' installs)"
 echo "    (VERIFY of that clone: $(r "$icount" b-all-syscalls-elsewhere verify_ns) instructions," \
@@ -75,7 +76,9 @@ echo
 printf '%-44s %9s %9s %7s %7s\n' "per-hit cost for the process (entry fn)" \
 	getppid pread "wall:g" "wall:p"
 hit "  shadowk probe (bound, with - without)" d-shadowk d-shadowk probed_ bound_
+hit "  shadowk return probe (bound, timed)" d-shadowk d-shadowk returned_ bound_
 hit "  kprobe event (recorded), minus (a)" d-kprobe a-unbound
+hit "  kretprobe event (recorded), minus (a)" d-kretprobe a-unbound
 hit "  ftrace function tracer, minus (a)" d-ftrace-function a-unbound
 hit "  ftrace hook, tracing off, minus (a)" d-ftrace-hook-only a-unbound
 echo "  (shadowk counted: getppid $(r "$icount" d-shadowk hits___x64_sys_getppid)," \
