@@ -26,7 +26,8 @@ has "the tool loaded the module and created a clone" 'clone [0-9]+ created, name
 has "a probe counted the bound dd and not its neighbour" '^=> isolation: the probe counted [0-9]+ reads'
 has "a fault failed the bound process only" '^=> isolation: the bound touch failed with ENOSPC'
 has "the bound touch saw ENOSPC" 'touch: /tmp/bound-file: No space left on device'
-has "profile printed a ranked table" '^ +[0-9]+ +[0-9.]+ +__x64_sys_'
+has "a return probe's latency histogram" '^ +[0-9]+ -> [0-9]+ +: [0-9]+ +\|\*+'
+has "profile printed a ranked table" '^ *[0-9.]+( +[0-9.]+)+ +__x64_sys_'
 has "it ends by pointing to make vm-shell" 'make vm-shell'
 n=$((n + 1))
 if [ -f "$log" ] && ! grep -q 'NOT ISOLATED' "$log"; then

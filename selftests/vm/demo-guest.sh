@@ -27,8 +27,9 @@ run shadowk clone list
 say ""
 
 say "== 2. A probe that counts one process, and only it"
-say "Count calls of the read() system call, in clone 'demo' only:"
-run shadowk probe add demo __x64_sys_read
+say "Count and time calls of the read() system call, in clone 'demo' only"
+say "(--return: each call's return is seen too, through the kernel's rethook):"
+run shadowk probe add --return demo __x64_sys_read
 say "Two copies of one workload run at the same time: each dd reads"
 say "$blocks one-byte blocks from /dev/zero.  The first runs bound to the"
 say "clone ('shadowk process exec'); its neighbour runs on the ordinary kernel."
@@ -46,6 +47,9 @@ else
 	say "=> NOT ISOLATED: the probe counted $hits reads"
 fi
 say "The neighbour ran the kernel's own, unpatched text: it paid nothing."
+say "The bound dd's read() times, as a histogram (bcc's funclatency, for one"
+say "process and nobody else):"
+run shadowk probe latency demo __x64_sys_read
 say ""
 
 say "== 3. A fault injected into one process only"

@@ -119,7 +119,8 @@ static int load_symbols(struct func_set *set, char **globs, size_t nglobs)
 		if (sscanf(line, "%*s %c %255s %*s", &type, name) != 2 ||
 		    strchr(line, '['))
 			continue;
-		if ((type == 't' || type == 'T') &&
+		/* Nor compiler-split parts (foo.cold): never an entry. */
+		if ((type == 't' || type == 'T') && !strchr(name, '.') &&
 		    (nglobs ? matches(name, globs, nglobs) :
 			      !strncmp(name, "__x64_sys_", 10)))
 			err = set_add(set, name);
