@@ -137,22 +137,13 @@ static void usage(FILE *out)
 		"'man 8 shadowk' for everything.\n", tool.prog, tool.prog);
 }
 
-static void cmd_usage(FILE *out, const char *object, const struct cmd *c)
-{
-	if (strcmp(object, c->name))
-		fprintf(out, "Usage: %s %s %s %s\n  %s\n", tool.prog, object,
-			c->name, c->args, c->help);
-	else
-		fprintf(out, "Usage: %s %s %s\n  %s\n", tool.prog, c->name,
-			c->args, c->help);
-}
 
 static void object_usage(FILE *out, const struct object *o)
 {
 	size_t i;
 
 	if (!o->cmds) {
-		cmd_usage(out, o->name, &o->self);
+		tool_cmd_usage(out, o->name, &o->self);
 		return;
 	}
 	fprintf(out, "Usage: %s %s COMMAND [ARGS...]\n  %s\n\n", tool.prog,
@@ -162,38 +153,7 @@ static void object_usage(FILE *out, const struct object *o)
 			o->cmds[i].name, o->cmds[i].args, o->cmds[i].help);
 }
 
-int tool_usage_err(const char *fmt, ...)
-{
-	char msg[512];
-	va_list args;
 
-	va_start(args, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, args);
-	va_end(args);
-	if (!tool.cmd)
-		return tool_err(EXIT_USAGE, "%s", msg);
-	if ((tool.json || tool.wrapper) && strcmp(tool.object, tool.cmd->name))
-		return tool_err(EXIT_USAGE, "%s %s: %s", tool.object,
-				tool.cmd->name, msg);
-	if (tool.json || tool.wrapper)
-		return tool_err(EXIT_USAGE, "%s: %s", tool.object, msg);
-	if (strcmp(tool.object, tool.cmd->name))
-		fprintf(stderr, "%s %s %s: %s\n", tool.prog, tool.object,
-			tool.cmd->name, msg);
-	else
-		fprintf(stderr, "%s %s: %s\n", tool.prog, tool.object, msg);
-	cmd_usage(stderr, tool.object, tool.cmd);
-	return EXIT_USAGE;
-}
-
-int tool_bad_option(char **argv, int c)
-{
-	const char *arg = argv[optind - 1];
-
-	if (c == ':')
-		return tool_usage_err("'%s' needs an argument", arg);
-	return tool_usage_err("unknown option '%s'", arg);
-}
 
 static int do_help(int argc, char **argv)
 {
@@ -292,7 +252,7 @@ static int run(const char *object, const struct cmd *c, int argc,
 	tool.cmd = c;
 	for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
 		if (!strcmp(argv[i], "--help")) {
-			cmd_usage(stdout, object, c);
+			tool_cmd_usage(stdout, object, c);
 			return EXIT_OK;
 		}
 	}

@@ -48,6 +48,8 @@ extern struct tool tool;
 
 __attribute__((format(printf, 2, 3)))
 int tool_err(int code, const char *fmt, ...);
+/* One command's usage line and help. */
+void tool_cmd_usage(FILE *out, const char *object, const struct cmd *c);
 /* A bad command line for the running command, with its usage. */
 __attribute__((format(printf, 1, 2)))
 int tool_usage_err(const char *fmt, ...);
