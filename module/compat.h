@@ -22,6 +22,9 @@
 #if !IS_ENABLED(CONFIG_DYNAMIC_FTRACE_WITH_REGS)
 #error "shadowk needs CONFIG_DYNAMIC_FTRACE_WITH_REGS"
 #endif
+#if !IS_ENABLED(CONFIG_BPF_EVENTS)
+#error "shadowk needs CONFIG_BPF_EVENTS, for BPF programs at scoped sites"
+#endif
 #if !IS_ENABLED(CONFIG_PREEMPT_NOTIFIERS)
 #error "shadowk needs CONFIG_PREEMPT_NOTIFIERS (selected by CONFIG_KVM_INTEL or CONFIG_KVM_AMD)"
 #endif
@@ -55,6 +58,16 @@ DECLARE_PER_CPU_SHARED_ALIGNED(struct shadowk_compat_tlb_state_shared,
 #define SHADOWK_COMPAT_RETHOOK_HANDLER(name)				\
 	void name(struct rethook_node *node, void *data,		\
 		  struct pt_regs *regs)
+#endif
+
+/*
+ * A program's sleepable flag moved from its aux into struct bpf_prog in
+ * 6.10 (a member, so no header macro tells).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+#define shadowk_compat_bpf_sleepable(prog) ((prog)->sleepable)
+#else
+#define shadowk_compat_bpf_sleepable(prog) ((prog)->aux->sleepable)
 #endif
 
 #endif /* _SHADOWK_COMPAT_H */

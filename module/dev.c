@@ -17,6 +17,7 @@
 #include <uapi/linux/shadowk.h>
 
 #include "bind.h"
+#include "bpf.h"
 #include "lifecycle.h"
 #include "dev.h"
 #include "info.h"
@@ -47,6 +48,9 @@ union shadowk_ucmd_buffer {
 	struct shadowk_inject_del inject_del;
 	struct shadowk_inject_list inject_list;
 	struct shadowk_process_info process_info;
+	struct shadowk_bpf_attach bpf_attach;
+	struct shadowk_bpf_detach bpf_detach;
+	struct shadowk_bpf_list bpf_list;
 };
 
 struct shadowk_ioctl_op {
@@ -105,6 +109,12 @@ static const struct shadowk_ioctl_op shadowk_ioctl_ops[] = {
 		   struct shadowk_inject_list, entries),
 	SHADOWK_OP(SHADOWK_IOC_PROCESS_INFO, shadowk_bind_process_info_ioctl,
 		   struct shadowk_process_info, __reserved),
+	SHADOWK_OP(SHADOWK_IOC_BPF_ATTACH, shadowk_bpf_attach_ioctl,
+		   struct shadowk_bpf_attach, out_site),
+	SHADOWK_OP(SHADOWK_IOC_BPF_DETACH, shadowk_bpf_detach_ioctl,
+		   struct shadowk_bpf_detach, out_missed),
+	SHADOWK_OP(SHADOWK_IOC_BPF_LIST, shadowk_bpf_list_ioctl,
+		   struct shadowk_bpf_list, entries),
 };
 
 u64 shadowk_dev_ioctl_mask(void)

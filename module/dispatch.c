@@ -20,6 +20,7 @@
 
 #include <uapi/linux/shadowk.h>
 
+#include "bpf.h"
 #include "clone.h"
 #include "dispatch.h"
 #include "inject.h"
@@ -64,6 +65,7 @@ static unsigned long shadowk_dispatch_users(struct shadowk_site *site, u64 view,
 	struct shadowk_redirect *redirect;
 	struct shadowk_injection *inject;
 	struct shadowk_probe *probe;
+	struct shadowk_bpf *bpf;
 	struct shadowk_raw *raw;
 
 	probe = shadowk_dispatch_user(site, SHADOWK_SLOT_PROBE,
@@ -71,6 +73,14 @@ static unsigned long shadowk_dispatch_users(struct shadowk_site *site, u64 view,
 	if (probe)
 		shadowk_probe_hit(probe, task, bound, regs);
 	if (task) {
+		bpf = shadowk_dispatch_user(site, SHADOWK_SLOT_BPF,
+					    struct shadowk_bpf);
+		if (bpf)
+			shadowk_bpf_enter(bpf, regs);
+		bpf = shadowk_dispatch_user(site, SHADOWK_SLOT_BPF_RETURN,
+					    struct shadowk_bpf);
+		if (bpf)
+			shadowk_bpf_enter(bpf, regs);
 		inject = shadowk_dispatch_user(site, SHADOWK_SLOT_INJECT,
 					       struct shadowk_injection);
 		if (inject && shadowk_inject_fires(inject, current->mm)) {

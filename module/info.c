@@ -20,14 +20,15 @@ int shadowk_info_get_ioctl(struct shadowk_ucmd *ucmd)
 
 	info->out_abi_version = SHADOWK_ABI_VERSION;
 	info->out_env = shadowk_env_flags();
-	info->out_features = shadowk_retprobe_available() ?
-			     SHADOWK_FEATURE_RETURN_PROBES : 0;
+	info->out_features = SHADOWK_FEATURE_BPF;
+	if (shadowk_retprobe_available())
+		info->out_features |= SHADOWK_FEATURE_RETURN_PROBES;
 	info->out_ioctls = shadowk_dev_ioctl_mask();
 	info->out_max_clones = SHADOWK_MAX_CLONES;
 	info->out_max_probes = SHADOWK_MAX_PROBES;
 	info->out_max_injects = SHADOWK_MAX_INJECTS;
 	info->out_name_len = SHADOWK_NAME_LEN;
 	info->out_max_inflight = shadowk_retprobe_inflight();
-	info->__reserved = 0;
+	info->out_max_bpf = SHADOWK_MAX_BPF;
 	return shadowk_dev_respond(ucmd, sizeof(*info));
 }

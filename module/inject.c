@@ -242,7 +242,7 @@ static struct shadowk_injection *shadowk_inject_by_id(u32 id)
 {
 	struct shadowk_site_user *user;
 
-	user = shadowk_site_user_by_id(id, SHADOWK_SLOT_INJECT);
+	user = shadowk_site_user_by_id(id, BIT(SHADOWK_SLOT_INJECT));
 	return user ? container_of(user, struct shadowk_injection, user) : NULL;
 }
 
@@ -339,8 +339,8 @@ int shadowk_inject_list_ioctl(struct shadowk_ucmd *ucmd)
 		goto out;
 	}
 	shadowk_clone_lock();
-	for (id = 1; (user = shadowk_site_user_next(clone, SHADOWK_SLOT_INJECT,
-						    &id)); id++) {
+	for (id = 1; (user = shadowk_site_user_next(clone,
+					BIT(SHADOWK_SLOT_INJECT), &id)); id++) {
 		if (n < SHADOWK_MAX_INJECTS)
 			shadowk_inject_describe(ucmd,
 				container_of(user, struct shadowk_injection, user),

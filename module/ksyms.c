@@ -53,6 +53,7 @@ static const struct shadowk_ksym shadowk_ksym_table[] __initconst = {
 	KSYM_DATUM("cpa_lock", cpa_lock),
 	KSYM_DATUM("pgd_lock", pgd_lock),
 	KSYM_DATUM("text_poke_memset", text_poke_memset),
+	KSYM_DATUM("bpf_prog_active", bpf_prog_active),
 #define SHADOWK_KSYMS_FN(fn, optional) \
 	{ #fn, &shadowk_ksyms_addrs[SHADOWK_KSYMS_##fn], \
 	  optional ? KSYM_OPTIONAL : KSYM_TEXT },

@@ -34,6 +34,8 @@ struct shadowk_ksyms {
 	spinlock_t *pgd_lock;
 	/* Compared with, never called. */
 	void *text_poke_memset;
+	/* BPF's per-CPU recursion count (trace_call_bpf()). */
+	int __percpu *bpf_prog_active;
 };
 
 extern struct shadowk_ksyms shadowk_ksyms;

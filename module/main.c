@@ -12,6 +12,7 @@
 #include <uapi/linux/shadowk.h>
 
 #include "bind.h"
+#include "bpf.h"
 #include "clone.h"
 #include "lifecycle.h"
 #include "dev.h"
@@ -107,6 +108,7 @@ static void __exit shadowk_exit(void)
 	/* Clones outlive the files that made them; unload ends them. */
 	shadowk_lifecycle_exit();
 	shadowk_probe_exit();
+	shadowk_bpf_exit();
 	shadowk_bind_exit();
 	shadowk_site_exit();
 	shadowk_guard_exit();

@@ -84,7 +84,7 @@ static struct shadowk_probe *shadowk_probe_alloc(u32 flags)
 		return NULL;
 	}
 	if (flags & SHADOWK_PROBE_RETURN) {
-		probe->ret = shadowk_retprobe_alloc();
+		probe->ret = shadowk_retprobe_alloc(NULL);
 		if (!probe->ret) {
 			free_percpu(probe->hits);
 			shadowk_mem_obj_free(probe);
@@ -163,7 +163,7 @@ static struct shadowk_probe *shadowk_probe_by_id(u32 id)
 {
 	struct shadowk_site_user *user;
 
-	user = shadowk_site_user_by_id(id, SHADOWK_SLOT_PROBE);
+	user = shadowk_site_user_by_id(id, BIT(SHADOWK_SLOT_PROBE));
 	return user ? container_of(user, struct shadowk_probe, user) : NULL;
 }
 
@@ -254,8 +254,8 @@ again:
 	/* Snapshot under the lock, copy out after it. */
 	n = 0;
 	shadowk_clone_lock();
-	for (id = 1; (user = shadowk_site_user_next(clone, SHADOWK_SLOT_PROBE,
-						    &id)); id++) {
+	for (id = 1; (user = shadowk_site_user_next(clone,
+					BIT(SHADOWK_SLOT_PROBE), &id)); id++) {
 		struct shadowk_probe *probe =
 			container_of(user, struct shadowk_probe, user);
 		struct shadowk_probe_entry *e;

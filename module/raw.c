@@ -95,7 +95,7 @@ int shadowk_raw_del_ioctl(struct shadowk_ucmd *ucmd)
 	err = shadowk_site_txn_begin(&txn, false);
 	if (err)
 		return err;
-	user = shadowk_site_user_by_id(cmd->site_id, SHADOWK_SLOT_RAW);
+	user = shadowk_site_user_by_id(cmd->site_id, BIT(SHADOWK_SLOT_RAW));
 	if (user)
 		shadowk_site_detach(&txn, user);
 	shadowk_site_txn_end(&txn);

@@ -19,6 +19,9 @@
  * however long it sleeps, returns through rethook without calling here:
  * rethook frees its pool when the last such call has returned, and nothing
  * of this module is reached by then.
+ *
+ * A return probe can also run a BPF program on each return (bpf.c), with
+ * the registers rethook's trampoline saved: what a kretprobe program sees.
  */
 
 #include <linux/log2.h>
@@ -26,6 +29,7 @@
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 
+#include "bpfrun.h"
 #include "compat.h"
 #include "dispatch.h"
 #include "ksyms.h"
@@ -88,6 +92,12 @@ static notrace SHADOWK_COMPAT_RETHOOK_HANDLER(shadowk_retprobe_return)
 	if (ns > c->max_ns)
 		c->max_ns = ns;
 	c->hist[ns ? ilog2(ns) : 0]++;
+	if (ret->prog) {
+		if (shadowk_bpfrun_call(ret->prog, regs))
+			c->runs++;
+		else
+			c->busy++;
+	}
 }
 
 /* Dispatch, preemption off, for a bound process's call in task context. */
@@ -136,13 +146,14 @@ static struct rethook *shadowk_retprobe_rethook(struct shadowk_retprobe *ret)
 #endif
 }
 
-struct shadowk_retprobe *shadowk_retprobe_alloc(void)
+struct shadowk_retprobe *shadowk_retprobe_alloc(struct bpf_prog *prog)
 {
 	struct shadowk_retprobe *ret;
 
 	ret = kzalloc(sizeof(*ret), GFP_KERNEL_ACCOUNT);
 	if (!ret)
 		return NULL;
+	ret->prog = prog;
 	ret->cpu = alloc_percpu_gfp(struct shadowk_retprobe_cpu,
 				    GFP_KERNEL_ACCOUNT);
 	if (ret->cpu)
@@ -193,5 +204,20 @@ void shadowk_retprobe_sum(const struct shadowk_retprobe *ret,
 		lat->max_ns = max(lat->max_ns, READ_ONCE(c->max_ns));
 		for (i = 0; hist && i < SHADOWK_LATENCY_BUCKETS; i++)
 			hist[i] += READ_ONCE(c->hist[i]);
+	}
+}
+
+void shadowk_retprobe_runs(const struct shadowk_retprobe *ret, u64 *runs,
+			   u64 *missed)
+{
+	int cpu;
+
+	*runs = 0;
+	*missed = 0;
+	for_each_possible_cpu(cpu) {
+		const struct shadowk_retprobe_cpu *c = per_cpu_ptr(ret->cpu, cpu);
+
+		*runs += READ_ONCE(c->runs);
+		*missed += READ_ONCE(c->busy) + READ_ONCE(c->missed);
 	}
 }

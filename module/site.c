@@ -373,9 +373,9 @@ unsigned int shadowk_site_nr_users(struct shadowk_clone *clone,
 	return clone->nr_site_users[slot];
 }
 
-/* The user with @id if it is of @slot, under the clone lock. */
+/* The user with @id if it is of a slot in @slots (a mask), clone lock. */
 struct shadowk_site_user *shadowk_site_user_by_id(u32 id,
-						  enum shadowk_site_slot slot)
+						  unsigned long slots)
 {
 	struct shadowk_site_user *user;
 
@@ -383,23 +383,23 @@ struct shadowk_site_user *shadowk_site_user_by_id(u32 id,
 	if (!id || id > INT_MAX)
 		return NULL;
 	user = idr_find(&shadowk_site_user_idr, id);
-	return user && user->slot == slot ? user : NULL;
+	return user && (slots & BIT(user->slot)) ? user : NULL;
 }
 
 /*
- * @clone's next user of @slot whose id is *@id or more, in id order, with
- * *@id set to its id; NULL at the end.  Under the clone lock.
+ * @clone's next user of a slot in @slots (a mask) whose id is *@id or
+ * more, in id order, with *@id set to its id; NULL at the end.  Under the
+ * clone lock.
  */
 struct shadowk_site_user *shadowk_site_user_next(struct shadowk_clone *clone,
-						 enum shadowk_site_slot slot,
-						 u32 *id)
+						 unsigned long slots, u32 *id)
 {
 	struct shadowk_site_user *user;
 	int next = *id;
 
 	lockdep_assert_held(&shadowk_mutex);
 	for (; (user = idr_get_next(&shadowk_site_user_idr, &next)); next++) {
-		if (user->slot == slot && user->site &&
+		if ((slots & BIT(user->slot)) && user->site &&
 		    user->site->clone == clone) {
 			*id = next;
 			return user;

@@ -6,6 +6,7 @@
 
 #ifndef __ASSEMBLY__
 
+#include <linux/bits.h>
 #include <linux/list.h>
 #include <linux/rcupdate.h>
 #include <linux/types.h>
@@ -22,6 +23,8 @@ struct shadowk_site_user;
  */
 enum shadowk_site_slot {
 	SHADOWK_SLOT_PROBE,
+	SHADOWK_SLOT_BPF,		/* at entry */
+	SHADOWK_SLOT_BPF_RETURN,
 	SHADOWK_SLOT_INJECT,
 	SHADOWK_SLOT_REDIRECT,
 	SHADOWK_SLOT_RAW,		/* SHADOWK_IOC_SITE_ADD */
@@ -116,11 +119,11 @@ struct shadowk_site_user *shadowk_site_user_find(struct shadowk_clone *clone,
 						 enum shadowk_site_slot slot);
 unsigned int shadowk_site_nr_users(struct shadowk_clone *clone,
 				   enum shadowk_site_slot slot);
+/* @slots: a mask of BIT(enum shadowk_site_slot). */
 struct shadowk_site_user *shadowk_site_user_by_id(u32 id,
-						  enum shadowk_site_slot slot);
+						  unsigned long slots);
 struct shadowk_site_user *shadowk_site_user_next(struct shadowk_clone *clone,
-						 enum shadowk_site_slot slot,
-						 u32 *id);
+						 unsigned long slots, u32 *id);
 void shadowk_site_user_release(struct shadowk_site_user *user);
 
 struct shadowk_site *shadowk_site_at(struct shadowk_clone *clone,

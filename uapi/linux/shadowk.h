@@ -38,7 +38,7 @@
  * so a struct can be passed again as it came back.  A ``count`` member is
  * both: the room the caller gives, and the number the kernel has.
  *
- * A list command (PROBE_LIST, INJECT_LIST) also takes ``entry_size``, the
+ * A list command (PROBE_LIST, INJECT_LIST, BPF_LIST) also takes ``entry_size``, the
  * size of one entry as the caller's header has it.  The kernel writes the
  * entries that far apart and fills each up to the smaller of the two
  * sizes, so an entry can grow at its end like a command's struct.  An
@@ -49,7 +49,7 @@
  * of the ABI: &struct shadowk_info reports this module's.
  *
  * Every user of a kernel function (a probe, an injection, a site added by
- * SITE_ADD) has an id, never 0, from one id space for all kinds, and is
+ * SITE_ADD, a BPF program) has an id, never 0, from one id space for all kinds, and is
  * read and removed by it.  An id of one kind given to a command of
  * another gives ENOENT.  Ids are not reused soon.
  *
@@ -117,8 +117,8 @@
  *
  * A clone holds at most one of each kind of user per function: one probe,
  * one injection or redirection (both replace the function, so they
- * exclude each other and SHADOWK_SITE_RETURN), one SHADOWK_IOC_SITE_ADD.
- * A second one gives EBUSY.  Different kinds share the function: a probe
+ * exclude each other and SHADOWK_SITE_RETURN), one SHADOWK_IOC_SITE_ADD,
+ * one BPF program at entry and one at return.  A second one gives EBUSY.  Different kinds share the function: a probe
  * counts a call before an injection makes it fail.
  */
 
@@ -144,7 +144,10 @@ enum {
 	SHADOWK_CMD_INJECT_READ,
 	SHADOWK_CMD_INJECT_DEL,
 	SHADOWK_CMD_INJECT_LIST,
-	SHADOWK_CMD_PROCESS_INFO
+	SHADOWK_CMD_PROCESS_INFO,
+	SHADOWK_CMD_BPF_ATTACH,
+	SHADOWK_CMD_BPF_DETACH,
+	SHADOWK_CMD_BPF_LIST
 };
 
 /*
@@ -176,9 +179,12 @@ enum shadowk_env_flags {
  * enum shadowk_features - what &struct shadowk_info.out_features may hold
  * @SHADOWK_FEATURE_RETURN_PROBES: SHADOWK_PROBE_RETURN works (the kernel
  *	has rethook)
+ * @SHADOWK_FEATURE_BPF: SHADOWK_IOC_BPF_ATTACH works (the kernel has BPF
+ *	system calls); on return too if @SHADOWK_FEATURE_RETURN_PROBES
  */
 enum shadowk_features {
-	SHADOWK_FEATURE_RETURN_PROBES = 1 << 0
+	SHADOWK_FEATURE_RETURN_PROBES = 1 << 0,
+	SHADOWK_FEATURE_BPF = 1 << 1
 };
 
 /**
@@ -198,7 +204,8 @@ enum shadowk_features {
  *	(SHADOWK_NAME_LEN)
  * @out_max_inflight: how many calls of one return probe's function may be
  *	under way at once and all be watched (&struct shadowk_latency)
- * @__reserved: 0
+ * @out_max_bpf: how many BPF attachments may live at once, all clones
+ *	together (0 from a module without SHADOWK_FEATURE_BPF)
  *
  * The handshake.  Its command number and the members up to @out_ioctls
  * never change, so any version of a tool can ask any version of the
@@ -216,7 +223,7 @@ struct shadowk_info {
 	__u32 out_max_injects;
 	__u32 out_name_len;
 	__u32 out_max_inflight;
-	__u32 __reserved;
+	__u32 out_max_bpf;
 };
 #define SHADOWK_IOC_GET_INFO	_IO(SHADOWK_TYPE, SHADOWK_CMD_GET_INFO)
 
@@ -920,5 +927,153 @@ struct shadowk_inject_list {
 	__aligned_u64 entries;
 };
 #define SHADOWK_IOC_INJECT_LIST	_IO(SHADOWK_TYPE, SHADOWK_CMD_INJECT_LIST)
+
+/**
+ * enum shadowk_bpf_flags - SHADOWK_IOC_BPF_ATTACH flags
+ * @SHADOWK_BPF_RETURN: run the program when the function returns (as a
+ *	kretprobe program), not when it is entered (as a kprobe program).
+ *	The return is hooked as for SHADOWK_PROBE_RETURN, with the same
+ *	room for calls under way; a call beyond it runs no program and is
+ *	counted as missed.  Errors: EOPNOTSUPP when the kernel has no
+ *	rethook.
+ */
+enum shadowk_bpf_flags {
+	SHADOWK_BPF_RETURN = 1 << 0
+};
+
+/**
+ * struct shadowk_bpf_attach - SHADOWK_IOC_BPF_ATTACH
+ * @size: sizeof(struct shadowk_bpf_attach)
+ * @flags: a mask of &enum shadowk_bpf_flags
+ * @clone_id: the clone whose text runs the program
+ * @prog_fd: a BPF program of type BPF_PROG_TYPE_KPROBE, loaded with no
+ *	expected attach type (libbpf's ``kprobe/`` and ``kretprobe/``
+ *	sections)
+ * @func: the function
+ * @out_bpf_id: the attachment's id
+ * @out_prog_id: the kernel's id of the program (``bpftool prog show id``)
+ * @out_site: the address of the function-entry site
+ *
+ * Runs the program on every call of the function by a process bound to
+ * the clone, in task context; unbound processes never run it and pay
+ * nothing.  The program's context is a &struct pt_regs as a kprobe (or,
+ * with @SHADOWK_BPF_RETURN, a kretprobe) program on the function would
+ * see: the arguments (PT_REGS_PARMn) at entry, the return value
+ * (PT_REGS_RC) at return, and a stack pointer and instruction pointer the
+ * kernel's stack helpers unwind from.  It has the helpers of a kprobe
+ * program; bpf_get_func_ip() gives 0 and bpf_get_attach_cookie() 0.  A
+ * program that is about to run while another BPF program runs on the
+ * same CPU does not run, and is counted as missed, as the kernel does for
+ * kprobes.  Its return value is ignored.
+ *
+ * The attachment holds a reference to the program (and so to its maps)
+ * until SHADOWK_IOC_BPF_DETACH or the clone's end; @prog_fd may be closed
+ * at once.
+ *
+ * Errors: those for kernel functions above, and ENOENT (no such clone),
+ * EBADF (@prog_fd is not a file descriptor), EINVAL (not a BPF program of
+ * type kprobe, an unknown flag, or a kprobe program with an expected
+ * attach type, such as kprobe.multi or uprobe), EOPNOTSUPP (the program
+ * is sleepable or calls bpf_override_return(), which a scoped site cannot
+ * honour: use SHADOWK_IOC_INJECT_SET; or the kernel lacks what the
+ * command needs, see &enum shadowk_features), EBUSY (the clone runs a
+ * program there already, in the same direction), ENOSPC
+ * (&struct shadowk_info.out_max_bpf attachments live), ENOTRECOVERABLE.
+ */
+struct shadowk_bpf_attach {
+	__u32 size;
+	__u32 flags;
+	__u32 clone_id;
+	__s32 prog_fd;
+	struct shadowk_func func;
+	__u32 out_bpf_id;
+	__u32 out_prog_id;
+	__aligned_u64 out_site;
+};
+#define SHADOWK_IOC_BPF_ATTACH	_IO(SHADOWK_TYPE, SHADOWK_CMD_BPF_ATTACH)
+
+/**
+ * struct shadowk_bpf_detach - SHADOWK_IOC_BPF_DETACH
+ * @size: sizeof(struct shadowk_bpf_detach)
+ * @flags: must be 0
+ * @bpf_id: the attachment to remove
+ * @__reserved: must be 0
+ * @out_runs: how many times the program ran, in all
+ * @out_missed: how many times it did not, as &struct shadowk_bpf_entry
+ *	counts them
+ *
+ * When it returns, the program runs no more and no CPU runs shadowk's
+ * code for it; the program is released (and freed, with its maps, if
+ * nothing else holds it).
+ *
+ * Errors: ENOENT (no such attachment).
+ */
+struct shadowk_bpf_detach {
+	__u32 size;
+	__u32 flags;
+	__u32 bpf_id;
+	__u32 __reserved;
+	__aligned_u64 out_runs;
+	__aligned_u64 out_missed;
+};
+#define SHADOWK_IOC_BPF_DETACH	_IO(SHADOWK_TYPE, SHADOWK_CMD_BPF_DETACH)
+
+/**
+ * struct shadowk_bpf_entry - one attachment, as SHADOWK_IOC_BPF_LIST gives it
+ * @bpf_id: its id
+ * @flags: the flags it was attached with
+ * @prog_id: the kernel's id of its program
+ * @__reserved: 0
+ * @site: the function-entry site
+ * @runs: how many times the program ran
+ * @missed: calls of a bound process that ran no program: another BPF
+ *	program was running on the CPU, or (@SHADOWK_BPF_RETURN) more calls
+ *	were under way than there is room for
+ * @symbol: the function's name, as in &struct shadowk_probe_entry
+ * @prog_name: the program's name as the kernel has it (BPF_OBJ_NAME_LEN,
+ *	NUL-terminated; libbpf gives it the program's C name)
+ * @latency: with @SHADOWK_BPF_RETURN, the calls' times as a return probe
+ *	measures them; else zeros
+ *
+ * Every member is an output.
+ */
+struct shadowk_bpf_entry {
+	__u32 bpf_id;
+	__u32 flags;
+	__u32 prog_id;
+	__u32 __reserved;
+	__aligned_u64 site;
+	__aligned_u64 runs;
+	__aligned_u64 missed;
+	char symbol[SHADOWK_SYMBOL_LEN];
+	char prog_name[16];
+	struct shadowk_latency latency;
+};
+
+/**
+ * struct shadowk_bpf_list - SHADOWK_IOC_BPF_LIST
+ * @size: sizeof(struct shadowk_bpf_list)
+ * @flags: must be 0
+ * @clone_id: the clone whose attachments to list
+ * @count: input, room in @entries (in entries); output, the number of the
+ *	clone's attachments, which may be more than was room for
+ * @entry_size: sizeof(struct shadowk_bpf_entry) (see "General ioctl
+ *	format")
+ * @__reserved: must be 0
+ * @entries: pointer to an array of &struct shadowk_bpf_entry, filled in
+ *	ascending order of id; may be 0 when @count is 0
+ *
+ * Errors: ENOENT (no such clone), EINVAL (@entry_size too small), EFAULT.
+ */
+struct shadowk_bpf_list {
+	__u32 size;
+	__u32 flags;
+	__u32 clone_id;
+	__u32 count;
+	__u32 entry_size;
+	__u32 __reserved;
+	__aligned_u64 entries;
+};
+#define SHADOWK_IOC_BPF_LIST	_IO(SHADOWK_TYPE, SHADOWK_CMD_BPF_LIST)
 
 #endif /* _UAPI_LINUX_SHADOWK_H */
