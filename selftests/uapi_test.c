@@ -78,10 +78,12 @@ TEST_F(dev, handshake)
 	ASSERT_EQ(0, ioctl_errno(self->fd, SHADOWK_IOC_GET_INFO, &info));
 	EXPECT_EQ(sizeof(info), info.size);
 	EXPECT_EQ(SHADOWK_ABI_VERSION, info.out_abi_version);
-	EXPECT_EQ(0, info.out_features & ~SHADOWK_FEATURE_RETURN_PROBES);
+	EXPECT_EQ(0, info.out_features &
+		  ~(SHADOWK_FEATURE_RETURN_PROBES | SHADOWK_FEATURE_BPF));
+	EXPECT_NE(0, info.out_features & SHADOWK_FEATURE_BPF);
 	EXPECT_EQ(0, info.out_env & ~KNOWN_ENV);
 	/* Exactly the commands this header knows, from GET_INFO on. */
-	EXPECT_EQ((1ULL << (SHADOWK_CMD_PROCESS_INFO - SHADOWK_CMD_BASE + 1)) - 1,
+	EXPECT_EQ((1ULL << (SHADOWK_CMD_BPF_LIST - SHADOWK_CMD_BASE + 1)) - 1,
 		  info.out_ioctls);
 	/* The limits are the module's to say, and say something. */
 	EXPECT_LE(1, info.out_max_clones);
@@ -89,7 +91,7 @@ TEST_F(dev, handshake)
 	EXPECT_LE(1, info.out_max_injects);
 	EXPECT_EQ(SHADOWK_NAME_LEN, info.out_name_len);
 	EXPECT_LE(1, info.out_max_inflight);
-	EXPECT_EQ(0, info.__reserved);
+	EXPECT_LE(1, info.out_max_bpf);
 }
 
 /*

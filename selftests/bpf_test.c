@@ -1,0 +1,297 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * BPF programs at scoped sites (SHADOWK_IOC_BPF_*): an entry program and
+ * a return program on one function count the bound process's calls and
+ * see its return values, and never a neighbour's making the same calls;
+ * bad programs and bad commands are refused with their documented
+ * errnos; attaching and detaching under load loses and leaks nothing.
+ *
+ * The programs are a dozen instructions each, assembled here, so that
+ * the test needs neither clang nor libbpf in the VM.
+ */
+
+#include <linux/bpf.h>
+#include <stddef.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/user.h>
+
+#include "shadowk_test.h"
+#include "worker.h"
+#include "shadowk_harness.h"
+
+#define CALLS		20000
+
+#define INSN(c, d, s, o, i) \
+	((struct bpf_insn){ .code = (c), .dst_reg = (d), .src_reg = (s), \
+			    .off = (o), .imm = (i) })
+
+/* Where a kretprobe program finds the return value: pt_regs' ax. */
+#define RC_OFF	offsetof(struct user_regs_struct, rax)
+
+static long sys_bpf(int cmd, union bpf_attr *attr)
+{
+	return syscall(SYS_bpf, cmd, attr, sizeof(*attr));
+}
+
+/* An array of two u64 counters. */
+static int map_create(void)
+{
+	union bpf_attr a = {
+		.map_type = BPF_MAP_TYPE_ARRAY, .key_size = 4,
+		.value_size = 8, .max_entries = 2,
+	};
+
+	return sys_bpf(BPF_MAP_CREATE, &a);
+}
+
+static __s64 map_get(int map, __u32 key)
+{
+	__s64 v = -1;
+	union bpf_attr a = {
+		.map_fd = map, .key = (uintptr_t)&key, .value = (uintptr_t)&v,
+	};
+
+	return sys_bpf(BPF_MAP_LOOKUP_ELEM, &a) ? -1 : v;
+}
+
+/*
+ * map[@key] += 1, or with @rc += the return value, atomically; a kprobe
+ * program unless @type says otherwise.
+ */
+static int prog_load(int map, __u32 key, int rc, __u32 type)
+{
+	struct bpf_insn insn[] = {
+		/* r7 = rc ? ctx->ax : 1 */
+		INSN(BPF_ALU64 | BPF_MOV | BPF_K, 7, 0, 0, 1),
+		rc ? INSN(BPF_LDX | BPF_MEM | BPF_DW, 7, 1, RC_OFF, 0) :
+		     INSN(BPF_ALU64 | BPF_MOV | BPF_K, 7, 0, 0, 1),
+		/* r0 = bpf_map_lookup_elem(map, &key) */
+		INSN(BPF_ST | BPF_MEM | BPF_W, 10, 0, -4, key),
+		INSN(BPF_ALU64 | BPF_MOV | BPF_X, 2, 10, 0, 0),
+		INSN(BPF_ALU64 | BPF_ADD | BPF_K, 2, 0, 0, -4),
+		INSN(BPF_LD | BPF_DW | BPF_IMM, 1, BPF_PSEUDO_MAP_FD, 0, map),
+		INSN(0, 0, 0, 0, 0),
+		INSN(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_map_lookup_elem),
+		/* if (r0) *(u64 *)r0 += r7 (atomic) */
+		INSN(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 1, 0),
+		INSN(BPF_STX | BPF_ATOMIC | BPF_DW, 0, 7, 0, BPF_ADD),
+		INSN(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 0),
+		INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
+	};
+	union bpf_attr a = {
+		.prog_type = type ? type : BPF_PROG_TYPE_KPROBE,
+		.insns = (uintptr_t)insn,
+		.insn_cnt = sizeof(insn) / sizeof(insn[0]),
+		.license = (uintptr_t)"GPL",
+	};
+
+	return sys_bpf(BPF_PROG_LOAD, &a);
+}
+
+static int sk_bpf_attach(int fd, __u32 id, const char *sym, int prog,
+			 __u32 flags, __u32 *bpf_id)
+{
+	struct shadowk_bpf_attach a = {
+		.size = sizeof(a), .flags = flags, .clone_id = id,
+		.prog_fd = prog,
+	};
+	int err;
+
+	snprintf(a.func.symbol, sizeof(a.func.symbol), "%s", sym);
+	err = sk_ioctl(fd, SHADOWK_IOC_BPF_ATTACH, &a);
+	if (!err && bpf_id)
+		*bpf_id = a.out_bpf_id;
+	return err;
+}
+
+static int sk_bpf_detach(int fd, __u32 bpf_id, struct shadowk_bpf_detach *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->size = sizeof(*d);
+	d->bpf_id = bpf_id;
+	return sk_ioctl(fd, SHADOWK_IOC_BPF_DETACH, d);
+}
+
+static int step_close(long i, struct sk_shared *sh)
+{
+	syscall(SYS_close, -1);
+	return 0;
+}
+
+FIXTURE(bpf) {
+	int fd, map;
+	__u32 id;
+	struct shadowk_info info;
+};
+
+FIXTURE_SETUP(bpf)
+{
+	self->info.size = sizeof(self->info);
+	self->fd = sk_open();
+	ASSERT_LE(0, self->fd);
+	ASSERT_EQ(0, sk_ioctl(self->fd, SHADOWK_IOC_GET_INFO, &self->info));
+	ASSERT_TRUE(self->info.out_features & SHADOWK_FEATURE_BPF);
+	self->map = map_create();
+	ASSERT_LE(0, self->map);
+	ASSERT_EQ(0, sk_create(self->fd, NULL, &self->id));
+}
+
+FIXTURE_TEARDOWN(bpf)
+{
+	sk_destroy(self->fd, self->id);
+	close(self->map);
+	close(self->fd);
+}
+
+/*
+ * A bound and an unbound process make the same failing close(-1) calls:
+ * the entry program counts exactly the bound one's, the return program
+ * adds up exactly its -EBADF returns, a program in a clone nobody is
+ * bound to never runs, and list and detach give the same counts.
+ */
+TEST_F_TIMEOUT(bpf, entry_and_return_bound_only, 300)
+{
+	struct shadowk_bpf_entry e[3];
+	struct shadowk_bpf_list list = {
+		.size = sizeof(list), .clone_id = self->id, .count = 3,
+		.entry_size = sizeof(e[0]), .entries = (uintptr_t)e,
+	};
+	struct sk_worker bound, unbound;
+	struct shadowk_bpf_detach d;
+	__u32 be, br, bo, other;
+	int pe, pr, i;
+	int ret = self->info.out_features & SHADOWK_FEATURE_RETURN_PROBES;
+
+	pe = prog_load(self->map, 0, 0, 0);
+	pr = prog_load(self->map, 1, 1, 0);
+	ASSERT_LE(0, pe);
+	ASSERT_LE(0, pr);
+	ASSERT_EQ(0, sk_create(self->fd, NULL, &other));
+	ASSERT_EQ(0, sk_bpf_attach(self->fd, self->id, "__x64_sys_close", pe,
+				   0, &be));
+	ASSERT_EQ(0, sk_bpf_attach(self->fd, other, "__x64_sys_close", pe,
+				   0, &bo));
+	ASSERT_EQ(ret ? 0 : EOPNOTSUPP,
+		  sk_bpf_attach(self->fd, self->id, "__x64_sys_close", pr,
+				SHADOWK_BPF_RETURN, &br));
+	/* The attachments hold the programs. */
+	close(pe);
+	close(pr);
+
+	EXPECT_EQ(0, sk_worker_pair(self->fd, self->id, CALLS, step_close,
+				    &bound, &unbound));
+	sk_worker_free(&bound);
+	sk_worker_free(&unbound);
+
+	EXPECT_EQ(CALLS, map_get(self->map, 0));
+	if (ret)
+		EXPECT_EQ(-9LL * CALLS, map_get(self->map, 1));
+
+	ASSERT_EQ(0, sk_ioctl(self->fd, SHADOWK_IOC_BPF_LIST, &list));
+	ASSERT_EQ(ret ? 2 : 1, list.count);
+	for (i = 0; i < (int)list.count; i++) {
+		EXPECT_EQ(CALLS, e[i].runs);
+		EXPECT_EQ(0, e[i].missed);
+		EXPECT_STREQ("__x64_sys_close", e[i].symbol);
+		EXPECT_NE(0, e[i].prog_id);
+		EXPECT_EQ(e[i].bpf_id == be ? 0 : SHADOWK_BPF_RETURN,
+			  e[i].flags);
+		EXPECT_EQ(e[i].flags ? CALLS : 0, e[i].latency.returns);
+		EXPECT_EQ(e[i].flags ? CALLS : 0, e[i].latency.errors);
+	}
+	ASSERT_EQ(0, sk_bpf_detach(self->fd, bo, &d));
+	EXPECT_EQ(0, d.out_runs);
+	ASSERT_EQ(0, sk_bpf_detach(self->fd, be, &d));
+	EXPECT_EQ(CALLS, d.out_runs);
+	EXPECT_EQ(ENOENT, sk_bpf_detach(self->fd, be, &d));
+	EXPECT_EQ(0, sk_destroy(self->fd, other));
+}
+
+/* What is not a kprobe program, or not a fit, is refused as documented. */
+TEST_F(bpf, refusals)
+{
+	struct shadowk_bpf_entry e;
+	struct shadowk_bpf_list list = {
+		.size = sizeof(list), .clone_id = self->id, .count = 1,
+		.entry_size = 8, .entries = (uintptr_t)&e,
+	};
+	struct shadowk_bpf_detach d;
+	int prog, filter;
+	__u32 id, probe;
+
+	prog = prog_load(self->map, 0, 0, 0);
+	filter = prog_load(self->map, 0, 0, BPF_PROG_TYPE_SOCKET_FILTER);
+	ASSERT_LE(0, prog);
+	ASSERT_LE(0, filter);
+	EXPECT_EQ(EBADF, sk_bpf_attach(self->fd, self->id, "__x64_sys_close",
+				       -1, 0, NULL));
+	EXPECT_EQ(EINVAL, sk_bpf_attach(self->fd, self->id, "__x64_sys_close",
+					self->map, 0, NULL));
+	EXPECT_EQ(EINVAL, sk_bpf_attach(self->fd, self->id, "__x64_sys_close",
+					filter, 0, NULL));
+	EXPECT_EQ(EINVAL, sk_bpf_attach(self->fd, self->id, "__x64_sys_close",
+					prog, 1U << 31, NULL));
+	EXPECT_EQ(ENOENT, sk_bpf_attach(self->fd, self->id + 1000,
+					"__x64_sys_close", prog, 0, NULL));
+	EXPECT_EQ(ENOENT, sk_bpf_attach(self->fd, self->id,
+					"shadowk_no_such_fn", prog, 0, NULL));
+	ASSERT_EQ(0, sk_bpf_attach(self->fd, self->id, "__x64_sys_close",
+				   prog, 0, &id));
+	EXPECT_EQ(EBUSY, sk_bpf_attach(self->fd, self->id, "__x64_sys_close",
+				       prog, 0, NULL));
+	/* A probe shares the function; a probe's id is not an attachment's. */
+	ASSERT_EQ(0, sk_probe_add(self->fd, self->id, "__x64_sys_close", 0,
+				  &probe));
+	EXPECT_EQ(ENOENT, sk_bpf_detach(self->fd, probe, &d));
+	EXPECT_EQ(EINVAL, sk_ioctl(self->fd, SHADOWK_IOC_BPF_LIST, &list));
+	d.flags = 1;
+	EXPECT_EQ(EINVAL, sk_ioctl(self->fd, SHADOWK_IOC_BPF_DETACH, &d));
+	ASSERT_EQ(0, sk_bpf_detach(self->fd, id, &d));
+	close(prog);
+	close(filter);
+}
+
+/*
+ * Attached and detached again and again while the bound process calls
+ * the function: every run is counted by the map or by nothing, never
+ * twice; afterwards shadowk holds no more memory than before.
+ */
+TEST_F_TIMEOUT(bpf, detach_under_load, 300)
+{
+	long pages0, objects0, pages1, objects1;
+	struct shadowk_bpf_detach d;
+	struct sk_worker w;
+	__u64 runs = 0;
+	int prog, i, go[2];
+	__u32 id;
+
+	prog = prog_load(self->map, 0, 0, 0);
+	ASSERT_LE(0, prog);
+	ASSERT_EQ(0, sk_bpf_attach(self->fd, self->id, "__x64_sys_close",
+				   prog, 0, &id));
+	ASSERT_EQ(0, sk_bpf_detach(self->fd, id, &d));
+	ASSERT_EQ(0, sk_accounting(&pages0, &objects0));
+	ASSERT_EQ(0, pipe(go));
+	w = sk_worker_start(go[0], 4 * CALLS, step_close);
+	ASSERT_LT(0, w.pid);
+	ASSERT_EQ(0, sk_bind(self->fd, self->id, w.pid, 0));
+	ASSERT_EQ(1, write(go[1], "g", 1));
+	for (i = 0; i < sk_heavy(200); i++) {
+		ASSERT_EQ(0, sk_bpf_attach(self->fd, self->id,
+					   "__x64_sys_close", prog, 0, &id));
+		ASSERT_EQ(0, sk_bpf_detach(self->fd, id, &d));
+		runs += d.out_runs;
+	}
+	EXPECT_EQ(0, sk_worker_finish(&w));
+	sk_worker_free(&w);
+	EXPECT_EQ((__s64)runs, map_get(self->map, 0));
+	ASSERT_EQ(0, sk_accounting(&pages1, &objects1));
+	EXPECT_EQ(pages0, pages1);
+	EXPECT_EQ(objects0, objects1);
+	close(go[0]);
+	close(go[1]);
+	close(prog);
+}
+
+TEST_HARNESS_MAIN
