@@ -203,6 +203,27 @@ int shadowk_inject_list(struct shadowk_ctx *ctx, __u32 clone_id,
 int shadowk_inject_find(struct shadowk_ctx *ctx, __u32 clone_id,
 			const char *func, __u32 *inject_id);
 
+/* BPF programs of type kprobe, run at a clone's sites for bound processes. */
+struct shadowk_bpf_opts {
+	size_t sz;
+	__u32 flags;		/* enum shadowk_bpf_flags */
+};
+
+/*
+ * prog_fd: a loaded program (libbpf: bpf_program__fd()); the attachment
+ * holds it, so the fd may be closed after.
+ */
+int shadowk_bpf_attach(struct shadowk_ctx *ctx, __u32 clone_id,
+		       const char *func, int prog_fd,
+		       const struct shadowk_bpf_opts *opts, __u32 *bpf_id);
+/* result may be NULL; else the final counts. */
+int shadowk_bpf_detach(struct shadowk_ctx *ctx, __u32 bpf_id,
+		       struct shadowk_bpf_detach *result);
+/* As shadowk_probe_list(), of struct shadowk_bpf_entry. */
+int shadowk_bpf_list(struct shadowk_ctx *ctx, __u32 clone_id,
+		     struct shadowk_bpf_entry **entries, size_t *count,
+		     size_t entry_size);
+
 #ifdef __cplusplus
 }
 #endif

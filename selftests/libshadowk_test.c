@@ -291,6 +291,7 @@ TEST(lib_version_macros)
 TEST_F(lib, bad_arguments)
 {
 	SHADOWK_OPTS(inject, inj, .value = -EIO);
+	struct shadowk_bpf_entry *be;
 	struct shadowk_probe_entry *e;
 	char longname[200];
 	__u32 id;
@@ -321,6 +322,14 @@ TEST_F(lib, bad_arguments)
 	EXPECT_EQ(-EINVAL, shadowk_clone_info(NULL, self->id, NULL));
 	EXPECT_EQ(-EINVAL, shadowk_process_bind(NULL, self->id, 0, NULL));
 	EXPECT_EQ(-ESRCH, shadowk_process_bind(self->ctx, self->id, 999999, NULL));
+	EXPECT_EQ(-EBADF, shadowk_bpf_attach(self->ctx, self->id, "vfs_read", -1,
+					     NULL, &id));
+	EXPECT_EQ(-EINVAL, shadowk_bpf_attach(self->ctx, self->id, "vfs_read", -1,
+					      NULL, NULL));
+	EXPECT_EQ(-ENOENT, shadowk_bpf_detach(self->ctx, 999999, NULL));
+	EXPECT_EQ(0, shadowk_bpf_list(self->ctx, self->id, &be, &n, sizeof(*be)));
+	EXPECT_EQ(0, n);
+	free(be);
 }
 
 TEST_HARNESS_MAIN

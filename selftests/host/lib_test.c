@@ -83,6 +83,7 @@ TEST(every_call_needs_a_context)
 {
 	struct shadowk_probe_entry *entries;
 	struct shadowk_inject_entry *ie;
+	struct shadowk_bpf_entry *be;
 	struct shadowk_process_info pi;
 	struct shadowk_clone_info ci;
 	struct shadowk_probe_read pr;
@@ -115,6 +116,9 @@ TEST(every_call_needs_a_context)
 	EXPECT_EQ(-EINVAL, shadowk_inject_list(NULL, 1, &ie, &n, sizeof(*ie)));
 	EXPECT_EQ(-EINVAL, shadowk_inject_find(NULL, 1, "f", &id));
 	EXPECT_EQ(-EINVAL, shadowk_process_info(NULL, 0, &pi));
+	EXPECT_EQ(-EINVAL, shadowk_bpf_attach(NULL, 1, "f", 0, NULL, &id));
+	EXPECT_EQ(-EINVAL, shadowk_bpf_detach(NULL, 1, NULL));
+	EXPECT_EQ(-EINVAL, shadowk_bpf_list(NULL, 1, &be, &n, sizeof(*be)));
 }
 
 TEST(opts_macro_sets_the_size)
