@@ -6,112 +6,18 @@
  * bad programs and bad commands are refused with their documented
  * errnos; attaching and detaching under load loses and leaks nothing.
  *
- * The programs are a dozen instructions each, assembled here, so that
+ * The programs are a dozen raw instructions each (bpf_raw.h), so that
  * the test needs neither clang nor libbpf in the VM.
  */
 
-#include <linux/bpf.h>
-#include <stddef.h>
-#include <sys/ptrace.h>
 #include <sys/syscall.h>
-#include <sys/user.h>
 
+#include "bpf_raw.h"
 #include "shadowk_test.h"
 #include "worker.h"
 #include "shadowk_harness.h"
 
 #define CALLS		20000
-
-#define INSN(c, d, s, o, i) \
-	((struct bpf_insn){ .code = (c), .dst_reg = (d), .src_reg = (s), \
-			    .off = (o), .imm = (i) })
-
-/* Where a kretprobe program finds the return value: pt_regs' ax. */
-#define RC_OFF	offsetof(struct user_regs_struct, rax)
-
-static long sys_bpf(int cmd, union bpf_attr *attr)
-{
-	return syscall(SYS_bpf, cmd, attr, sizeof(*attr));
-}
-
-/* An array of two u64 counters. */
-static int map_create(void)
-{
-	union bpf_attr a = {
-		.map_type = BPF_MAP_TYPE_ARRAY, .key_size = 4,
-		.value_size = 8, .max_entries = 2,
-	};
-
-	return sys_bpf(BPF_MAP_CREATE, &a);
-}
-
-static __s64 map_get(int map, __u32 key)
-{
-	__s64 v = -1;
-	union bpf_attr a = {
-		.map_fd = map, .key = (uintptr_t)&key, .value = (uintptr_t)&v,
-	};
-
-	return sys_bpf(BPF_MAP_LOOKUP_ELEM, &a) ? -1 : v;
-}
-
-/*
- * map[@key] += 1, or with @rc += the return value, atomically; a kprobe
- * program unless @type says otherwise.
- */
-static int prog_load(int map, __u32 key, int rc, __u32 type)
-{
-	struct bpf_insn insn[] = {
-		/* r7 = rc ? ctx->ax : 1 */
-		INSN(BPF_ALU64 | BPF_MOV | BPF_K, 7, 0, 0, 1),
-		rc ? INSN(BPF_LDX | BPF_MEM | BPF_DW, 7, 1, RC_OFF, 0) :
-		     INSN(BPF_ALU64 | BPF_MOV | BPF_K, 7, 0, 0, 1),
-		/* r0 = bpf_map_lookup_elem(map, &key) */
-		INSN(BPF_ST | BPF_MEM | BPF_W, 10, 0, -4, key),
-		INSN(BPF_ALU64 | BPF_MOV | BPF_X, 2, 10, 0, 0),
-		INSN(BPF_ALU64 | BPF_ADD | BPF_K, 2, 0, 0, -4),
-		INSN(BPF_LD | BPF_DW | BPF_IMM, 1, BPF_PSEUDO_MAP_FD, 0, map),
-		INSN(0, 0, 0, 0, 0),
-		INSN(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_map_lookup_elem),
-		/* if (r0) *(u64 *)r0 += r7 (atomic) */
-		INSN(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 1, 0),
-		INSN(BPF_STX | BPF_ATOMIC | BPF_DW, 0, 7, 0, BPF_ADD),
-		INSN(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 0),
-		INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
-	};
-	union bpf_attr a = {
-		.prog_type = type ? type : BPF_PROG_TYPE_KPROBE,
-		.insns = (uintptr_t)insn,
-		.insn_cnt = sizeof(insn) / sizeof(insn[0]),
-		.license = (uintptr_t)"GPL",
-	};
-
-	return sys_bpf(BPF_PROG_LOAD, &a);
-}
-
-static int sk_bpf_attach(int fd, __u32 id, const char *sym, int prog,
-			 __u32 flags, __u32 *bpf_id)
-{
-	struct shadowk_bpf_attach a = {
-		.size = sizeof(a), .flags = flags, .clone_id = id,
-		.prog_fd = prog,
-	};
-	int err;
-
-	snprintf(a.func.symbol, sizeof(a.func.symbol), "%s", sym);
-	err = sk_ioctl(fd, SHADOWK_IOC_BPF_ATTACH, &a);
-	if (!err && bpf_id)
-		*bpf_id = a.out_bpf_id;
-	return err;
-}
-
-static int sk_bpf_detach(int fd, __u32 bpf_id, struct shadowk_bpf_detach *d)
-{
-	memset(d, 0, sizeof(*d));
-	d->size = sizeof(*d);
-	d->bpf_id = bpf_id;
-	return sk_ioctl(fd, SHADOWK_IOC_BPF_DETACH, d);
-}
 
 static int step_close(long i, struct sk_shared *sh)
 {
@@ -132,7 +38,7 @@ FIXTURE_SETUP(bpf)
 	ASSERT_LE(0, self->fd);
 	ASSERT_EQ(0, sk_ioctl(self->fd, SHADOWK_IOC_GET_INFO, &self->info));
 	ASSERT_TRUE(self->info.out_features & SHADOWK_FEATURE_BPF);
-	self->map = map_create();
+	self->map = sk_bpf_map_create();
 	ASSERT_LE(0, self->map);
 	ASSERT_EQ(0, sk_create(self->fd, NULL, &self->id));
 }
@@ -163,8 +69,8 @@ TEST_F_TIMEOUT(bpf, entry_and_return_bound_only, 300)
 	int pe, pr, i;
 	int ret = self->info.out_features & SHADOWK_FEATURE_RETURN_PROBES;
 
-	pe = prog_load(self->map, 0, 0, 0);
-	pr = prog_load(self->map, 1, 1, 0);
+	pe = sk_bpf_prog_load(self->map, 0, 0, 0);
+	pr = sk_bpf_prog_load(self->map, 1, 1, 0);
 	ASSERT_LE(0, pe);
 	ASSERT_LE(0, pr);
 	ASSERT_EQ(0, sk_create(self->fd, NULL, &other));
@@ -184,9 +90,9 @@ TEST_F_TIMEOUT(bpf, entry_and_return_bound_only, 300)
 	sk_worker_free(&bound);
 	sk_worker_free(&unbound);
 
-	EXPECT_EQ(CALLS, map_get(self->map, 0));
+	EXPECT_EQ(CALLS, sk_bpf_map_get(self->map, 0));
 	if (ret)
-		EXPECT_EQ(-9LL * CALLS, map_get(self->map, 1));
+		EXPECT_EQ(-9LL * CALLS, sk_bpf_map_get(self->map, 1));
 
 	ASSERT_EQ(0, sk_ioctl(self->fd, SHADOWK_IOC_BPF_LIST, &list));
 	ASSERT_EQ(ret ? 2 : 1, list.count);
@@ -220,8 +126,8 @@ TEST_F(bpf, refusals)
 	int prog, filter;
 	__u32 id, probe;
 
-	prog = prog_load(self->map, 0, 0, 0);
-	filter = prog_load(self->map, 0, 0, BPF_PROG_TYPE_SOCKET_FILTER);
+	prog = sk_bpf_prog_load(self->map, 0, 0, 0);
+	filter = sk_bpf_prog_load(self->map, 0, 0, BPF_PROG_TYPE_SOCKET_FILTER);
 	ASSERT_LE(0, prog);
 	ASSERT_LE(0, filter);
 	EXPECT_EQ(EBADF, sk_bpf_attach(self->fd, self->id, "__x64_sys_close",
@@ -266,7 +172,7 @@ TEST_F_TIMEOUT(bpf, detach_under_load, 300)
 	int prog, i, go[2];
 	__u32 id;
 
-	prog = prog_load(self->map, 0, 0, 0);
+	prog = sk_bpf_prog_load(self->map, 0, 0, 0);
 	ASSERT_LE(0, prog);
 	ASSERT_EQ(0, sk_bpf_attach(self->fd, self->id, "__x64_sys_close",
 				   prog, 0, &id));
@@ -285,7 +191,7 @@ TEST_F_TIMEOUT(bpf, detach_under_load, 300)
 	}
 	EXPECT_EQ(0, sk_worker_finish(&w));
 	sk_worker_free(&w);
-	EXPECT_EQ((__s64)runs, map_get(self->map, 0));
+	EXPECT_EQ((__s64)runs, sk_bpf_map_get(self->map, 0));
 	ASSERT_EQ(0, sk_accounting(&pages1, &objects1));
 	EXPECT_EQ(pages0, pages1);
 	EXPECT_EQ(objects0, objects1);

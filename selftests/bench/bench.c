@@ -39,6 +39,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../bpf_raw.h"
 #include "../shadowk_test.h"
 
 static long long now_ns(void)
@@ -207,6 +208,33 @@ static int probes_elsewhere(long n, const char *file, char **funcs,
 	return rc;
 }
 
+/*
+ * (d): a BPF counter program on each function, at entry or return, for
+ * this process, which is bound; the program's runs, to show it ran.
+ */
+static int bpf_bound(int fd, __u32 id, long n, const char *file,
+		     char **funcs, int nfuncs, __u32 flags, const char *prefix)
+{
+	int map = sk_bpf_map_create(), prog, rc = 1, i;
+	struct shadowk_bpf_detach d;
+	__u32 ids[16];
+
+	prog = map < 0 ? -1 : sk_bpf_prog_load(map, 0, 0, 0);
+	if (prog < 0)
+		return die("bpf program", errno);
+	for (i = 0; i < nfuncs; i++)
+		if (sk_bpf_attach(fd, id, funcs[i], prog, flags, &ids[i]))
+			return die("bpf attach", EINVAL);
+	rc = syscalls(n, file, prefix);
+	for (i = 0; i < nfuncs; i++)
+		if (!sk_bpf_detach(fd, ids[i], &d))
+			printf("%sruns_%s %llu\n", prefix, funcs[i],
+			       (unsigned long long)d.out_runs);
+	close(prog);
+	close(map);
+	return rc;
+}
+
 /* (d): this process bound, without and then with the probes. */
 static int probes_bound(long n, const char *file, char **funcs, int nfuncs)
 {
@@ -238,7 +266,14 @@ static int probes_bound(long n, const char *file, char **funcs, int nfuncs)
 		if (!sk_ioctl(fd, SHADOWK_IOC_PROBE_READ, &r))
 			printf("returns_%s %llu\n", funcs[i],
 			       (unsigned long long)r.out_latency.returns);
+		sk_probe_del(fd, ids[i]);
 	}
+	/* A BPF counter at entry, then at return (timed, as a return probe). */
+	if (!rc)
+		rc = bpf_bound(fd, id, n, file, funcs, nfuncs, 0, "bpfentry_");
+	if (!rc)
+		rc = bpf_bound(fd, id, n, file, funcs, nfuncs,
+			       SHADOWK_BPF_RETURN, "bpfreturn_");
 	sk_unbind(fd, 0);
 	sk_destroy(fd, id);
 	return rc;

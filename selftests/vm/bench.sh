@@ -77,6 +77,8 @@ printf '%-44s %9s %9s %7s %7s\n' "per-hit cost for the process (entry fn)" \
 	getppid pread "wall:g" "wall:p"
 hit "  shadowk probe (bound, with - without)" d-shadowk d-shadowk probed_ bound_
 hit "  shadowk return probe (bound, timed)" d-shadowk d-shadowk returned_ bound_
+hit "  shadowk BPF counter at entry (bound)" d-shadowk d-shadowk bpfentry_ bound_
+hit "  shadowk BPF counter at return (bound)" d-shadowk d-shadowk bpfreturn_ bound_
 hit "  kprobe event (recorded), minus (a)" d-kprobe a-unbound
 hit "  kretprobe event (recorded), minus (a)" d-kretprobe a-unbound
 hit "  ftrace function tracer, minus (a)" d-ftrace-function a-unbound
