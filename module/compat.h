@@ -8,7 +8,6 @@
 #define _SHADOWK_COMPAT_H
 
 #include <linux/kconfig.h>
-#include <linux/version.h>
 
 #if !defined(CONFIG_X86_64)
 #error "shadowk supports x86-64 only"
@@ -61,10 +60,11 @@ DECLARE_PER_CPU_SHARED_ALIGNED(struct shadowk_compat_tlb_state_shared,
 #endif
 
 /*
- * A program's sleepable flag moved from its aux into struct bpf_prog in
- * 6.10 (a member, so no header macro tells).
+ * A program's sleepable flag moved from its aux into a bit of struct
+ * bpf_prog in 6.10.  No macro tells, so Kbuild reads the header and
+ * defines SHADOWK_COMPAT_PROG_SLEEPABLE_BIT.
  */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+#ifdef SHADOWK_COMPAT_PROG_SLEEPABLE_BIT
 #define shadowk_compat_bpf_sleepable(prog) ((prog)->sleepable)
 #else
 #define shadowk_compat_bpf_sleepable(prog) ((prog)->aux->sleepable)
