@@ -7,6 +7,7 @@
 
 #include <linux/atomic.h>
 #include <linux/debugfs.h>
+#include <linux/rcupdate.h>
 #include <linux/seq_file.h>
 
 #include "mem.h"
@@ -60,6 +61,12 @@ static int shadowk_accounting_show(struct seq_file *m, void *unused)
 {
 	long pages, objs;
 
+	/*
+	 * What shadowk holds once what it has let go is gone: bindings are
+	 * freed after a grace period (bind.c), and a reading taken before
+	 * those callbacks ran would count them as held.
+	 */
+	rcu_barrier();
 	shadowk_mem_balance(&pages, &objs);
 	seq_printf(m, "pages %ld\nobjects %ld\n", pages, objs);
 	return 0;

@@ -521,10 +521,9 @@ TEST_F(sk, churn_leaves_nothing)
 	}
 	EXPECT_EQ(0, errs);
 	ASSERT_EQ(0, sk_accounting(&pages1, &objs1));
-	/* Clone pages go back at once; bindings may still be in an RCU
-	 * grace period, and the unload check covers them.
-	 */
+	/* The reading waits for the bindings' grace period to end. */
 	EXPECT_EQ(pages0, pages1);
+	EXPECT_EQ(objs0, objs1);
 }
 
 int main(int argc, char **argv)
