@@ -17,7 +17,7 @@
 # as they were.  The kernels' sources give the kselftest harness and the
 # livepatch sample; the debug cell's kernel is built from linux-source-6.12
 # with the kernel's own build dependencies (flex, bison, bc, libelf, libssl,
-# pahole).
+# pahole); the BPF examples are built with clang against libbpf-dev.
 
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -33,6 +33,7 @@ name=$(. /etc/os-release 2>/dev/null && echo "${PRETTY_NAME:-an unknown system}"
 
 base_pkgs="gcc make libc6-dev pkg-config binutils kmod libkmod-dev
 	qemu-system-x86 busybox-static cpio xz-utils zstd bpftool jq python3-docutils
+	libbpf-dev clang
 	dkms util-linux sparse
 	flex bison bc libelf-dev libssl-dev openssl dwarves linux-source-6.12"
 case "$release" in

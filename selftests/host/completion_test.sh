@@ -26,6 +26,10 @@ case "$*" in
 	printf '%6s %12s %12s  %-12s %s\n' ID INJECTED CALLS ERRNO "FUNCTION, POLICY"
 	printf '%6u %12u %12u  %-12s %s, every call\n' 9 1 2 ENOSPC __x64_sys_openat
 	;;
+"--no-load bpf list web")
+	printf '%6s %-6s %8s %-16s %12s %8s  %s\n' ID AT PROG_ID PROGRAM RUNS MISSED FUNCTION
+	printf '%6u %-6s %8u %-16s %12u %8u  %s\n' 11 entry 40 read_entry 5 0 vfs_read
+	;;
 "--no-load probe list web")
 	printf '%6s %14s  %-4s %-18s %s\n' ID HITS IRQ SITE FUNCTION
 	printf '%6u %14u  %-4s 0x%016x %s\n' 4 10 no 1 vfs_read
@@ -110,6 +114,10 @@ exact "inject del offers the clone's injections" "9 __x64_sys_openat" \
 exact "probe latency offers the clone's probes" "4 vfs_read" \
 	shadowk-fake probe latency web ""
 exact "probe latency takes one probe" "" shadowk-fake probe latency web 4 ""
+exact "bpf commands" "attach list detach" shadowk bpf ""
+exact "bpf detach offers the clone's programs" "11 vfs_read" \
+	shadowk-fake bpf detach web ""
+exact "bpf attach option" "--pin" shadowk bpf attach --
 exact "probe add options" "--irq --return" shadowk probe add --
 exact "process bind options" "--fork --exec" shadowk process bind --
 exact "profile options" "--top --syscalls --funcs --sort --pid --children --duration --output --event --" shadowk profile --

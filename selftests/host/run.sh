@@ -324,11 +324,31 @@ check "tool: profile without a command is 125" tool_expect 125 'which command' p
 check "tool: profile --top not a number is 125" tool_expect 125 'takes a count' profile --top x -- true
 check "tool: profile --syscalls with --funcs is 125" tool_expect 125 'exclude each other' profile --syscalls --funcs f -- true
 check "tool: profile --funcs unreadable is 125" tool_expect 125 "cannot read '/nonexistent/f'" profile --funcs /nonexistent/f -- true
+check "tool: bpf attach without an object" tool_expect 2 'takes CLONE and one OBJ.o' bpf attach 1
+check "tool: bpf attach of a missing file" tool_expect 1 "cannot open /nonexistent/x.o: No such file" \
+	bpf attach 1 /nonexistent/x.o
+check "tool: bpf attach of what is not an object" tool_expect 1 "cannot open .*README.md" \
+	bpf attach 1 "$top/README.md"
+# A tracepoint program is a program shadowk has no place for.
+bpf_tp_object() {
+	printf '%s\n' '#include <linux/bpf.h>' \
+		'__attribute__((section("tracepoint/syscalls/sys_enter_close"), used))' \
+		'int on_close(void *ctx) { return 0; }' \
+		'char LICENSE[] __attribute__((section("license"), used)) = "GPL";' \
+		> "$out/tp.bpf.c" &&
+		clang -O2 -g -target bpf -I"/usr/include/$(cc -dumpmachine)" \
+			-c "$out/tp.bpf.c" -o "$out/tp.bpf.o" &&
+		tool_expect 1 "program on_close is in section 'tracepoint/syscalls/sys_enter_close', not kprobe/FUNC or kretprobe/FUNC" \
+			bpf attach 1 "$out/tp.bpf.o"
+}
+check "tool: bpf attach names a program in another section" bpf_tp_object
+check "tool: bpf detach without an id" tool_expect 2 'takes CLONE and ID' bpf detach 1
 check "tool: global options anywhere" tool_expect 3 '"exit_code":3' clone list -j
 check "tool: 0.1 spellings are aliases" tool_expect 3 'module is not loaded' list
 for c in "clone list" "clone create" "clone show 1" "clone destroy 1" "process bind 1 1" \
 	"process unbind 1" "process which 1" "probe add 1 f" "probe list 1" "probe stat 1" \
-	"inject set 1 f --errno EIO" "inject list 1" "inject show 1 f" "inject del 1 f" "verify 1"; do
+	"inject set 1 f --errno EIO" "inject list 1" "inject show 1 f" "inject del 1 f" "verify 1" \
+	"bpf attach 1 $O/tools/examples/vfs_read_hist.bpf.o" "bpf list 1" "bpf detach 1 2"; do
 	# shellcheck disable=SC2086
 	check "tool: $c without a module is exit 3" tool_expect 3 'module is not loaded' $c
 done

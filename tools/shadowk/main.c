@@ -34,6 +34,8 @@ static const struct object objects[] = {
 	  "count calls of kernel functions by a clone's processes" },
 	{ "inject", tool_inject_cmds, { NULL },
 	  "make a kernel function fail for a clone's processes only" },
+	{ "bpf", tool_bpf_cmds, { NULL },
+	  "BPF kprobe programs that run for a clone's processes only" },
 	{ "profile", NULL,
 	  { "profile", do_profile,
 	    "[--top N] [--syscalls|--funcs FILE] -- CMD [ARG...]",

@@ -101,6 +101,9 @@ int tool_spawn_bound(struct shadowk_ctx *ctx, __u32 clone_id, __u32 flags,
 /* Reaps a child: its exit status, or 128 + signal as shells say it. */
 int tool_wait_child(pid_t pid);
 
+/* A return probe's or return program's times, as members of an object. */
+void tool_latency_json(struct json *j, const struct shadowk_latency *l);
+
 /* qsort() order of probe entries: most hits first, then by name. */
 int tool_probe_cmp_hits(const void *a, const void *b);
 
@@ -112,6 +115,7 @@ extern const struct cmd tool_clone_cmds[];
 extern const struct cmd tool_process_cmds[];
 extern const struct cmd tool_probe_cmds[];
 extern const struct cmd tool_inject_cmds[];
+extern const struct cmd tool_bpf_cmds[];
 
 /* Objects that are a command of their own. */
 int do_profile(int argc, char **argv);

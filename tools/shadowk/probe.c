@@ -188,7 +188,7 @@ out:
 	return ret;
 }
 
-static void latency_json(struct json *j, const struct shadowk_latency *l)
+void tool_latency_json(struct json *j, const struct shadowk_latency *l)
 {
 	json_u64(j, "returns", l->returns);
 	json_u64(j, "errors", l->errors);
@@ -211,7 +211,7 @@ static void entry_json(struct json *j, const struct shadowk_probe_entry *e)
 	json_bool(j, "irq", e->flags & SHADOWK_PROBE_IRQ);
 	json_bool(j, "return", ret);
 	if (ret)
-		latency_json(j, &e->latency);
+		tool_latency_json(j, &e->latency);
 	json_obj_end(j);
 }
 
@@ -390,7 +390,7 @@ static int probe_latency(int argc, char **argv)
 		json_u64(j, "id", pe->probe_id);
 		json_str(j, "function", pe->symbol);
 		json_u64(j, "hits", r.out_hits);
-		latency_json(j, &r.out_latency);
+		tool_latency_json(j, &r.out_latency);
 		json_arr_begin(j, "hist");
 		for (i = first; first >= 0 && i <= last; i++) {
 			json_obj_begin(j, NULL);
