@@ -27,6 +27,7 @@ has "a probe counted the bound dd and not its neighbour" '^=> isolation: the pro
 has "a fault failed the bound process only" '^=> isolation: the bound touch failed with ENOSPC'
 has "the bound touch saw ENOSPC" 'touch: /tmp/bound-file: No space left on device'
 has "a return probe's latency histogram" '^ +[0-9]+ -> [0-9]+ +: [0-9]+ +\|\*+'
+has "a BPF program saw the bound dd only" '^=> isolation: the program saw one process, the bound dd'
 has "profile printed a ranked table" '^ *[0-9.]+( +[0-9.]+)+ +__x64_sys_'
 has "it ends by pointing to make vm-shell" 'make vm-shell'
 n=$((n + 1))

@@ -58,6 +58,10 @@ with_libs() {	# with_libs BINARY DEST
 	done
 }
 with_libs "$O/tools/shadowk" /usr/sbin/shadowk
+# The BPF examples (clang-built objects, and a loader using libbpf).
+need "$O/tools/examples/slow_reads" "make tools"
+with_libs "$O/tools/examples/slow_reads" /shadowk/examples/slow_reads
+cp "$O"/tools/examples/*.bpf.o "$root/shadowk/examples/"
 # readme_test runs the README's quick start as on a Debian machine: with
 # coreutils' cat and ls, dynamically linked, and an /etc/hostname.
 cp "$top/README.md" "$root/shadowk/"
