@@ -86,6 +86,60 @@ static inline int sk_bpf_prog_load(int map, __u32 key, int rc,
 	return sys_bpf(BPF_PROG_LOAD, &a);
 }
 
+/* One array slot: the bytes bpf_get_stack() wrote, then the frames. */
+#define SK_STACK_FRAMES	32
+struct sk_bpf_stack {
+	__s64 len;
+	__u64 ip[SK_STACK_FRAMES];
+};
+
+static inline int sk_bpf_stack_map_create(void)
+{
+	union bpf_attr a = {
+		.map_type = BPF_MAP_TYPE_ARRAY, .key_size = 4,
+		.value_size = sizeof(struct sk_bpf_stack), .max_entries = 1,
+	};
+
+	return sys_bpf(BPF_MAP_CREATE, &a);
+}
+
+/* map[0] = the kernel stack bpf_get_stack() gives a kprobe program. */
+static inline int sk_bpf_stack_prog_load(int map)
+{
+	struct bpf_insn insn[] = {
+		INSN(BPF_ALU64 | BPF_MOV | BPF_X, 6, 1, 0, 0),
+		/* r0 = bpf_map_lookup_elem(map, &0) */
+		INSN(BPF_ST | BPF_MEM | BPF_W, 10, 0, -4, 0),
+		INSN(BPF_ALU64 | BPF_MOV | BPF_X, 2, 10, 0, 0),
+		INSN(BPF_ALU64 | BPF_ADD | BPF_K, 2, 0, 0, -4),
+		INSN(BPF_LD | BPF_DW | BPF_IMM, 1, BPF_PSEUDO_MAP_FD, 0, map),
+		INSN(0, 0, 0, 0, 0),
+		INSN(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_map_lookup_elem),
+		INSN(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 8, 0),
+		/* value->len = bpf_get_stack(ctx, value->ip, sizeof, 0) */
+		INSN(BPF_ALU64 | BPF_MOV | BPF_X, 7, 0, 0, 0),
+		INSN(BPF_ALU64 | BPF_MOV | BPF_X, 2, 0, 0, 0),
+		INSN(BPF_ALU64 | BPF_ADD | BPF_K, 2, 0, 0,
+		     offsetof(struct sk_bpf_stack, ip)),
+		INSN(BPF_ALU64 | BPF_MOV | BPF_X, 1, 6, 0, 0),
+		INSN(BPF_ALU64 | BPF_MOV | BPF_K, 3, 0, 0,
+		     sizeof(((struct sk_bpf_stack *)0)->ip)),
+		INSN(BPF_ALU64 | BPF_MOV | BPF_K, 4, 0, 0, 0),
+		INSN(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_get_stack),
+		INSN(BPF_STX | BPF_MEM | BPF_DW, 7, 0, 0, 0),
+		INSN(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 0),
+		INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
+	};
+	union bpf_attr a = {
+		.prog_type = BPF_PROG_TYPE_KPROBE,
+		.insns = (uintptr_t)insn,
+		.insn_cnt = sizeof(insn) / sizeof(insn[0]),
+		.license = (uintptr_t)"GPL",
+	};
+
+	return sys_bpf(BPF_PROG_LOAD, &a);
+}
+
 static inline int sk_bpf_attach(int fd, __u32 id, const char *sym,
 				int prog, __u32 flags, __u32 *bpf_id)
 {

@@ -10,6 +10,7 @@
  * the test needs neither clang nor libbpf in the VM.
  */
 
+#include <stdlib.h>
 #include <sys/syscall.h>
 
 #include "bpf_raw.h"
@@ -159,6 +160,92 @@ TEST_F(bpf, refusals)
 }
 
 /*
+ * The text symbol each of @n addresses falls in, and whether it is a
+ * module's, from one pass over /proc/kallsyms (which is in no order).
+ */
+struct sk_frame {
+	unsigned long base;
+	char sym[128];
+	bool module;
+};
+
+static void resolve_frames(const __u64 *ip, struct sk_frame *f, int n)
+{
+	char line[512], sym[128], type, *mod;
+	unsigned long addr;
+	FILE *k = fopen("/proc/kallsyms", "r");
+	int i;
+
+	memset(f, 0, n * sizeof(*f));
+	if (!k)
+		return;
+	while (fgets(line, sizeof(line), k)) {
+		if (sscanf(line, "%lx %c %127s", &addr, &type, sym) != 3 ||
+		    (type != 't' && type != 'T'))
+			continue;
+		mod = strchr(line, '[');
+		for (i = 0; i < n; i++) {
+			if (addr > ip[i] || addr < f[i].base)
+				continue;
+			f[i].base = addr;
+			snprintf(f[i].sym, sizeof(f[i].sym), "%s", sym);
+			f[i].module = mod != NULL;
+		}
+	}
+	fclose(k);
+}
+
+/*
+ * bpf_get_stack() in an entry program names what a kprobe's would: the
+ * function itself, then its real callers up to the system call entry;
+ * never shadowk's dispatch or trampoline, which are a module's text.
+ */
+TEST_F_TIMEOUT(bpf, stack_names_the_real_caller, 300)
+{
+	struct sk_frame frames[SK_STACK_FRAMES];
+	struct sk_bpf_stack st = { 0 };
+	union bpf_attr a = { 0 };
+	bool syscall_entry = false, in_module = false;
+	struct sk_worker bound, unbound;
+	int map, prog, i, n;
+	__u32 key = 0, id;
+
+	map = sk_bpf_stack_map_create();
+	ASSERT_LE(0, map);
+	prog = sk_bpf_stack_prog_load(map);
+	ASSERT_LE(0, prog);
+	ASSERT_EQ(0, sk_bpf_attach(self->fd, self->id, "__x64_sys_close", prog,
+				   0, &id));
+	EXPECT_EQ(0, sk_worker_pair(self->fd, self->id, 100, step_close,
+				    &bound, &unbound));
+	sk_worker_free(&bound);
+	sk_worker_free(&unbound);
+
+	a.map_fd = map;
+	a.key = (uintptr_t)&key;
+	a.value = (uintptr_t)&st;
+	ASSERT_EQ(0, sys_bpf(BPF_MAP_LOOKUP_ELEM, &a));
+	n = st.len / 8;
+	ASSERT_LE(2, n);
+	resolve_frames(st.ip, frames, n);
+	for (i = 0; i < n; i++) {
+		TH_LOG("#%d %#llx %s%s", i, (unsigned long long)st.ip[i],
+		       frames[i].sym, frames[i].module ? " [module]" : "");
+		in_module |= frames[i].module;
+		syscall_entry |= !strcmp(frames[i].sym, "do_syscall_64");
+	}
+	EXPECT_STREQ("__x64_sys_close", frames[0].sym);
+	/* 6.9 and later call through x64_sys_call(), before a table. */
+	EXPECT_TRUE(!strcmp(frames[1].sym, "x64_sys_call") ||
+		    !strcmp(frames[1].sym, "do_syscall_64"));
+	EXPECT_TRUE(syscall_entry);
+	EXPECT_FALSE(in_module);
+	ASSERT_EQ(0, sk_bpf_detach(self->fd, id, &(struct shadowk_bpf_detach){ 0 }));
+	close(prog);
+	close(map);
+}
+
+/*
  * Attached and detached again and again while the bound process calls
  * the function: every run is counted by the map or by nothing, never
  * twice; afterwards shadowk holds no more memory than before.
@@ -192,6 +279,8 @@ TEST_F_TIMEOUT(bpf, detach_under_load, 300)
 	EXPECT_EQ(0, sk_worker_finish(&w));
 	sk_worker_free(&w);
 	EXPECT_EQ((__s64)runs, sk_bpf_map_get(self->map, 0));
+	/* The worker's binding ends with its mm's last drop. */
+	ASSERT_EQ(0, sk_settle_mms());
 	ASSERT_EQ(0, sk_accounting(&pages1, &objects1));
 	EXPECT_EQ(pages0, pages1);
 	EXPECT_EQ(objects0, objects1);

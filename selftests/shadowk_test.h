@@ -244,6 +244,34 @@ static inline int sk_heavy(int n)
 	return access("/sys/kernel/debug/kmemleak", F_OK) ? n : n / 10;
 }
 
+/*
+ * After a bound process exits, its binding ends when its mm is dropped
+ * for the last time, which a CPU that went idle holding the mm lazily
+ * (x86's lazy TLB) delays until it next runs a user task.  Running the
+ * caller on every CPU in turn ends those, so that shadowk's accounting
+ * can be compared right after: 0 or errno.
+ */
+static inline int sk_settle_mms(void)
+{
+	cpu_set_t old, one;
+	int cpu, err = 0;
+
+	if (sched_getaffinity(0, sizeof(old), &old))
+		return errno;
+	for (cpu = 0; cpu < CPU_SETSIZE && !err; cpu++) {
+		if (!CPU_ISSET(cpu, &old))
+			continue;
+		CPU_ZERO(&one);
+		CPU_SET(cpu, &one);
+		/* Returns once the caller runs there. */
+		if (sched_setaffinity(0, sizeof(one), &one))
+			err = errno;
+	}
+	if (sched_setaffinity(0, sizeof(old), &old) && !err)
+		err = errno;
+	return err;
+}
+
 /* Run the calling thread (and what it forks) on @cpu only: 0 or errno. */
 static inline int sk_pin(int cpu)
 {
