@@ -18,30 +18,6 @@ pin=/sys/fs/bpf/sk_hist
 rm -rf "$pin"
 grep -q ' /sys/fs/bpf bpf ' /proc/mounts || mount -t bpf bpf /sys/fs/bpf
 
-# expect RC NAME CMD...: CMD exits with RC (stdout kept in $out).
-expect() {
-	want=$1 name=$2
-	shift 2
-	out=$("$@" 2> /tmp/bpft.err)
-	got=$?
-	if [ "$got" -eq "$want" ]; then
-		tap_ok "$name"
-	else
-		tap_fail "$name"
-		tap_diag "exit $got, wanted $want: $* -> $out $(cat /tmp/bpft.err)"
-	fi
-}
-
-# jqt NAME FILTER: the last command's stdout is JSON and FILTER holds.
-jqt() {
-	if printf '%s' "$out" | jq -e "$2" > /dev/null 2>&1; then
-		tap_ok "$1"
-	else
-		tap_fail "$1"
-		tap_diag "jq '$2' on: $out"
-	fi
-}
-
 expect 0 "clone create" shadowk -j clone create --name bpft
 clone=$(printf '%s' "$out" | jq .id)
 
@@ -71,7 +47,7 @@ jqt "bpf list: the attachment ran exactly as often as the map counted" \
 	"length == 1 and .[0].runs == $total and .[0].missed == 0 and .[0].function == \"vfs_read\""
 expect 1 "bpf attach: a second entry program on vfs_read is refused" \
 	shadowk bpf attach bpft "$ex/slow_reads.bpf.o"
-grep -q 'already' /tmp/bpft.err || tap_diag "message: $(cat /tmp/bpft.err)"
+grep -q 'already' "$tap_err" || tap_diag "message: $(cat "$tap_err")"
 expect 0 "bpf list after a failed attach" shadowk -j bpf list bpft
 jqt "a failed attach leaves nothing attached (all or nothing)" 'length == 1'
 

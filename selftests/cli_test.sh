@@ -13,36 +13,12 @@ sk() {
 	shadowk "$@"
 }
 
-# expect RC NAME CMD...: CMD exits with RC (stdout kept in $out).
-expect() {
-	want=$1 name=$2
-	shift 2
-	out=$("$@" 2> /tmp/cli.err)
-	got=$?
-	if [ "$got" -eq "$want" ]; then
-		tap_ok "$name"
-	else
-		tap_fail "$name"
-		tap_diag "exit $got, wanted $want: $* -> $out $(cat /tmp/cli.err)"
-	fi
-}
-
-# jqt NAME FILTER: the last command's stdout is JSON and FILTER holds.
-jqt() {
-	if printf '%s' "$out" | jq -e "$2" > /dev/null 2>&1; then
-		tap_ok "$1"
-	else
-		tap_fail "$1"
-		tap_diag "jq '$2' on: $out"
-	fi
-}
-
 # Clones.
 expect 0 "clone create --name" sk -j clone create --name cli
 jqt "clone create: JSON id and name" '.id > 0 and .name == "cli"'
 id=$(printf '%s' "$out" | jq .id)
 expect 1 "clone create: a name in use is refused" sk clone create --name cli
-grep -q 'exists already' /tmp/cli.err || tap_diag "message: $(cat /tmp/cli.err)"
+grep -q 'exists already' "$tap_err" || tap_diag "message: $(cat "$tap_err")"
 expect 2 "clone create: an all-digit name is bad usage" sk clone create --name 123
 expect 2 "clone create: unsafe names are bad usage" \
 	sh -c 'r=0; for n in "a b" "-x" "a/b" "a;b" "" "0123456789012345678901234567890123"; do
@@ -55,7 +31,7 @@ jqt "clone list: JSON has the clone, unbound" \
 expect 0 "unique prefixes: cl li" sk -j cl li
 jqt "cl li: the same list" "map(select(.name == \"cli\")) | length == 1"
 expect 2 "an ambiguous prefix is bad usage" sk p
-grep -q 'ambiguous' /tmp/cli.err || tap_diag "message: $(cat /tmp/cli.err)"
+grep -q 'ambiguous' "$tap_err" || tap_diag "message: $(cat "$tap_err")"
 expect 0 "global options anywhere: clone show cli -p" sk clone show cli -p
 jqt "clone show: JSON (pretty) by name matches the id" ".id == $id and .probes == 0 and .injections == 0"
 expect 0 "0.1 spelling kept: info" sk info cli -j
@@ -77,7 +53,7 @@ else
 	tap_diag "$(cat /tmp/cli.list)"
 fi
 expect 6 "probe add: data symbol refused, exit 6" sk probe add cli jiffies
-grep -q 'not in the core kernel' /tmp/cli.err || tap_diag "message: $(cat /tmp/cli.err)"
+grep -q 'not in the core kernel' "$tap_err" || tap_diag "message: $(cat "$tap_err")"
 
 # A bound command and an unbound neighbour make the same 1000 calls at once;
 # only the bound one is counted.
@@ -107,7 +83,7 @@ expect 0 "probe latency: funclatency's table" sk probe latency clir __x64_sys_op
 printf '%s' "$out" | grep -q 'nsecs.*count.*distribution' || tap_diag "table: $out"
 printf '%s\n' "$out" | sed 's/^/# /'	# for the log
 expect 1 "probe latency of an entry-only probe is refused" sk probe latency cli __x64_sys_getppid
-grep -q 'probe add --return' /tmp/cli.err || tap_diag "message: $(cat /tmp/cli.err)"
+grep -q 'probe add --return' "$tap_err" || tap_diag "message: $(cat "$tap_err")"
 expect 6 "probe latency: no such probe is exit 6" sk probe latency clir vfs_read
 expect 0 "clone destroy clir" sk clone destroy clir
 expect 7 "process exec: the command's exit status" sk process exec cli -- sh -c 'exit 7'
@@ -143,7 +119,7 @@ expect 0 "0.1 spelling kept: inject CLONE FUNC --errno, --show, --off" \
 		shadowk inject cli __x64_sys_openat --off >/dev/null &&
 		! shadowk inject cli __x64_sys_openat --show 2>/dev/null'
 expect 6 "inject set: a non-syscall is refused, exit 6" sk inject set cli vfs_read --errno EIO
-grep -q 'error-injectable' /tmp/cli.err || tap_diag "message: $(cat /tmp/cli.err)"
+grep -q 'error-injectable' "$tap_err" || tap_diag "message: $(cat "$tap_err")"
 expect 2 "inject set: bad errno, bad count, bad percentage, stray seed" \
 	sh -c 'r=0; for a in "--errno ENOTANERRNO" "--errno EIO --every 0" \
 		"--errno EIO --prob 0" "--errno EIO --prob 101" "--errno EIO --seed 1" \
@@ -180,7 +156,7 @@ expect 6 "probe del: no such probe is exit 6" sk probe del cli __x64_sys_getpid
 
 # --debug: the library's log reaches stderr.
 expect 5 "--debug shows the library's log" sk --debug clone show 999999
-grep -q '^libshadowk: CLONE_INFO' /tmp/cli.err || tap_diag "stderr: $(cat /tmp/cli.err)"
+grep -q '^libshadowk: CLONE_INFO' "$tap_err" || tap_diag "stderr: $(cat "$tap_err")"
 
 # profile: a fresh clone, the command's calls ranked, the clone gone after.
 expect 0 "profile --syscalls" sk -j profile --top 3 -- skcalls getppid 500
@@ -228,7 +204,7 @@ profile_clone_bound() {
 rm -f /tmp/cli.gate && mkfifo /tmp/cli.gate
 sh -c 'read x < /tmp/cli.gate; exec skcalls getppid 300' &
 target=$!
-shadowk -j profile -p "$target" > /tmp/cli.prof 2> /tmp/cli.err &
+shadowk -j profile -p "$target" > /tmp/cli.prof 2> "$tap_err" &
 prof=$!
 if bound_to "$target"; then
 	echo go > /tmp/cli.gate
@@ -241,7 +217,7 @@ fi
 wait "$target" 2>/dev/null
 out=$(cat /tmp/cli.prof)
 if [ "$rc" -eq 0 ]; then tap_ok "profile -p PID: ends when the process does"; else
-	tap_fail "profile -p PID: ends when the process does"; tap_diag "rc $rc: $(cat /tmp/cli.err)"; fi
+	tap_fail "profile -p PID: ends when the process does"; tap_diag "rc $rc: $(cat "$tap_err")"; fi
 jqt "profile -p: the process's 300 calls after the binding, no exit status" \
 	'.command == null and .pid > 0 and .exit_status == null and .functions[0].function == "__x64_sys_getppid" and .functions[0].calls == 300'
 
@@ -287,7 +263,7 @@ expect 5 "clone destroy: gone is exit 5" sk clone destroy cli
 
 # Permissions: an unprivileged user cannot open the node.
 expect 4 "no permission is exit 4" skcalls asuser 65534 shadowk clone list
-grep -q 'permission denied' /tmp/cli.err || tap_diag "message: $(cat /tmp/cli.err)"
+grep -q 'permission denied' "$tap_err" || tap_diag "message: $(cat "$tap_err")"
 
 # No module: commands that only read never load it; a create does, through
 # libkmod, the module installed under /lib/modules, and says why it cannot.
@@ -314,11 +290,11 @@ if rmmod shadowk; then
 	rmmod shadowk
 	expect 3 "autoload: unprivileged is exit 3 with a reason" \
 		skcalls asuser 65534 shadowk clone create
-	grep -q 'needs root' /tmp/cli.err || tap_diag "message: $(cat /tmp/cli.err)"
+	grep -q 'needs root' "$tap_err" || tap_diag "message: $(cat "$tap_err")"
 	ko=/lib/modules/$(uname -r)/updates/shadowk.ko
 	mv "$ko" /tmp/shadowk.ko.away
 	expect 3 "autoload: a missing module file is exit 3 with a reason" sk clone create
-	grep -q 'loading .* failed' /tmp/cli.err || tap_diag "message: $(cat /tmp/cli.err)"
+	grep -q 'loading .* failed' "$tap_err" || tap_diag "message: $(cat "$tap_err")"
 	mv /tmp/shadowk.ko.away "$ko"
 	# As the suite loaded it (guest.sh: the fail_nth knob on).
 	# shellcheck disable=SC2086
