@@ -199,25 +199,33 @@ static void resolve_frames(const __u64 *ip, struct sk_frame *f, int n)
  * bpf_get_stack() in an entry program names what a kprobe's would: the
  * function itself, then its real callers up to the system call entry;
  * never shadowk's dispatch or trampoline, which are a module's text.
+ * With a return probe on the function too, its return address is
+ * rethook's trampoline by the time the program runs: the unwinder must
+ * still find the real caller.
  */
-TEST_F_TIMEOUT(bpf, stack_names_the_real_caller, 300)
+static void check_stack(struct __test_metadata *_metadata, int fd,
+			__u32 clone, bool return_probe)
 {
 	struct sk_frame frames[SK_STACK_FRAMES];
 	struct sk_bpf_stack st = { 0 };
 	union bpf_attr a = { 0 };
 	bool syscall_entry = false, in_module = false;
 	struct sk_worker bound, unbound;
+	struct shadowk_bpf_detach d;
 	int map, prog, i, n;
-	__u32 key = 0, id;
+	__u32 key = 0, id, probe = 0;
 
 	map = sk_bpf_stack_map_create();
 	ASSERT_LE(0, map);
 	prog = sk_bpf_stack_prog_load(map);
 	ASSERT_LE(0, prog);
-	ASSERT_EQ(0, sk_bpf_attach(self->fd, self->id, "__x64_sys_close", prog,
-				   0, &id));
-	EXPECT_EQ(0, sk_worker_pair(self->fd, self->id, 100, step_close,
-				    &bound, &unbound));
+	if (return_probe)
+		ASSERT_EQ(0, sk_probe_add(fd, clone, "__x64_sys_close",
+					  SHADOWK_PROBE_RETURN, &probe));
+	ASSERT_EQ(0, sk_bpf_attach(fd, clone, "__x64_sys_close", prog, 0,
+				   &id));
+	EXPECT_EQ(0, sk_worker_pair(fd, clone, 100, step_close, &bound,
+				    &unbound));
 	sk_worker_free(&bound);
 	sk_worker_free(&unbound);
 
@@ -240,9 +248,23 @@ TEST_F_TIMEOUT(bpf, stack_names_the_real_caller, 300)
 		    !strcmp(frames[1].sym, "do_syscall_64"));
 	EXPECT_TRUE(syscall_entry);
 	EXPECT_FALSE(in_module);
-	ASSERT_EQ(0, sk_bpf_detach(self->fd, id, &(struct shadowk_bpf_detach){ 0 }));
+	ASSERT_EQ(0, sk_bpf_detach(fd, id, &d));
+	if (probe)
+		ASSERT_LE(0, sk_probe_del(fd, probe));
 	close(prog);
 	close(map);
+}
+
+TEST_F_TIMEOUT(bpf, stack_names_the_real_caller, 300)
+{
+	check_stack(_metadata, self->fd, self->id, false);
+}
+
+TEST_F_TIMEOUT(bpf, stack_through_a_return_probe, 300)
+{
+	if (!(self->info.out_features & SHADOWK_FEATURE_RETURN_PROBES))
+		SKIP(return, "the kernel has no rethook");
+	check_stack(_metadata, self->fd, self->id, true);
 }
 
 /*
