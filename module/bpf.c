@@ -28,6 +28,7 @@
 #include "compat.h"
 #include "dev.h"
 #include "limits.h"
+#include "list.h"
 #include "mem.h"
 #include "retprobe.h"
 #include "site.h"
@@ -257,28 +258,33 @@ int shadowk_bpf_detach_ioctl(struct shadowk_ucmd *ucmd)
 }
 
 static void shadowk_bpf_describe(const struct shadowk_ucmd *ucmd,
-				 const struct shadowk_bpf *bpf,
-				 struct shadowk_bpf_entry *e)
+				 const struct shadowk_site_user *user,
+				 void *entry)
 {
-	memset(e, 0, sizeof(*e));
-	e->bpf_id = bpf->user.id;
+	const struct shadowk_bpf *bpf =
+		container_of(user, struct shadowk_bpf, user);
+	struct shadowk_bpf_entry *e = entry;
+
+	e->bpf_id = user->id;
 	e->flags = bpf->flags;
 	e->prog_id = bpf->prog->aux->id;
-	e->site = shadowk_dev_addr(ucmd, bpf->user.site->addr);
+	e->site = shadowk_dev_addr(ucmd, user->site->addr);
 	shadowk_bpf_sum(bpf, &e->runs, &e->missed);
-	strscpy(e->symbol, bpf->user.name, sizeof(e->symbol));
+	strscpy(e->symbol, user->name, sizeof(e->symbol));
 	strscpy(e->prog_name, bpf->prog->aux->name, sizeof(e->prog_name));
 	if (bpf->ret)
 		shadowk_retprobe_sum(bpf->ret, &e->latency, NULL);
 }
 
+static const struct shadowk_list_kind shadowk_bpf_list_kind = {
+	.slots = SHADOWK_BPF_SLOTS,
+	.entry_size = sizeof(struct shadowk_bpf_entry),
+	.describe = shadowk_bpf_describe,
+};
+
 int shadowk_bpf_list_ioctl(struct shadowk_ucmd *ucmd)
 {
 	struct shadowk_bpf_list *cmd = ucmd->cmd;
-	struct shadowk_bpf_entry *entries;
-	struct shadowk_site_user *user;
-	struct shadowk_clone *clone;
-	u32 cap, n = 0, id;
 	int err;
 
 	if (cmd->flags || cmd->__reserved)
@@ -287,34 +293,11 @@ int shadowk_bpf_list_ioctl(struct shadowk_ucmd *ucmd)
 		return -EINVAL;
 	if (cmd->entry_size > PAGE_SIZE)
 		return -E2BIG;
-	/* Few enough that the reply can wait for the lock to be dropped. */
-	cap = min_t(u32, cmd->count, SHADOWK_MAX_BPF);
-	entries = shadowk_mem_scratch_alloc(array_size(max(cap, 1U),
-						       sizeof(*entries)));
-	if (!entries)
-		return -ENOMEM;
-	err = -ENOENT;
-	clone = shadowk_clone_get(cmd->clone_id);
-	if (!clone)
-		goto out;
-	shadowk_clone_lock();
-	for (id = 1; (user = shadowk_site_user_next(clone, SHADOWK_BPF_SLOTS,
-						    &id)); id++, n++)
-		if (n < cap)
-			shadowk_bpf_describe(ucmd, container_of(user,
-					struct shadowk_bpf, user), &entries[n]);
-	shadowk_clone_unlock();
-	shadowk_clone_put(clone);
-
-	err = shadowk_dev_copy_entries(cmd->entries, cmd->entry_size, entries,
-				       sizeof(*entries), min(cap, n));
-	if (!err) {
-		cmd->count = n;
-		err = shadowk_dev_respond(ucmd, sizeof(*cmd));
-	}
-out:
-	shadowk_mem_scratch_free(entries);
-	return err;
+	err = shadowk_list_users(ucmd, cmd->clone_id, &shadowk_bpf_list_kind,
+				 min_t(u32, cmd->count, SHADOWK_MAX_BPF),
+				 READ_ONCE(shadowk_bpf_count), cmd->entries,
+				 cmd->entry_size, &cmd->count);
+	return err ? err : shadowk_dev_respond(ucmd, sizeof(*cmd));
 }
 
 /* Every clone, and so every attachment, is gone. */

@@ -22,6 +22,7 @@
 #include "inject.h"
 #include "ksyms.h"
 #include "limits.h"
+#include "list.h"
 #include "mem.h"
 #include "site.h"
 #include "target.h"
@@ -312,13 +313,24 @@ int shadowk_inject_del_ioctl(struct shadowk_ucmd *ucmd)
 	return shadowk_dev_respond(ucmd, sizeof(*cmd));
 }
 
+static void shadowk_inject_list_describe(const struct shadowk_ucmd *ucmd,
+					 const struct shadowk_site_user *user,
+					 void *entry)
+{
+	shadowk_inject_describe(ucmd, container_of(user,
+				struct shadowk_injection, user), entry);
+}
+
+static const struct shadowk_list_kind shadowk_inject_list_kind = {
+	.slots = BIT(SHADOWK_SLOT_INJECT),
+	.entry_size = sizeof(struct shadowk_inject_entry),
+	.describe = shadowk_inject_list_describe,
+};
+
 int shadowk_inject_list_ioctl(struct shadowk_ucmd *ucmd)
 {
 	struct shadowk_inject_list *cmd = ucmd->cmd;
-	struct shadowk_inject_entry *entries;
-	struct shadowk_site_user *user;
-	struct shadowk_clone *clone;
-	u32 room, n = 0, id;
+	u32 room;
 	int err;
 
 	if (cmd->flags || cmd->__reserved)
@@ -329,35 +341,10 @@ int shadowk_inject_list_ioctl(struct shadowk_ucmd *ucmd)
 		return -E2BIG;
 	/* A clone holds few: room for all, whatever the caller offers. */
 	room = min_t(u32, cmd->count, SHADOWK_MAX_INJECTS);
-	entries = shadowk_mem_scratch_alloc(array_size(SHADOWK_MAX_INJECTS,
-						       sizeof(*entries)));
-	if (!entries)
-		return -ENOMEM;
-	clone = shadowk_clone_get(cmd->clone_id);
-	if (!clone) {
-		err = -ENOENT;
-		goto out;
-	}
-	shadowk_clone_lock();
-	for (id = 1; (user = shadowk_site_user_next(clone,
-					BIT(SHADOWK_SLOT_INJECT), &id)); id++) {
-		if (n < SHADOWK_MAX_INJECTS)
-			shadowk_inject_describe(ucmd,
-				container_of(user, struct shadowk_injection, user),
-				&entries[n]);
-		n++;
-	}
-	shadowk_clone_unlock();
-	shadowk_clone_put(clone);
-	err = shadowk_dev_copy_entries(cmd->entries, cmd->entry_size, entries,
-				       sizeof(*entries), min(room, n));
-	if (!err) {
-		cmd->count = n;
-		err = shadowk_dev_respond(ucmd, sizeof(*cmd));
-	}
-out:
-	shadowk_mem_scratch_free(entries);
-	return err;
+	err = shadowk_list_users(ucmd, cmd->clone_id, &shadowk_inject_list_kind,
+				 room, SHADOWK_MAX_INJECTS, cmd->entries,
+				 cmd->entry_size, &cmd->count);
+	return err ? err : shadowk_dev_respond(ucmd, sizeof(*cmd));
 }
 
 #include "selftest/inject.c"

@@ -19,6 +19,7 @@
 #include "clone.h"
 #include "dev.h"
 #include "limits.h"
+#include "list.h"
 #include "mem.h"
 #include "probe.h"
 #include "site.h"
@@ -219,14 +220,34 @@ int shadowk_probe_read_ioctl(struct shadowk_ucmd *ucmd)
 	return shadowk_dev_respond(ucmd, sizeof(*cmd));
 }
 
+static void shadowk_probe_describe(const struct shadowk_ucmd *ucmd,
+				   const struct shadowk_site_user *user,
+				   void *entry)
+{
+	const struct shadowk_probe *probe =
+		container_of(user, struct shadowk_probe, user);
+	struct shadowk_probe_entry *e = entry;
+
+	e->probe_id = user->id;
+	e->flags = probe->flags;
+	e->site = shadowk_dev_addr(ucmd, user->site->addr);
+	e->hits = shadowk_probe_sum(probe);
+	if (probe->ret)
+		shadowk_retprobe_sum(probe->ret, &e->latency, NULL);
+	/* The name even where the address is hidden. */
+	strscpy(e->symbol, user->name, sizeof(e->symbol));
+}
+
+static const struct shadowk_list_kind shadowk_probe_list_kind = {
+	.slots = BIT(SHADOWK_SLOT_PROBE),
+	.entry_size = sizeof(struct shadowk_probe_entry),
+	.describe = shadowk_probe_describe,
+};
+
 int shadowk_probe_list_ioctl(struct shadowk_ucmd *ucmd)
 {
 	struct shadowk_probe_list *cmd = ucmd->cmd;
-	struct shadowk_probe_entry *entries = NULL;
-	struct shadowk_site_user *user;
-	struct shadowk_clone *clone;
-	u32 room = cmd->count, cap, n, id;
-	int err = 0;
+	int err;
 
 	if (cmd->flags || cmd->__reserved)
 		return -EINVAL;
@@ -234,62 +255,11 @@ int shadowk_probe_list_ioctl(struct shadowk_ucmd *ucmd)
 		return -EINVAL;
 	if (cmd->entry_size > PAGE_SIZE)
 		return -E2BIG;
-	room = min_t(u32, room, SHADOWK_MAX_PROBES);
-	/*
-	 * Room for the probes there are, not for all the caller offers (up
-	 * to 10 MiB); if more were added meanwhile, once more with it all.
-	 */
-	cap = min_t(u32, room, READ_ONCE(shadowk_probe_count));
-	clone = shadowk_clone_get(cmd->clone_id);
-	if (!clone)
-		return -ENOENT;
-again:
-	if (cap) {
-		entries = shadowk_mem_scratch_alloc(array_size(cap, sizeof(*entries)));
-		if (!entries) {
-			shadowk_clone_put(clone);
-			return -ENOMEM;
-		}
-	}
-	/* Snapshot under the lock, copy out after it. */
-	n = 0;
-	shadowk_clone_lock();
-	for (id = 1; (user = shadowk_site_user_next(clone,
-					BIT(SHADOWK_SLOT_PROBE), &id)); id++) {
-		struct shadowk_probe *probe =
-			container_of(user, struct shadowk_probe, user);
-		struct shadowk_probe_entry *e;
-
-		if (n++ >= cap)
-			continue;
-		e = &entries[n - 1];
-		memset(e, 0, sizeof(*e));
-		e->probe_id = user->id;
-		e->flags = probe->flags;
-		e->site = shadowk_dev_addr(ucmd, user->site->addr);
-		e->hits = shadowk_probe_sum(probe);
-		if (probe->ret)
-			shadowk_retprobe_sum(probe->ret, &e->latency, NULL);
-		/* The name even where the address is hidden. */
-		strscpy(e->symbol, user->name, sizeof(e->symbol));
-	}
-	shadowk_clone_unlock();
-	if (n > cap && cap < room) {
-		shadowk_mem_scratch_free(entries);
-		entries = NULL;
-		cap = room;
-		goto again;
-	}
-	shadowk_clone_put(clone);
-
-	err = shadowk_dev_copy_entries(cmd->entries, cmd->entry_size, entries,
-				       sizeof(*entries), min(cap, n));
-	if (!err) {
-		cmd->count = n;
-		err = shadowk_dev_respond(ucmd, sizeof(*cmd));
-	}
-	shadowk_mem_scratch_free(entries);
-	return err;
+	err = shadowk_list_users(ucmd, cmd->clone_id, &shadowk_probe_list_kind,
+				 min_t(u32, cmd->count, SHADOWK_MAX_PROBES),
+				 READ_ONCE(shadowk_probe_count), cmd->entries,
+				 cmd->entry_size, &cmd->count);
+	return err ? err : shadowk_dev_respond(ucmd, sizeof(*cmd));
 }
 
 /* Every clone, and so every probe, is gone. */
