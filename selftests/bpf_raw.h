@@ -86,6 +86,38 @@ static inline int sk_bpf_prog_load(int map, __u32 key, int rc,
 	return sys_bpf(BPF_PROG_LOAD, &a);
 }
 
+/*
+ * map[0] += 1 as a tracing program of @attach_type (BPF_TRACE_FENTRY or
+ * _FEXIT) on the vmlinux BTF function @btf_id.
+ */
+static inline int sk_bpf_tracing_load(int map, __u32 attach_type,
+				      __u32 btf_id)
+{
+	struct bpf_insn insn[] = {
+		INSN(BPF_ALU64 | BPF_MOV | BPF_K, 7, 0, 0, 1),
+		INSN(BPF_ST | BPF_MEM | BPF_W, 10, 0, -4, 0),
+		INSN(BPF_ALU64 | BPF_MOV | BPF_X, 2, 10, 0, 0),
+		INSN(BPF_ALU64 | BPF_ADD | BPF_K, 2, 0, 0, -4),
+		INSN(BPF_LD | BPF_DW | BPF_IMM, 1, BPF_PSEUDO_MAP_FD, 0, map),
+		INSN(0, 0, 0, 0, 0),
+		INSN(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_map_lookup_elem),
+		INSN(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 1, 0),
+		INSN(BPF_STX | BPF_ATOMIC | BPF_DW, 0, 7, 0, BPF_ADD),
+		INSN(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 0),
+		INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
+	};
+	union bpf_attr a = {
+		.prog_type = BPF_PROG_TYPE_TRACING,
+		.expected_attach_type = attach_type,
+		.attach_btf_id = btf_id,
+		.insns = (uintptr_t)insn,
+		.insn_cnt = sizeof(insn) / sizeof(insn[0]),
+		.license = (uintptr_t)"GPL",
+	};
+
+	return sys_bpf(BPF_PROG_LOAD, &a);
+}
+
 /* One array slot: the bytes bpf_get_stack() wrote, then the frames. */
 #define SK_STACK_FRAMES	32
 struct sk_bpf_stack {

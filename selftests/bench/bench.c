@@ -179,6 +179,9 @@ static int add_probes(int fd, __u32 id, char **funcs, int nfuncs,
 	return 0;
 }
 
+/* Not a probe flag: probes_elsewhere() adds BPF programs as well. */
+#define BENCH_WITH_BPF	(1U << 31)
+
 /* (b): a clone bound to an idle process probes the measured path. */
 static int probes_elsewhere(long n, const char *file, char **funcs,
 			    int nfuncs, __u32 flags)
@@ -186,13 +189,31 @@ static int probes_elsewhere(long n, const char *file, char **funcs,
 	int fd = sk_open(), p[2], rc;
 	__u32 id, ids[16];
 	pid_t pid;
+	int i;
 	char c;
 
 	if (fd < 0)
 		return die("open", errno);
 	if (nfuncs > 16 || sk_create(fd, "bench", &id) ||
-	    add_probes(fd, id, funcs, nfuncs, ids, flags) || pipe(p))
+	    add_probes(fd, id, funcs, nfuncs, ids, flags & ~BENCH_WITH_BPF) ||
+	    pipe(p))
 		return die("probes elsewhere", EINVAL);
+	/* With BPF programs too, at entry and return of every function. */
+	if (flags & BENCH_WITH_BPF) {
+		int map = sk_bpf_map_create();
+		int prog = map < 0 ? -1 : sk_bpf_prog_load(map, 0, 0, 0);
+
+		if (prog < 0)
+			return die("bpf program", errno);
+		for (i = 0; i < nfuncs; i++)
+			if (sk_bpf_attach(fd, id, funcs[i], prog, 0, NULL) ||
+			    sk_bpf_attach(fd, id, funcs[i], prog,
+					  SHADOWK_BPF_RETURN, NULL))
+				return die("bpf attach", EINVAL);
+		/* The attachments hold it; destroying the clone frees it. */
+		close(prog);
+		close(map);
+	}
 	pid = fork();
 	if (pid == 0) {
 		close(p[1]);
@@ -231,6 +252,41 @@ static int bpf_bound(int fd, __u32 id, long n, const char *file,
 			printf("%sruns_%s %llu\n", prefix, funcs[i],
 			       (unsigned long long)d.out_runs);
 	close(prog);
+	close(map);
+	return rc;
+}
+
+/*
+ * (d) the kernel's BPF trampolines: the same counter program as
+ * fentry or fexit on each function, named by its vmlinux BTF id, for
+ * every process; the runs, to show it ran.
+ */
+static int bpf_tracing(const char *kind, long n, const char *file,
+		       char **btf_ids, int nids)
+{
+	__u32 type = !strcmp(kind, "fexit") ? BPF_TRACE_FEXIT :
+		     BPF_TRACE_FENTRY;
+	int map = sk_bpf_map_create(), progs[16], links[16], rc, i;
+
+	if (map < 0 || nids > 16)
+		return die("bpf map", errno);
+	for (i = 0; i < nids; i++) {
+		union bpf_attr a = { 0 };
+
+		progs[i] = sk_bpf_tracing_load(map, type, atoi(btf_ids[i]));
+		if (progs[i] < 0)
+			return die("bpf tracing program", errno);
+		a.raw_tracepoint.prog_fd = progs[i];
+		links[i] = sys_bpf(BPF_RAW_TRACEPOINT_OPEN, &a);
+		if (links[i] < 0)
+			return die("bpf trampoline attach", errno);
+	}
+	rc = syscalls(n, file, "");
+	for (i = 0; i < nids; i++) {
+		close(links[i]);
+		close(progs[i]);
+	}
+	printf("runs %lld\n", (long long)sk_bpf_map_get(map, 0));
 	close(map);
 	return rc;
 }
@@ -483,6 +539,12 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "retprobes-elsewhere") && argc > 4)
 		return probes_elsewhere(n, argv[3], argv + 4, argc - 4,
 					SHADOWK_PROBE_RETURN);
+	if (!strcmp(argv[1], "all-elsewhere") && argc > 4)
+		return probes_elsewhere(n, argv[3], argv + 4, argc - 4,
+					SHADOWK_PROBE_RETURN | BENCH_WITH_BPF);
+	if (!strcmp(argv[1], "bpf-tracing") && argc > 5)
+		return bpf_tracing(argv[2], atol(argv[3]), argv[4], argv + 5,
+				   argc - 5);
 	if (!strcmp(argv[1], "probes-bound") && argc > 4)
 		return probes_bound(n, argv[3], argv + 4, argc - 4);
 	if (!strcmp(argv[1], "latency"))

@@ -105,6 +105,18 @@ echo nop > $T/current_tracer
 echo > $T/set_ftrace_filter
 echo 1 > $T/tracing_on
 echo > $T/trace
+# The kernel's BPF trampolines on the same entries: a counter program as
+# fentry, then as fexit, named by its vmlinux BTF id (ftrace's name).
+bpftool btf dump file /sys/kernel/btf/vmlinux > /tmp/vmlinux.btf 2> /dev/null
+btf_ids=
+for f in $entries; do
+	btf_ids="$btf_ids $(sed -n "s/^\[\([0-9]*\)\] FUNC '$(ftrace_name "$f")' .*/\1/p" /tmp/vmlinux.btf | head -n 1)"
+done
+rm -f /tmp/vmlinux.btf
+if [ "$(echo $btf_ids | wc -w)" -eq 2 ]; then
+	$b bpf-tracing fentry "$n" "$file" $btf_ids | out "d-bpf-fentry"
+	$b bpf-tracing fexit "$n" "$file" $btf_ids | out "d-bpf-fexit"
+fi
 
 # An unbound, context-switch-heavy pair, before shadowk is even there.
 $b ctxswitch 100000 | out "ctx-no-module"
@@ -118,6 +130,7 @@ $b clone-state 1000000 | out "clone-bound-elsewhere"
 # (b) shadowk's way: the same probes in a clone bound to another process.
 $b probes-elsewhere "$n" "$file" $getppid_path $pread_path | out "b-shadowk-elsewhere"
 $b retprobes-elsewhere "$n" "$file" $getppid_path $pread_path | out "b-shadowk-ret-elsewhere"
+$b all-elsewhere "$n" "$file" $getppid_path $pread_path | out "b-shadowk-all-elsewhere"
 # (b) a whole "shadowk profile" elsewhere: every system call entry probed,
 # in a clone bound to another process, set up with the tool.
 all_syscalls_clone

@@ -66,6 +66,7 @@ printf '%-44s %9s %9s %7s %7s   %8s %8s\n' "an unbound process's syscalls" \
 row "(a) nothing installed" a-unbound
 row "(b) shadowk probes 3+3 fns, clone elsewhere" b-shadowk-elsewhere
 row "(b) the same as return probes" b-shadowk-ret-elsewhere
+row "(b) return probes + BPF at entry and return" b-shadowk-all-elsewhere
 row "(b) every syscall probed, clone elsewhere" b-all-syscalls-elsewhere
 echo "    ($(r "$icount" b-all-syscalls-elsewhere probes) probes: what 'shadowk profile' installs)"
 echo "    (VERIFY of that clone: $(r "$icount" b-all-syscalls-elsewhere verify_ns) instructions," \
@@ -81,10 +82,13 @@ hit "  shadowk BPF counter at entry (bound)" d-shadowk d-shadowk bpfentry_ bound
 hit "  shadowk BPF counter at return (bound)" d-shadowk d-shadowk bpfreturn_ bound_
 hit "  kprobe event (recorded), minus (a)" d-kprobe a-unbound
 hit "  kretprobe event (recorded), minus (a)" d-kretprobe a-unbound
+hit "  BPF fentry counter (kernel), minus (a)" d-bpf-fentry a-unbound
+hit "  BPF fexit counter (kernel), minus (a)" d-bpf-fexit a-unbound
 hit "  ftrace function tracer, minus (a)" d-ftrace-function a-unbound
 hit "  ftrace hook, tracing off, minus (a)" d-ftrace-hook-only a-unbound
 echo "  (shadowk counted: getppid $(r "$icount" d-shadowk hits___x64_sys_getppid)," \
-	"pread $(r "$icount" d-shadowk hits___x64_sys_pread64) hits)"
+	"pread $(r "$icount" d-shadowk hits___x64_sys_pread64) hits;" \
+	"fentry ran $(r "$icount" d-bpf-fentry runs), fexit $(r "$icount" d-bpf-fexit runs) times)"
 echo
 
 none=$(r "$icount" no-module getppid_ns)
