@@ -33,7 +33,7 @@ name=$(. /etc/os-release 2>/dev/null && echo "${PRETTY_NAME:-an unknown system}"
 
 base_pkgs="gcc make libc6-dev pkg-config binutils kmod libkmod-dev
 	qemu-system-x86 busybox-static cpio xz-utils zstd bpftool jq python3-docutils
-	libbpf-dev clang
+	libbpf-dev clang libevent-2.1-7
 	dkms util-linux sparse
 	flex bison bc libelf-dev libssl-dev openssl dwarves linux-source-6.12"
 case "$release" in
@@ -242,5 +242,20 @@ fi
 	fi
 	fetch_image "$kr" "$where"
 done
+# memcached for the benchmark's server, unpacked beside the images and
+# never installed: installing it would start a daemon on this machine.
+# Its library (libevent) is installed above, so ldd finds it for the VM.
+mc=${O:-$top/build}/vm/pkgs/memcached
+if [ ! -x "$mc/usr/bin/memcached" ]; then
+	echo "deps: unpacking memcached into $mc (for make bench)"
+	dl=$(mktemp -d)
+	chmod 0755 "$dl"	# for apt's _apt user
+	(cd "$dl" && in_apt host apt-get download -qq memcached) > "$dl/apt.log" 2>&1 ||
+		{ cat "$dl/apt.log" >&2; rm -rf "$dl"; die "cannot download memcached"; }
+	mkdir -p "$mc"
+	dpkg-deb -x "$dl"/memcached_*.deb "$mc"
+	rm -rf "$dl"
+	updated=1
+fi
 [ -n "$updated" ] && echo "deps: done"
 exit 0

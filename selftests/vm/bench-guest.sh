@@ -57,7 +57,57 @@ all_syscalls_clone() {
 	echo "pt_pages $(shadowk -j clone show all | jq .pt_pages)" | out "b-all-syscalls-elsewhere"
 }
 
+# The paper's experiment: memcached serving a loopback client, both on
+# CPU 0, one request at a time.  Probes on its hottest function and three
+# more of its path, meant for another process: as pid-filtered kprobe
+# events before the module is loaded, as shadowk probes in a clone bound
+# elsewhere after, with the module loaded and no clone for the ratio.
+mc_funcs="tcp_sendmsg tcp_recvmsg __x64_sys_sendmsg __x64_sys_epoll_wait"
+mc_n=${SHADOWK_BENCH_MC:-20000}
+mc=
+mc_before_module() {
+	[ -x /usr/bin/memcached ] || return 0
+	ip link set lo up
+	# It will not run as root without -u, which needs a passwd entry.
+	grep -q '^root:' /etc/passwd 2> /dev/null ||
+		echo 'root:x:0:0:root:/:/bin/sh' >> /etc/passwd
+	taskset -c 0 /usr/bin/memcached -u root -l 127.0.0.1 -p 11211 -t 1 -U 0 \
+		2> /tmp/memcached.err &
+	mc=$!
+	taskset -c 0 $b memcached "$mc_n" 11211 | out "mc-none"
+	# Why, if the server did not come up.
+	sed 's/^/error /' /tmp/memcached.err | out "mc-none"
+	kprobes "common_pid == $idle" $mc_funcs &&
+		taskset -c 0 $b memcached "$mc_n" 11211 | out "mc-kprobe-filtered"
+	kprobes_off
+}
+mc_with_module() {
+	[ -n "$mc" ] || return 0
+	taskset -c 0 $b memcached "$mc_n" 11211 | out "mc-module-loaded"
+	shadowk clone create --name mc > /dev/null &&
+		shadowk probe add mc $mc_funcs > /dev/null &&
+		shadowk process bind mc "$idle" > /dev/null &&
+		taskset -c 0 $b memcached "$mc_n" 11211 | out "mc-shadowk-elsewhere"
+	# None: the probes are for the idle process.
+	echo "hits $(shadowk -j probe stat mc | jq .total_hits)" | out "mc-shadowk-elsewhere"
+	shadowk process unbind "$idle" > /dev/null
+	shadowk clone destroy mc > /dev/null
+	kill "$mc"
+	wait "$mc" 2> /dev/null
+}
+
 head -c 4096 /dev/zero > "$file"
+# SHADOWK_ONLY=memcached: the memcached rows alone.
+if [ "${SHADOWK_ONLY:-}" = memcached ]; then
+	sleep 100000 &
+	idle=$!
+	mc_before_module
+	insmod /shadowk/shadowk.ko || exit 1
+	mc_with_module
+	rmmod shadowk
+	kill "$idle"
+	exit 0
+fi
 if [ "${SHADOWK_ONLY:-}" = verify ]; then
 	sleep 100000 &
 	idle=$!
@@ -118,6 +168,8 @@ if [ "$(echo $btf_ids | wc -w)" -eq 2 ]; then
 	$b bpf-tracing fexit "$n" "$file" $btf_ids | out "d-bpf-fexit"
 fi
 
+mc_before_module
+
 # An unbound, context-switch-heavy pair, before shadowk is even there.
 $b ctxswitch 100000 | out "ctx-no-module"
 insmod /shadowk/shadowk.ko || exit 1
@@ -131,6 +183,7 @@ $b clone-state 1000000 | out "clone-bound-elsewhere"
 $b probes-elsewhere "$n" "$file" $getppid_path $pread_path | out "b-shadowk-elsewhere"
 $b retprobes-elsewhere "$n" "$file" $getppid_path $pread_path | out "b-shadowk-ret-elsewhere"
 $b all-elsewhere "$n" "$file" $getppid_path $pread_path | out "b-shadowk-all-elsewhere"
+mc_with_module
 # (b) a whole "shadowk profile" elsewhere: every system call entry probed,
 # in a clone bound to another process, set up with the tool.
 all_syscalls_clone

@@ -17,7 +17,8 @@ wall=$O/vm/logs/bench-wall-$kr
 # Single-threaded TCG, as every test runs: QEMU 7.2's multi-threaded TCG
 # lets one vCPU execute text another has already patched back (see
 # Documentation/dev-tools/testing.rst).
-# SHADOWK_BENCH_ONLY=verify: only the VERIFY figure, in a few minutes.
+# SHADOWK_BENCH_ONLY=verify: only the VERIFY figure, in a few minutes;
+# =memcached: only the memcached rows.
 only=(${SHADOWK_BENCH_ONLY:+--only "$SHADOWK_BENCH_ONLY"})
 SHADOWK_QEMU_EXTRA="-icount shift=0,sleep=off" \
 	"$top/selftests/vm/run-vm.sh" --mode bench --la57 0 --name "bench-$kr" \
@@ -89,6 +90,21 @@ hit "  ftrace hook, tracing off, minus (a)" d-ftrace-hook-only a-unbound
 echo "  (shadowk counted: getppid $(r "$icount" d-shadowk hits___x64_sys_getppid)," \
 	"pread $(r "$icount" d-shadowk hits___x64_sys_pread64) hits;" \
 	"fentry ran $(r "$icount" d-bpf-fentry runs), fexit $(r "$icount" d-bpf-fexit runs) times)"
+echo
+
+printf '%-52s %12s %8s %10s %8s\n' "memcached, loopback get, one at a time" "instr/req" "ratio" "wall ns" "ratio"
+mc0=$(r "$icount" mc-none request_ns)
+mc0w=$(r "$wall" mc-none request_ns)
+for run in mc-none:"nothing installed" mc-kprobe-filtered:"4 kprobes, filtered to another pid" \
+	mc-module-loaded:"shadowk loaded, no clone" mc-shadowk-elsewhere:"4 shadowk probes, clone bound elsewhere"; do
+	v=$(r "$icount" "${run%%:*}" request_ns)
+	w=$(r "$wall" "${run%%:*}" request_ns)
+	printf '%-52s %12s %8s %10s %8s\n' "  ${run#*:}" "$v" "$(ratio "$v" "$mc0")" "$w" "$(ratio "$w" "$mc0w")"
+done
+echo "  (throughput is the inverse: requests/s under -icount $(r "$icount" mc-none requests_per_s)" \
+	"with nothing, $(r "$icount" mc-kprobe-filtered requests_per_s) with kprobes," \
+	"$(r "$icount" mc-shadowk-elsewhere requests_per_s) with shadowk;" \
+	"the shadowk probes counted $(r "$icount" mc-shadowk-elsewhere hits) hits)"
 echo
 
 none=$(r "$icount" no-module getppid_ns)

@@ -81,6 +81,11 @@ done
 need /usr/bin/jq "apt-get install jq, or make deps"
 with_libs /usr/bin/jq /usr/bin/jq
 [ -x /usr/sbin/bpftool ] && with_libs /usr/sbin/bpftool /usr/sbin/bpftool
+# memcached, for the benchmark's server (make deps unpacks it).
+mc=$O/vm/pkgs/memcached/usr/bin/memcached
+if [ -x "$mc" ]; then
+	with_libs "$mc" /usr/bin/memcached
+fi
 
 # The modules as "make install" would put them, indexed by the host's
 # depmod, so that the tool's libkmod loading works as on a real machine.
