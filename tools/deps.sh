@@ -33,12 +33,12 @@ name=$(. /etc/os-release 2>/dev/null && echo "${PRETTY_NAME:-an unknown system}"
 
 base_pkgs="gcc make libc6-dev pkg-config binutils kmod libkmod-dev
 	qemu-system-x86 busybox-static cpio xz-utils zstd bpftool jq python3-docutils
-	libbpf-dev clang libevent-2.1-7
+	libbpf-dev clang
 	dkms util-linux sparse
 	flex bison bc libelf-dev libssl-dev openssl dwarves linux-source-6.12"
 case "$release" in
-debian:12) base_pkgs="$base_pkgs linux-source-6.1 debootstrap" ;;
-debian:13) ;;
+debian:12) base_pkgs="$base_pkgs linux-source-6.1 debootstrap libevent-2.1-7" ;;
+debian:13) base_pkgs="$base_pkgs libevent-2.1-7t64" ;;
 *) die "this is $name; make deps knows Debian 12 and 13 (install the packages named in tools/deps.sh by hand)" ;;
 esac
 
