@@ -52,11 +52,11 @@ static inline __s64 sk_bpf_map_get(int map, __u32 key)
 }
 
 /*
- * map[@key] += 1, or with @rc += the return value, atomically; a kprobe
- * program unless @type says otherwise.
+ * map[@key] += 1, or with @rc += the return value, atomically; loaded
+ * with @a's program type and attach fields.
  */
-static inline int sk_bpf_prog_load(int map, __u32 key, int rc,
-				   __u32 type)
+static inline int sk_bpf_counter_load(int map, __u32 key, int rc,
+				      union bpf_attr *a)
 {
 	struct bpf_insn insn[] = {
 		/* r7 = rc ? ctx->ax : 1 */
@@ -76,14 +76,22 @@ static inline int sk_bpf_prog_load(int map, __u32 key, int rc,
 		INSN(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 0),
 		INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
 	};
+
+	a->insns = (uintptr_t)insn;
+	a->insn_cnt = sizeof(insn) / sizeof(insn[0]);
+	a->license = (uintptr_t)"GPL";
+	return sys_bpf(BPF_PROG_LOAD, a);
+}
+
+/* The counter as a kprobe program, unless @type says otherwise. */
+static inline int sk_bpf_prog_load(int map, __u32 key, int rc,
+				   __u32 type)
+{
 	union bpf_attr a = {
 		.prog_type = type ? type : BPF_PROG_TYPE_KPROBE,
-		.insns = (uintptr_t)insn,
-		.insn_cnt = sizeof(insn) / sizeof(insn[0]),
-		.license = (uintptr_t)"GPL",
 	};
 
-	return sys_bpf(BPF_PROG_LOAD, &a);
+	return sk_bpf_counter_load(map, key, rc, &a);
 }
 
 /*
@@ -93,29 +101,13 @@ static inline int sk_bpf_prog_load(int map, __u32 key, int rc,
 static inline int sk_bpf_tracing_load(int map, __u32 attach_type,
 				      __u32 btf_id)
 {
-	struct bpf_insn insn[] = {
-		INSN(BPF_ALU64 | BPF_MOV | BPF_K, 7, 0, 0, 1),
-		INSN(BPF_ST | BPF_MEM | BPF_W, 10, 0, -4, 0),
-		INSN(BPF_ALU64 | BPF_MOV | BPF_X, 2, 10, 0, 0),
-		INSN(BPF_ALU64 | BPF_ADD | BPF_K, 2, 0, 0, -4),
-		INSN(BPF_LD | BPF_DW | BPF_IMM, 1, BPF_PSEUDO_MAP_FD, 0, map),
-		INSN(0, 0, 0, 0, 0),
-		INSN(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_map_lookup_elem),
-		INSN(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 1, 0),
-		INSN(BPF_STX | BPF_ATOMIC | BPF_DW, 0, 7, 0, BPF_ADD),
-		INSN(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 0),
-		INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0),
-	};
 	union bpf_attr a = {
 		.prog_type = BPF_PROG_TYPE_TRACING,
 		.expected_attach_type = attach_type,
 		.attach_btf_id = btf_id,
-		.insns = (uintptr_t)insn,
-		.insn_cnt = sizeof(insn) / sizeof(insn[0]),
-		.license = (uintptr_t)"GPL",
 	};
 
-	return sys_bpf(BPF_PROG_LOAD, &a);
+	return sk_bpf_counter_load(map, 0, 0, &a);
 }
 
 /* One array slot: the bytes bpf_get_stack() wrote, then the frames. */
