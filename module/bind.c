@@ -28,13 +28,16 @@
 #include <linux/pid.h>
 #include <linux/ptrace.h>
 #include <linux/sched/mm.h>
+#include <linux/pid_namespace.h>
 #include <linux/sched/task.h>
+#include <linux/sort.h>
 #include <linux/spinlock.h>
 
 #include <uapi/linux/shadowk.h>
 
 #include "bind.h"
 #include "clone.h"
+#include "compat.h"
 #include "dev.h"
 #include "health.h"
 #include "hook.h"
@@ -53,6 +56,9 @@ struct shadowk_binding {
 	struct mm_struct *mm;		/* valid while in the hash */
 	struct shadowk_clone *clone;	/* a reference */
 	u32 flags;
+	u32 bound_by;			/* enum shadowk_bound_by */
+	u64 cgroup_id;			/* SHADOWK_BOUND_CGROUP's cgroup */
+	struct pid *pid;		/* the process it was made for */
 	struct rcu_head rcu;
 	/* This process's calls, one count per injection slot (inject.c). */
 	atomic64_t counters[SHADOWK_BIND_COUNTERS];
@@ -68,7 +74,11 @@ static DEFINE_HASHTABLE(shadowk_bind_hash, 8);
 
 static void shadowk_binding_free_rcu(struct rcu_head *rcu)
 {
-	shadowk_mem_obj_free(container_of(rcu, struct shadowk_binding, rcu));
+	struct shadowk_binding *b = container_of(rcu, struct shadowk_binding,
+						 rcu);
+
+	put_pid(b->pid);
+	shadowk_mem_obj_free(b);
 }
 
 /* After it left the table: dispatch may still be reading its counters. */
@@ -119,7 +129,8 @@ static struct shadowk_binding *shadowk_bind_find(struct mm_struct *mm)
 
 static struct shadowk_binding *shadowk_binding_alloc(struct mm_struct *mm,
 						     struct shadowk_clone *clone,
-						     u32 flags, gfp_t gfp)
+						     u32 flags, u32 bound_by,
+						     struct pid *pid, gfp_t gfp)
 {
 	struct shadowk_binding *b = shadowk_mem_obj_alloc(sizeof(*b), gfp);
 
@@ -129,6 +140,8 @@ static struct shadowk_binding *shadowk_binding_alloc(struct mm_struct *mm,
 	b->clone = clone;
 	kref_get(&clone->ref);
 	b->flags = flags;
+	b->bound_by = bound_by;
+	b->pid = get_pid(pid);
 	return b;
 }
 
@@ -136,6 +149,7 @@ static struct shadowk_binding *shadowk_binding_alloc(struct mm_struct *mm,
 static void shadowk_binding_discard(struct shadowk_binding *b)
 {
 	shadowk_clone_put(b->clone);
+	put_pid(b->pid);
 	shadowk_mem_obj_free(b);
 }
 
@@ -165,26 +179,72 @@ static bool shadowk_bind_attached(struct shadowk_binding *b)
 	return shadowk_bind_find(b->mm) == b;
 }
 
-/* A child at fork, never loaded on any CPU: the store is all. */
-void shadowk_bind_new_fork(struct mm_struct *mm, struct shadowk_clone *clone,
-			   u32 flags)
+/*
+ * The clone @member gives @b's task, under shadowk_bind_lock: its
+ * membership and the binding are decided in one step, so a move that
+ * ends while the binding is made is followed by the mover's own settle
+ * (cgroup.c), which takes the lock after it.  False if none.
+ */
+static bool shadowk_bind_member_locked(struct shadowk_binding *b,
+				       struct task_struct *task,
+				       shadowk_bind_member_fn member)
 {
+	struct shadowk_clone *clone;
+
+	lockdep_assert_held(&shadowk_bind_lock);
+	rcu_read_lock();
+	clone = member(task, &b->cgroup_id);
+	if (clone) {
+		kref_get(&clone->ref);
+		b->clone = clone;
+	}
+	rcu_read_unlock();
+	return clone;
+}
+
+/*
+ * A child at fork, never loaded on any CPU: the store is all.  With
+ * @member the child is bound as its cgroup says, and @clone is unused.
+ */
+void shadowk_bind_new_fork(struct task_struct *child,
+			   struct shadowk_clone *clone, u32 flags,
+			   shadowk_bind_member_fn member)
+{
+	struct mm_struct *mm = child->mm;
 	struct shadowk_binding *b;
 	unsigned long irq;
 
-	b = shadowk_binding_alloc(mm, clone, flags, GFP_ATOMIC);
+	b = shadowk_mem_obj_alloc(sizeof(*b), GFP_ATOMIC);
 	if (!b) {
 		pr_warn_ratelimited("out of memory: a child is not bound\n");
 		return;
 	}
+	b->mm = mm;
+	b->pid = get_pid(task_tgid(child));
+	b->flags = flags;
+	b->bound_by = member ? SHADOWK_BOUND_CGROUP : SHADOWK_BOUND_FORK;
 	spin_lock_irqsave(&shadowk_bind_lock, irq);
-	if (shadowk_bind_attach_locked(b)) {
-		spin_unlock_irqrestore(&shadowk_bind_lock, irq);
-		shadowk_binding_discard(b);
-		return;
+	if (member) {
+		if (!shadowk_bind_member_locked(b, child, member))
+			goto discard;
+	} else {
+		kref_get(&clone->ref);
+		b->clone = clone;
 	}
-	shadowk_view_set(mm, clone->pt.top);
+	if (shadowk_bind_attach_locked(b))
+		goto discard_clone;
+	shadowk_view_set(mm, b->clone->pt.top);
 	spin_unlock_irqrestore(&shadowk_bind_lock, irq);
+	return;
+
+discard_clone:
+	spin_unlock_irqrestore(&shadowk_bind_lock, irq);
+	shadowk_binding_discard(b);
+	return;
+discard:
+	spin_unlock_irqrestore(&shadowk_bind_lock, irq);
+	put_pid(b->pid);
+	shadowk_mem_obj_free(b);
 }
 
 /* Move a live, pinned @mm to @clone, the binding made: the flushes. */
@@ -204,28 +264,45 @@ static void shadowk_bind_go_live(struct shadowk_binding *b, pgd_t via)
 
 /*
  * exec's new mm, current's, loaded on this CPU: moved here alone if no
- * other CPU has it loaded, else as a live move.
+ * other CPU has it loaded, else as a live move.  With @member, the new
+ * program is bound as current's cgroup says, to the clone it names.
  */
 void shadowk_bind_new_exec(struct mm_struct *mm, struct shadowk_clone *clone,
-			   u32 flags)
+			   u32 flags, shadowk_bind_member_fn member)
 {
-	pgd_t via = shadowk_view_via(clone->pt.top);
 	struct shadowk_binding *b;
 	unsigned long irq;
+	pgd_t via;
 	bool here;
 
-	b = shadowk_binding_alloc(mm, clone, flags, GFP_ATOMIC);
+	b = shadowk_mem_obj_alloc(sizeof(*b), GFP_ATOMIC);
 	if (!b) {
 		pr_warn_ratelimited("out of memory: an exec is not bound\n");
 		return;
 	}
+	b->mm = mm;
+	b->pid = get_pid(task_tgid(current));
+	b->flags = flags;
+	b->bound_by = member ? SHADOWK_BOUND_CGROUP : SHADOWK_BOUND_EXEC;
 	spin_lock_irqsave(&shadowk_bind_lock, irq);
+	if (member) {
+		if (!shadowk_bind_member_locked(b, current, member)) {
+			spin_unlock_irqrestore(&shadowk_bind_lock, irq);
+			put_pid(b->pid);
+			shadowk_mem_obj_free(b);
+			return;
+		}
+	} else {
+		kref_get(&clone->ref);
+		b->clone = clone;
+	}
 	if (shadowk_bind_attach_locked(b)) {
 		spin_unlock_irqrestore(&shadowk_bind_lock, irq);
 		shadowk_binding_discard(b);
 		return;
 	}
-	here = shadowk_view_set_here(mm, clone->pt.top);
+	via = shadowk_view_via(b->clone->pt.top);
+	here = shadowk_view_set_here(mm, b->clone->pt.top);
 	if (!here)
 		shadowk_view_set(mm, via);
 	spin_unlock_irqrestore(&shadowk_bind_lock, irq);
@@ -233,8 +310,9 @@ void shadowk_bind_new_exec(struct mm_struct *mm, struct shadowk_clone *clone,
 		shadowk_bind_go_live(b, via);
 }
 
-/* The clone @mm is bound to, referenced, and its flags; or NULL. */
-struct shadowk_clone *shadowk_bind_of(struct mm_struct *mm, u32 *flags)
+/* The clone @mm is bound to, referenced, its flags and how; or NULL. */
+struct shadowk_clone *shadowk_bind_of(struct mm_struct *mm, u32 *flags,
+				      u32 *bound_by)
 {
 	struct shadowk_clone *clone = NULL;
 	struct shadowk_binding *b;
@@ -246,6 +324,7 @@ struct shadowk_clone *shadowk_bind_of(struct mm_struct *mm, u32 *flags)
 		clone = b->clone;
 		kref_get(&clone->ref);
 		*flags = b->flags;
+		*bound_by = b->bound_by;
 	}
 	spin_unlock_irqrestore(&shadowk_bind_lock, irq);
 	return clone;
@@ -291,8 +370,11 @@ static struct shadowk_hook shadowk_bind_mmdrop_hook = {
 	.flags = FTRACE_OPS_FL_SAVE_REGS,
 };
 
-/* The process's mm, if the caller may bind it: as mm_access() decides. */
-static struct mm_struct *shadowk_bind_mm(pid_t pid)
+/*
+ * The process's mm, if the caller may bind it: as mm_access() decides.
+ * With @tgid, the process's own pid too, referenced.
+ */
+static struct mm_struct *shadowk_bind_mm(pid_t pid, struct pid **tgid)
 {
 	struct task_struct *task;
 	struct mm_struct *mm;
@@ -314,6 +396,8 @@ static struct mm_struct *shadowk_bind_mm(pid_t pid)
 	 * are of the same program, not of one before and one after an exec.
 	 */
 	mm = shadowk_ksyms_mm_access(task, PTRACE_MODE_ATTACH_REALCREDS);
+	if (tgid && !IS_ERR_OR_NULL(mm))
+		*tgid = get_pid(task_tgid(task));
 	put_task_struct(task);
 	if (!mm)
 		return ERR_PTR(-ESRCH);
@@ -327,6 +411,7 @@ int shadowk_bind_ioctl(struct shadowk_ucmd *ucmd)
 	struct shadowk_bind *cmd = ucmd->cmd;
 	struct shadowk_binding *b;
 	struct shadowk_clone *clone;
+	struct pid *tgid = NULL;
 	struct mm_struct *mm;
 	unsigned long irq;
 	pgd_t via;
@@ -340,14 +425,15 @@ int shadowk_bind_ioctl(struct shadowk_ucmd *ucmd)
 	clone = shadowk_clone_get(cmd->clone_id);
 	if (!clone)
 		return -ENOENT;
-	mm = shadowk_bind_mm(cmd->pid);
+	mm = shadowk_bind_mm(cmd->pid, &tgid);
 	if (IS_ERR(mm)) {
 		err = PTR_ERR(mm);
 		goto out_clone;
 	}
 
 	err = -ENOMEM;
-	b = shadowk_binding_alloc(mm, clone, cmd->flags, GFP_KERNEL_ACCOUNT);
+	b = shadowk_binding_alloc(mm, clone, cmd->flags, SHADOWK_BOUND_PID,
+				  tgid, GFP_KERNEL_ACCOUNT);
 	if (!b)
 		goto out_mm;
 	via = shadowk_view_via(clone->pt.top);
@@ -363,6 +449,7 @@ int shadowk_bind_ioctl(struct shadowk_ucmd *ucmd)
 	/* mm_users pins the mm, so the binding's end cannot free it here. */
 	shadowk_bind_go_live(b, via);
 out_mm:
+	put_pid(tgid);
 	mmput(mm);
 out_clone:
 	shadowk_clone_put(clone);
@@ -399,7 +486,7 @@ int shadowk_bind_unbind_ioctl(struct shadowk_ucmd *ucmd)
 
 	if (cmd->flags || cmd->__reserved)
 		return -EINVAL;
-	mm = shadowk_bind_mm(cmd->pid);
+	mm = shadowk_bind_mm(cmd->pid, NULL);
 	if (IS_ERR(mm))
 		return PTR_ERR(mm);
 
@@ -427,24 +514,32 @@ int shadowk_bind_process_info_ioctl(struct shadowk_ucmd *ucmd)
 
 	if (cmd->flags || cmd->__reserved)
 		return -EINVAL;
-	mm = shadowk_bind_mm(cmd->pid);
+	mm = shadowk_bind_mm(cmd->pid, NULL);
 	if (IS_ERR(mm))
 		return PTR_ERR(mm);
 	cmd->out_clone_id = 0;
 	cmd->out_bind_flags = 0;
+	cmd->out_bound_by = 0;
+	cmd->__reserved2 = 0;
+	cmd->out_cgroup_id = 0;
 	spin_lock_irqsave(&shadowk_bind_lock, irq);
 	b = shadowk_bind_find(mm);
 	if (b) {
 		cmd->out_clone_id = b->clone->id;
 		cmd->out_bind_flags = b->flags;
+		cmd->out_bound_by = b->bound_by;
+		cmd->out_cgroup_id = b->cgroup_id;
 	}
 	spin_unlock_irqrestore(&shadowk_bind_lock, irq);
 	mmput(mm);
 	return shadowk_dev_respond(ucmd, sizeof(*cmd));
 }
 
-/* Address spaces bound to @clone that are still alive (not exited). */
-unsigned int shadowk_bind_count(struct shadowk_clone *clone)
+/*
+ * Address spaces bound to @clone that are still alive (not exited); with
+ * a @cgroup_id, only those bound through that cgroup.
+ */
+unsigned int shadowk_bind_count(struct shadowk_clone *clone, u64 cgroup_id)
 {
 	struct shadowk_binding *b;
 	unsigned long irq;
@@ -452,9 +547,183 @@ unsigned int shadowk_bind_count(struct shadowk_clone *clone)
 
 	spin_lock_irqsave(&shadowk_bind_lock, irq);
 	list_for_each_entry(b, &clone->bindings, cnode)
-		n += atomic_read(&b->mm->mm_users) > 0;
+		if (!cgroup_id || b->cgroup_id == cgroup_id)
+			n += atomic_read(&b->mm->mm_users) > 0;
 	spin_unlock_irqrestore(&shadowk_bind_lock, irq);
 	return n;
+}
+
+/*
+ * A process that may have entered or left a bound cgroup (cgroup.c, which
+ * serialises these): bind @mm, pinned by the caller, through the cgroup
+ * @member names for @task, or end its binding through a cgroup it left.
+ * Bindings made otherwise are left alone.  1 if it bound, else 0.
+ */
+int shadowk_bind_settle(struct mm_struct *mm, struct task_struct *task,
+			shadowk_bind_member_fn member)
+{
+	struct shadowk_binding *b, *old;
+	unsigned long irq;
+	pgd_t via;
+
+	b = shadowk_mem_obj_alloc(sizeof(*b), GFP_KERNEL_ACCOUNT);
+	if (!b)
+		return 0;
+	b->mm = mm;
+	b->pid = get_pid(task_tgid(task));
+	b->flags = SHADOWK_BIND_INHERIT_EXEC;
+	b->bound_by = SHADOWK_BOUND_CGROUP;
+	spin_lock_irqsave(&shadowk_bind_lock, irq);
+	old = shadowk_bind_find(mm);
+	if (old && old->bound_by != SHADOWK_BOUND_CGROUP)
+		goto discard;
+	if (!shadowk_bind_member_locked(b, task, member)) {
+		if (!old)
+			goto discard;
+		b->clone = NULL;
+	} else if (old && old->cgroup_id == b->cgroup_id) {
+		goto discard_clone;
+	}
+	if (old) {
+		/* Left its cgroup, or went to another bound one. */
+		shadowk_bind_detach_locked(old);
+		shadowk_view_set(mm, shadowk_view_via(shadowk_view_kernel()));
+		spin_unlock_irqrestore(&shadowk_bind_lock, irq);
+		shadowk_bind_leave(&mm, 1);
+		shadowk_binding_finish(old);
+		if (!b->clone)
+			goto free;
+		spin_lock_irqsave(&shadowk_bind_lock, irq);
+	}
+	if (!shadowk_compat_dumpable(task, mm) ||
+	    shadowk_bind_attach_locked(b))
+		goto discard_clone;
+	via = shadowk_view_via(b->clone->pt.top);
+	shadowk_view_set(mm, via);
+	spin_unlock_irqrestore(&shadowk_bind_lock, irq);
+	shadowk_bind_go_live(b, via);
+	return 1;
+
+discard_clone:
+	spin_unlock_irqrestore(&shadowk_bind_lock, irq);
+	shadowk_binding_discard(b);
+	return 0;
+discard:
+	spin_unlock_irqrestore(&shadowk_bind_lock, irq);
+free:
+	put_pid(b->pid);
+	shadowk_mem_obj_free(b);
+	return 0;
+}
+
+/* A bound process, held for PROCESS_LIST between the lock and the copy. */
+struct shadowk_bind_snap {
+	struct pid *pid;
+	u32 flags, bound_by;
+	u64 cgroup_id;
+};
+
+/* Up to @room of @clone's live bindings, their pids referenced. */
+static u32 shadowk_bind_snapshot(struct shadowk_clone *clone,
+				 struct shadowk_bind_snap *snap, u32 room)
+{
+	struct shadowk_binding *b;
+	unsigned long irq;
+	u32 n = 0;
+
+	spin_lock_irqsave(&shadowk_bind_lock, irq);
+	list_for_each_entry(b, &clone->bindings, cnode) {
+		if (n == room)
+			break;
+		if (!b->pid || atomic_read(&b->mm->mm_users) <= 0)
+			continue;
+		snap[n].pid = get_pid(b->pid);
+		snap[n].flags = b->flags;
+		snap[n].bound_by = b->bound_by;
+		snap[n].cgroup_id = b->cgroup_id;
+		n++;
+	}
+	spin_unlock_irqrestore(&shadowk_bind_lock, irq);
+	return n;
+}
+
+static int shadowk_bind_entry_cmp(const void *a, const void *b)
+{
+	const struct shadowk_process_entry *x = a, *y = b;
+
+	return x->pid < y->pid ? -1 : x->pid > y->pid;
+}
+
+/* The snapshot as the caller sees it: its pids, the processes' names. */
+static u32 shadowk_bind_describe(struct shadowk_bind_snap *snap, u32 n,
+				 struct shadowk_process_entry *e)
+{
+	struct pid_namespace *ns = task_active_pid_ns(current);
+	struct task_struct *task;
+	u32 i, out = 0;
+
+	for (i = 0; i < n; i++) {
+		pid_t nr = pid_nr_ns(snap[i].pid, ns);
+
+		task = get_pid_task(snap[i].pid, PIDTYPE_TGID);
+		put_pid(snap[i].pid);
+		if (!task)
+			continue;
+		if (nr > 0) {
+			memset(&e[out], 0, sizeof(e[out]));
+			e[out].pid = nr;
+			e[out].bind_flags = snap[i].flags;
+			e[out].bound_by = snap[i].bound_by;
+			e[out].cgroup_id = snap[i].cgroup_id;
+			get_task_comm(e[out].comm, task);
+			out++;
+		}
+		put_task_struct(task);
+	}
+	sort(e, out, sizeof(*e), shadowk_bind_entry_cmp, NULL);
+	return out;
+}
+
+int shadowk_bind_list_ioctl(struct shadowk_ucmd *ucmd)
+{
+	struct shadowk_process_list *cmd = ucmd->cmd;
+	struct shadowk_process_entry *entries = NULL;
+	struct shadowk_bind_snap *snap = NULL;
+	struct shadowk_clone *clone;
+	u32 cap, n;
+	int err;
+
+	if (cmd->flags || cmd->__reserved)
+		return -EINVAL;
+	if (cmd->entry_size < offsetofend(struct shadowk_process_entry, comm))
+		return -EINVAL;
+	if (cmd->entry_size > PAGE_SIZE)
+		return -E2BIG;
+	clone = shadowk_clone_get(cmd->clone_id);
+	if (!clone)
+		return -ENOENT;
+	/* Room for those bound now and some that come meanwhile. */
+	cap = shadowk_bind_count(clone, 0) + 16;
+	err = -ENOMEM;
+	snap = shadowk_mem_scratch_alloc(array_size(cap, sizeof(*snap)));
+	entries = shadowk_mem_scratch_alloc(array_size(cap, sizeof(*entries)));
+	if (!snap || !entries)
+		goto out;
+	n = shadowk_bind_snapshot(clone, snap, cap);
+	n = shadowk_bind_describe(snap, n, entries);
+	err = 0;
+	if (cmd->count)
+		err = shadowk_dev_copy_entries(cmd->entries, cmd->entry_size,
+					       entries, sizeof(*entries),
+					       min(cmd->count, n));
+	cmd->count = n;
+	if (!err)
+		err = shadowk_dev_respond(ucmd, sizeof(*cmd));
+out:
+	shadowk_mem_scratch_free(entries);
+	shadowk_mem_scratch_free(snap);
+	shadowk_clone_put(clone);
+	return err;
 }
 
 /*
@@ -482,7 +751,7 @@ static void shadowk_bind_end_list(struct list_head *list,
  * have it loaded, so it is left as it is.
  */
 static unsigned int shadowk_bind_take(struct shadowk_clone *clone,
-				      struct list_head *list,
+				      u64 cgroup_id, struct list_head *list,
 				      struct mm_struct **mms, unsigned int max)
 {
 	pgd_t via = shadowk_view_via(shadowk_view_kernel());
@@ -497,6 +766,8 @@ static unsigned int shadowk_bind_take(struct shadowk_clone *clone,
 			break;
 		if (clone && b->clone != clone)
 			continue;
+		if (cgroup_id && b->cgroup_id != cgroup_id)
+			continue;
 		shadowk_bind_detach_locked(b);
 		list_add(&b->cnode, list);
 		if (!atomic_inc_not_zero(&b->mm->mm_count))
@@ -509,21 +780,35 @@ static unsigned int shadowk_bind_take(struct shadowk_clone *clone,
 
 #define SHADOWK_BIND_BATCH	64
 
-/* Unbind every mm of @clone (every clone if NULL), a batch per flush. */
-static void shadowk_bind_detach(struct shadowk_clone *clone)
+/*
+ * Unbind every mm of @clone (every clone if NULL), or only those bound
+ * through the cgroup @cgroup_id if not 0, a batch per flush; how many
+ * live ones.
+ */
+static unsigned int shadowk_bind_detach(struct shadowk_clone *clone,
+					u64 cgroup_id)
 {
 	struct mm_struct *mms[SHADOWK_BIND_BATCH];
+	unsigned int n, total = 0;
 	unsigned long irq;
-	unsigned int n;
 	LIST_HEAD(gone);
 
 	do {
 		spin_lock_irqsave(&shadowk_bind_lock, irq);
-		n = shadowk_bind_take(clone, &gone, mms, SHADOWK_BIND_BATCH);
+		n = shadowk_bind_take(clone, cgroup_id, &gone, mms,
+				      SHADOWK_BIND_BATCH);
 		spin_unlock_irqrestore(&shadowk_bind_lock, irq);
 		shadowk_bind_end_list(&gone, mms, n);
 		INIT_LIST_HEAD(&gone);
+		total += n;
 	} while (n == SHADOWK_BIND_BATCH);
+	return total;
+}
+
+/* A cgroup's binding ended (cgroup.c): the processes it bound go back. */
+unsigned int shadowk_bind_detach_cgroup(u64 cgroup_id)
+{
+	return shadowk_bind_detach(NULL, cgroup_id);
 }
 
 /*
@@ -538,13 +823,13 @@ void shadowk_bind_detach_clone(struct shadowk_clone *clone)
 	spin_lock_irqsave(&shadowk_bind_lock, irq);
 	clone->dead = true;
 	spin_unlock_irqrestore(&shadowk_bind_lock, irq);
-	shadowk_bind_detach(clone);
+	shadowk_bind_detach(clone, 0);
 }
 
 /* ftrace died (health.c): nobody stays bound. */
 void shadowk_bind_detach_all(void)
 {
-	shadowk_bind_detach(NULL);
+	shadowk_bind_detach(NULL, 0);
 }
 
 int __init shadowk_bind_init(void)

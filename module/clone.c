@@ -12,6 +12,7 @@
 
 #include <linux/idr.h>
 #include <linux/mutex.h>
+#include <linux/pid.h>
 #include <linux/string.h>
 
 #include "bridge.h"
@@ -63,6 +64,7 @@ static void shadowk_clone_release(struct kref *ref)
 						   ref);
 
 	shadowk_pgtable_free(&clone->pt);
+	put_pid(clone->owner_pid);
 	shadowk_mem_obj_free(clone);
 }
 
@@ -82,6 +84,17 @@ struct shadowk_clone *shadowk_clone_get(u32 id)
 		kref_get(&clone->ref);
 	mutex_unlock(&shadowk_mutex);
 	return clone;
+}
+
+/* Is @clone, which the caller holds, still in the id table? */
+bool shadowk_clone_live(struct shadowk_clone *clone)
+{
+	bool live;
+
+	mutex_lock(&shadowk_mutex);
+	live = idr_find(&shadowk_clone_idr, clone->id) == clone;
+	mutex_unlock(&shadowk_mutex);
+	return live;
 }
 
 /* Another reference to a clone reached under shadowk_mutex. */
@@ -190,6 +203,35 @@ struct shadowk_clone *shadowk_clone_unpublish_any(void)
 		shadowk_clone_unlink(clone);
 	mutex_unlock(&shadowk_mutex);
 	return clone;
+}
+
+/* A transient clone of @owner out of the id table (its file goes), or NULL. */
+struct shadowk_clone *shadowk_clone_unpublish_owned(const struct file *owner)
+{
+	struct shadowk_clone *clone, *found = NULL;
+
+	mutex_lock(&shadowk_mutex);
+	list_for_each_entry(clone, &shadowk_clone_list, node)
+		if (clone->owner == owner) {
+			found = clone;
+			shadowk_clone_unlink(clone);
+			break;
+		}
+	mutex_unlock(&shadowk_mutex);
+	return found;
+}
+
+/* The clone @id no longer ends with its creator's file: 0 or -ENOENT. */
+int shadowk_clone_pin(u32 id)
+{
+	struct shadowk_clone *clone;
+
+	mutex_lock(&shadowk_mutex);
+	clone = idr_find(&shadowk_clone_idr, id);
+	if (clone)
+		clone->owner = NULL;
+	mutex_unlock(&shadowk_mutex);
+	return clone ? 0 : -ENOENT;
 }
 
 /* The live clones' ids, in id order; room for SHADOWK_MAX_CLONES. */

@@ -26,7 +26,7 @@ struct shadowk_ucmd;
  *    (probe.c) and each clone's injection slots (inject.c);
  *  - the re-owning of displaced sites (site.c).
  *
- * Lock order: shadowk_mutex, then text_mutex, then cpa_lock and pgd_lock
+ * Lock order: shadowk_cgroup_mutex (cgroup.c), shadowk_mutex, then text_mutex, then cpa_lock and pgd_lock
  * (around writes to the kernel's own entries).  shadowk_bind_lock (bind.c)
  * is a spinlock taken in atomic context and nests inside all of them; no
  * mutex is taken under it.  shadowk_clone_lock() takes shadowk_mutex.
@@ -40,6 +40,12 @@ struct shadowk_clone {
 	u32 id;
 	char name[SHADOWK_NAME_LEN];
 	struct list_head node;		/* the list of clones */
+	/*
+	 * A transient clone's open file, only compared, never followed;
+	 * NULL once pinned or for an ordinary clone.  shadowk_mutex.
+	 */
+	const struct file *owner;
+	struct pid *owner_pid;		/* its creator, while transient */
 	/* pgtable.c: the clone's upper tables, shadowk_mutex. */
 	struct shadowk_pgtable pt;
 	/* bind.c: under shadowk_bind_lock. */
@@ -62,6 +68,7 @@ void shadowk_clone_sync_text(void);
 
 struct shadowk_clone *shadowk_clone_get(u32 id);
 struct shadowk_clone *shadowk_clone_hold(struct shadowk_clone *clone);
+bool shadowk_clone_live(struct shadowk_clone *clone);
 void shadowk_clone_put(struct shadowk_clone *clone);
 
 /* The id table, for lifecycle.c. */
@@ -69,6 +76,8 @@ struct shadowk_clone *shadowk_clone_alloc(const char *name);
 int shadowk_clone_publish(struct shadowk_clone *clone);
 struct shadowk_clone *shadowk_clone_unpublish(u32 id);
 struct shadowk_clone *shadowk_clone_unpublish_any(void);
+struct shadowk_clone *shadowk_clone_unpublish_owned(const struct file *owner);
+int shadowk_clone_pin(u32 id);
 u32 shadowk_clone_ids(u32 *ids);
 
 void shadowk_clone_exit(void);

@@ -70,4 +70,34 @@ DECLARE_PER_CPU_SHARED_ALIGNED(struct shadowk_compat_tlb_state_shared,
 #define shadowk_compat_bpf_sleepable(prog) ((prog)->aux->sleepable)
 #endif
 
+/*
+ * Is @task, running @mm, dumpable as its owner (what ptrace lets its
+ * owner attach to)?  The mark lived in mm->flags until 7.x moved it to
+ * the task's exec_state; SUID_DUMP_USER went with it.
+ */
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/sched/coredump.h>
+#ifdef SUID_DUMP_USER
+static inline bool shadowk_compat_dumpable(struct task_struct *task,
+					   struct mm_struct *mm)
+{
+	return get_dumpable(mm) == SUID_DUMP_USER;
+}
+#else
+#include <linux/sched/exec_state.h>
+static inline bool shadowk_compat_dumpable(struct task_struct *task,
+					   struct mm_struct *mm)
+{
+	struct task_exec_state *state;
+	bool owner;
+
+	rcu_read_lock();
+	state = rcu_dereference(task->exec_state);
+	owner = READ_ONCE(state->dumpable) == TASK_DUMPABLE_OWNER;
+	rcu_read_unlock();
+	return owner;
+}
+#endif
+
 #endif /* _SHADOWK_COMPAT_H */

@@ -18,6 +18,7 @@
 
 #include "bind.h"
 #include "bpf.h"
+#include "cgroup.h"
 #include "lifecycle.h"
 #include "dev.h"
 #include "info.h"
@@ -51,6 +52,11 @@ union shadowk_ucmd_buffer {
 	struct shadowk_bpf_attach bpf_attach;
 	struct shadowk_bpf_detach bpf_detach;
 	struct shadowk_bpf_list bpf_list;
+	struct shadowk_clone_pin clone_pin;
+	struct shadowk_process_list process_list;
+	struct shadowk_cgroup_bind cgroup_bind;
+	struct shadowk_cgroup_unbind cgroup_unbind;
+	struct shadowk_cgroup_list cgroup_list;
 };
 
 struct shadowk_ioctl_op {
@@ -115,6 +121,16 @@ static const struct shadowk_ioctl_op shadowk_ioctl_ops[] = {
 		   struct shadowk_bpf_detach, out_missed),
 	SHADOWK_OP(SHADOWK_IOC_BPF_LIST, shadowk_bpf_list_ioctl,
 		   struct shadowk_bpf_list, entries),
+	SHADOWK_OP(SHADOWK_IOC_CLONE_PIN, shadowk_lifecycle_pin_ioctl,
+		   struct shadowk_clone_pin, __reserved),
+	SHADOWK_OP(SHADOWK_IOC_PROCESS_LIST, shadowk_bind_list_ioctl,
+		   struct shadowk_process_list, entries),
+	SHADOWK_OP(SHADOWK_IOC_CGROUP_BIND, shadowk_cgroup_bind_ioctl,
+		   struct shadowk_cgroup_bind, __reserved),
+	SHADOWK_OP(SHADOWK_IOC_CGROUP_UNBIND, shadowk_cgroup_unbind_ioctl,
+		   struct shadowk_cgroup_unbind, __reserved2),
+	SHADOWK_OP(SHADOWK_IOC_CGROUP_LIST, shadowk_cgroup_list_ioctl,
+		   struct shadowk_cgroup_list, entries),
 };
 
 u64 shadowk_dev_ioctl_mask(void)
@@ -199,6 +215,7 @@ static long shadowk_dev_ioctl(struct file *file, unsigned int cmd,
 	if (ret)
 		return ret;
 	ucmd.cmd = &buf;
+	ucmd.file = file;
 	/* As /proc/kallsyms shows them to whoever opened the file. */
 	ucmd.show_addr = shadowk_ksyms_kallsyms_show_value(file->f_cred);
 	return op->execute(&ucmd);
@@ -214,9 +231,16 @@ static int shadowk_dev_open(struct inode *inode, struct file *file)
 	return 0;
 }
 
+static int shadowk_dev_release(struct inode *inode, struct file *file)
+{
+	shadowk_lifecycle_release(file);
+	return 0;
+}
+
 static const struct file_operations shadowk_dev_fops = {
 	.owner = THIS_MODULE,
 	.open = shadowk_dev_open,
+	.release = shadowk_dev_release,
 	.unlocked_ioctl = shadowk_dev_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 	.llseek = noop_llseek,

@@ -12,6 +12,7 @@ struct shadowk_ucmd {
 	u32 user_size;
 	void *cmd;
 	bool show_addr;		/* kptr_restrict lets the opener see addresses */
+	struct file *file;	/* the open device, owner of transient clones */
 };
 
 int shadowk_dev_respond(struct shadowk_ucmd *ucmd, size_t cmd_len);

@@ -4,7 +4,8 @@
  *
  * Fork: a child with its own mm gets a fresh copy of the kernel's entry
  * from init_mm; with INHERIT_FORK it is bound before it first runs, from
- * the sched_process_fork tracepoint.
+ * the sched_process_fork tracepoint; else cgroup.c binds it if it was
+ * born into a bound cgroup.
  *
  * Exec: begin_new_exec() replaces the mm.  Its entry notes the binding of
  * the mm being left (and the credentials it ran with); the
@@ -35,7 +36,9 @@
 #include <uapi/linux/shadowk.h>
 
 #include "bind.h"
+#include "cgroup.h"
 #include "clone.h"
+#include "compat.h"
 #include "follow.h"
 #include "hook.h"
 #include "mem.h"
@@ -46,6 +49,7 @@ struct shadowk_exec_note {
 	struct task_struct *task;
 	struct shadowk_clone *clone;	/* a reference */
 	u32 flags;
+	u32 bound_by;
 	/* What the old program ran with, to tell a privilege change by. */
 	kuid_t euid, fsuid;
 	kgid_t egid, fsgid;
@@ -55,22 +59,31 @@ struct shadowk_exec_note {
 static DEFINE_SPINLOCK(shadowk_follow_lock);
 static DEFINE_HASHTABLE(shadowk_follow_notes, 6);
 
+/*
+ * A child of a process bound with INHERIT_FORK is bound as its parent;
+ * any other child as its cgroup says, wherever it was born.
+ */
 static void shadowk_follow_on_fork(void *data, struct task_struct *parent,
 				   struct task_struct *child)
 {
 	struct mm_struct *mm = parent->mm;
 	struct shadowk_clone *clone;
-	u32 flags;
+	u32 flags, bound_by;
 
-	if (!mm || !child->mm || child->mm == mm ||
-	    !shadowk_bind_is_bound(mm))
+	if (!child->mm || child->mm == mm)
 		return;
-	clone = shadowk_bind_of(mm, &flags);
-	if (!clone)
-		return;
-	if (flags & SHADOWK_BIND_INHERIT_FORK)
-		shadowk_bind_new_fork(child->mm, clone, flags);
-	shadowk_clone_put(clone);
+	if (mm && shadowk_bind_is_bound(mm)) {
+		clone = shadowk_bind_of(mm, &flags, &bound_by);
+		if (clone && bound_by != SHADOWK_BOUND_CGROUP &&
+		    (flags & SHADOWK_BIND_INHERIT_FORK)) {
+			shadowk_bind_new_fork(child, clone, flags, NULL);
+			shadowk_clone_put(clone);
+			return;
+		}
+		if (clone)
+			shadowk_clone_put(clone);
+	}
+	shadowk_cgroup_on_fork(child);
 }
 
 static void shadowk_follow_free_note(struct shadowk_exec_note *note)
@@ -113,14 +126,14 @@ static void notrace shadowk_follow_on_begin_exec(unsigned long ip,
 	const struct cred *cred;
 	struct shadowk_clone *clone;
 	unsigned long irq;
-	u32 flags;
+	u32 flags, bound_by;
 
 	note = shadowk_follow_take_note(current);
 	if (note)
 		shadowk_follow_free_note(note);
 	if (!mm || !shadowk_bind_is_bound(mm))
 		return;
-	clone = shadowk_bind_of(mm, &flags);
+	clone = shadowk_bind_of(mm, &flags, &bound_by);
 	if (!clone)
 		return;
 	if (!(flags & SHADOWK_BIND_INHERIT_EXEC)) {
@@ -136,6 +149,7 @@ static void notrace shadowk_follow_on_begin_exec(unsigned long ip,
 	note->task = current;
 	note->clone = clone;
 	note->flags = flags;
+	note->bound_by = bound_by;
 	cred = current_cred();
 	note->euid = cred->euid;
 	note->fsuid = cred->fsuid;
@@ -174,8 +188,11 @@ static void shadowk_follow_on_exec(void *data, struct task_struct *p,
 	if (shadowk_follow_raised(note, bprm))
 		pr_info_ratelimited("pid %d: the binding to clone %u ends at the privileged exec of %s\n",
 				    task_pid_nr(p), note->clone->id, p->comm);
-	else if (p->mm)
-		shadowk_bind_new_exec(p->mm, note->clone, note->flags);
+	else if (p->mm && note->bound_by != SHADOWK_BOUND_CGROUP)
+		shadowk_bind_new_exec(p->mm, note->clone, note->flags, NULL);
+	else if (p->mm && shadowk_compat_dumpable(p, p->mm))
+		shadowk_bind_new_exec(p->mm, NULL, note->flags,
+				      shadowk_cgroup_member);
 	shadowk_follow_free_note(note);
 }
 

@@ -30,5 +30,6 @@ int shadowk_info_get_ioctl(struct shadowk_ucmd *ucmd)
 	info->out_name_len = SHADOWK_NAME_LEN;
 	info->out_max_inflight = shadowk_retprobe_inflight();
 	info->out_max_bpf = SHADOWK_MAX_BPF;
+	info->out_max_cgroups = SHADOWK_MAX_CGROUPS;
 	return shadowk_dev_respond(ucmd, sizeof(*info));
 }

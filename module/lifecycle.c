@@ -7,11 +7,15 @@
  */
 
 #include <linux/mutex.h>
+#include <linux/pid.h>
+#include <linux/pid_namespace.h>
+#include <linux/sched.h>
 #include <linux/uaccess.h>
 
 #include <uapi/linux/shadowk.h>
 
 #include "bind.h"
+#include "cgroup.h"
 #include "clone.h"
 #include "dev.h"
 #include "ksyms.h"
@@ -24,7 +28,7 @@
 
 /*
  * A clone out of the id table goes, in this order:
- *  1. every mm is unbound, each with the flush that ends every CPU's use
+ *  1. its cgroups are unbound, then every mm, each with the flush that ends every CPU's use
  *     of the clone's tables: nothing executes its text after this, except
  *     dispatch calls already under way;
  *  2. under the locks, its sites leave the table (their users told), and
@@ -37,6 +41,7 @@ static void shadowk_lifecycle_end(struct shadowk_clone *clone)
 {
 	LIST_HEAD(gone);
 
+	shadowk_cgroup_clone_end(clone);
 	shadowk_bind_detach_clone(clone);
 
 	shadowk_clone_lock();
@@ -68,7 +73,7 @@ int shadowk_lifecycle_create_ioctl(struct shadowk_ucmd *ucmd)
 	struct shadowk_clone *clone;
 	int id, err;
 
-	if (cmd->flags || cmd->__reserved)
+	if ((cmd->flags & ~SHADOWK_CREATE_TRANSIENT) || cmd->__reserved)
 		return -EINVAL;
 	if (strnlen(cmd->name, SHADOWK_NAME_LEN) >= SHADOWK_NAME_LEN)
 		return -EINVAL;
@@ -76,6 +81,10 @@ int shadowk_lifecycle_create_ioctl(struct shadowk_ucmd *ucmd)
 	clone = shadowk_clone_alloc(cmd->name);
 	if (!clone)
 		return -ENOMEM;
+	if (cmd->flags & SHADOWK_CREATE_TRANSIENT) {
+		clone->owner = ucmd->file;
+		clone->owner_pid = get_pid(task_tgid(current));
+	}
 	/* The kernel's text writes reach its frames before it has any. */
 	mutex_lock(shadowk_ksyms.text_mutex);
 	shadowk_mirror_track(clone);
@@ -95,6 +104,27 @@ int shadowk_lifecycle_create_ioctl(struct shadowk_ucmd *ucmd)
 	if (err)
 		shadowk_lifecycle_remove(id);
 	return err;
+}
+
+int shadowk_lifecycle_pin_ioctl(struct shadowk_ucmd *ucmd)
+{
+	struct shadowk_clone_pin *cmd = ucmd->cmd;
+
+	if (cmd->flags || cmd->__reserved)
+		return -EINVAL;
+	return shadowk_clone_pin(cmd->clone_id);
+}
+
+/*
+ * The last reference to an open /dev/shadowk is gone, perhaps with its
+ * process killed: its transient clones go, as DESTROY would end them.
+ */
+void shadowk_lifecycle_release(const struct file *file)
+{
+	struct shadowk_clone *clone;
+
+	while ((clone = shadowk_clone_unpublish_owned(file)))
+		shadowk_lifecycle_end(clone);
 }
 
 int shadowk_lifecycle_destroy_ioctl(struct shadowk_ucmd *ucmd)
@@ -137,13 +167,17 @@ int shadowk_lifecycle_info_ioctl(struct shadowk_ucmd *ucmd)
 
 	shadowk_clone_lock();
 	memcpy(cmd->out_name, clone->name, SHADOWK_NAME_LEN);
-	cmd->out_bound_mms = shadowk_bind_count(clone);
+	cmd->out_bound_mms = shadowk_bind_count(clone, 0);
 	shadowk_lifecycle_text_counts(clone, &cmd->out_owned_sites,
 				      &cmd->out_private_frames);
 	cmd->out_pt_pages = clone->pt.pages;
 	cmd->out_bytes = (u64)(cmd->out_pt_pages + cmd->out_private_frames) * PAGE_SIZE +
 		     sizeof(*clone);
+	cmd->out_flags = clone->owner ? SHADOWK_CREATE_TRANSIENT : 0;
+	cmd->out_owner_pid = clone->owner ?
+		pid_nr_ns(clone->owner_pid, task_active_pid_ns(current)) : 0;
 	shadowk_clone_unlock();
+	cmd->out_cgroups = shadowk_cgroup_count(clone);
 
 	shadowk_clone_put(clone);
 	return shadowk_dev_respond(ucmd, sizeof(*cmd));

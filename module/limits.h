@@ -10,6 +10,7 @@
 #define SHADOWK_MAX_PROBES	65536	/* all clones together */
 #define SHADOWK_MAX_INJECTS	32	/* in one clone */
 #define SHADOWK_MAX_BPF		1024	/* BPF attachments, all clones */
+#define SHADOWK_MAX_CGROUPS	256	/* bound cgroups, all clones */
 /*
  * Calls of one return probe's function under way at once: each holds a
  * rethook node (about 64 bytes) from the probe's pool until it returns,

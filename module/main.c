@@ -13,6 +13,7 @@
 
 #include "bind.h"
 #include "bpf.h"
+#include "cgroup.h"
 #include "clone.h"
 #include "lifecycle.h"
 #include "dev.h"
@@ -73,14 +74,19 @@ static int __init shadowk_init(void)
 	err = shadowk_follow_init();
 	if (err)
 		goto err_bind;
-	err = shadowk_dev_init();
+	err = shadowk_cgroup_init();
 	if (err)
 		goto err_follow;
+	err = shadowk_dev_init();
+	if (err)
+		goto err_cgroup;
 
 	pr_info("loaded, version %s, ABI %d\n", SHADOWK_VERSION,
 		SHADOWK_ABI_VERSION);
 	return 0;
 
+err_cgroup:
+	shadowk_cgroup_exit();
 err_follow:
 	shadowk_follow_exit();
 err_bind:
@@ -107,6 +113,7 @@ static void __exit shadowk_exit(void)
 	shadowk_follow_exit();
 	/* Clones outlive the files that made them; unload ends them. */
 	shadowk_lifecycle_exit();
+	shadowk_cgroup_exit();
 	shadowk_probe_exit();
 	shadowk_bpf_exit();
 	shadowk_bind_exit();

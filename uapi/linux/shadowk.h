@@ -38,7 +38,8 @@
  * so a struct can be passed again as it came back.  A ``count`` member is
  * both: the room the caller gives, and the number the kernel has.
  *
- * A list command (PROBE_LIST, INJECT_LIST, BPF_LIST) also takes ``entry_size``, the
+ * A list command (PROBE_LIST, INJECT_LIST, BPF_LIST, PROCESS_LIST,
+ * CGROUP_LIST) also takes ``entry_size``, the
  * size of one entry as the caller's header has it.  The kernel writes the
  * entries that far apart and fills each up to the smaller of the two
  * sizes, so an entry can grow at its end like a command's struct.  An
@@ -147,7 +148,12 @@ enum {
 	SHADOWK_CMD_PROCESS_INFO,
 	SHADOWK_CMD_BPF_ATTACH,
 	SHADOWK_CMD_BPF_DETACH,
-	SHADOWK_CMD_BPF_LIST
+	SHADOWK_CMD_BPF_LIST,
+	SHADOWK_CMD_CLONE_PIN,
+	SHADOWK_CMD_PROCESS_LIST,
+	SHADOWK_CMD_CGROUP_BIND,
+	SHADOWK_CMD_CGROUP_UNBIND,
+	SHADOWK_CMD_CGROUP_LIST
 };
 
 /*
@@ -206,6 +212,9 @@ enum shadowk_features {
  *	under way at once and all be watched (&struct shadowk_latency)
  * @out_max_bpf: how many BPF attachments may live at once, all clones
  *	together (0 from a module without SHADOWK_FEATURE_BPF)
+ * @out_max_cgroups: how many cgroups may be bound at once, all clones
+ *	together
+ * @__reserved: 0
  *
  * The handshake.  Its command number and the members up to @out_ioctls
  * never change, so any version of a tool can ask any version of the
@@ -224,6 +233,8 @@ struct shadowk_info {
 	__u32 out_name_len;
 	__u32 out_max_inflight;
 	__u32 out_max_bpf;
+	__u32 out_max_cgroups;
+	__u32 __reserved;
 };
 #define SHADOWK_IOC_GET_INFO	_IO(SHADOWK_TYPE, SHADOWK_CMD_GET_INFO)
 
@@ -247,9 +258,26 @@ struct shadowk_func {
 };
 
 /**
+ * enum shadowk_create_flags - SHADOWK_IOC_CREATE flags
+ * @SHADOWK_CREATE_TRANSIENT: the clone belongs to the open file it was
+ *	created through, and is destroyed, as by SHADOWK_IOC_DESTROY, when
+ *	that open file is released: when its last file descriptor is closed,
+ *	which the kernel does for a process that dies, however it dies.
+ *	Descriptors made from it by dup() or inherited by fork() keep it
+ *	open; libshadowk opens the device with O_CLOEXEC, so an exec does
+ *	not.  SHADOWK_IOC_CLONE_PIN makes it an ordinary clone.
+ *
+ * &struct shadowk_clone_info.out_flags reports the flag for as long as
+ * it holds.
+ */
+enum shadowk_create_flags {
+	SHADOWK_CREATE_TRANSIENT = 1 << 0
+};
+
+/**
  * struct shadowk_create - SHADOWK_IOC_CREATE
  * @size: sizeof(struct shadowk_create)
- * @flags: must be 0
+ * @flags: a mask of &enum shadowk_create_flags
  * @out_clone_id: the new clone's id (never 0)
  * @__reserved: must be 0
  * @name: optional NUL-terminated name; all zero for none.  Names are
@@ -259,14 +287,14 @@ struct shadowk_func {
  * private upper page-table pages through which bound processes will see the
  * clone; until something in it is patched it maps the kernel's own frames.
  * A clone lives until SHADOWK_IOC_DESTROY or module unload, whether or not
- * the creating file stays open.
+ * the creating file stays open, unless it is transient.
  *
  * The module takes any bytes in a name; the shadowk tool accepts only
  * letters, digits and ``._-`` (not first), so that names are safe in
  * shells and columns.
  *
- * Errors: EINVAL (name not NUL-terminated), EEXIST (name in use),
- * ENOSPC (&struct shadowk_info.out_max_clones live clones), ENOMEM.
+ * Errors: EINVAL (name not NUL-terminated, unknown flag), EEXIST (name in
+ * use), ENOSPC (&struct shadowk_info.out_max_clones live clones), ENOMEM.
  */
 struct shadowk_create {
 	__u32 size;
@@ -312,6 +340,13 @@ struct shadowk_destroy {
  * @out_private_frames: 4 KiB text frames it has copied
  * @out_pt_pages: page-table pages it has allocated
  * @out_bytes: all memory it uses, in bytes
+ * @out_flags: SHADOWK_CREATE_TRANSIENT while the clone is transient
+ * @out_owner_pid: for a transient clone, the process that created it, in
+ *	the caller's pid namespace (0 if it is not visible there, or the
+ *	clone is not transient).  The clone's life is its open file's, which
+ *	that process may have passed on.
+ * @out_cgroups: cgroups bound to it (SHADOWK_IOC_CGROUP_BIND)
+ * @__reserved2: 0
  *
  * Errors: ENOENT.
  */
@@ -326,6 +361,10 @@ struct shadowk_clone_info {
 	__aligned_u64 out_private_frames;
 	__aligned_u64 out_pt_pages;
 	__aligned_u64 out_bytes;
+	__u32 out_flags;
+	__s32 out_owner_pid;
+	__u32 out_cgroups;
+	__u32 __reserved2;
 };
 #define SHADOWK_IOC_CLONE_INFO	_IO(SHADOWK_TYPE, SHADOWK_CMD_CLONE_INFO)
 
@@ -349,6 +388,28 @@ struct shadowk_clone_list {
 	__aligned_u64 ids;
 };
 #define SHADOWK_IOC_CLONE_LIST	_IO(SHADOWK_TYPE, SHADOWK_CMD_CLONE_LIST)
+
+/**
+ * struct shadowk_clone_pin - SHADOWK_IOC_CLONE_PIN
+ * @size: sizeof(struct shadowk_clone_pin)
+ * @flags: must be 0
+ * @clone_id: the clone to keep
+ * @__reserved: must be 0
+ *
+ * Makes a transient clone an ordinary one, which lives until
+ * SHADOWK_IOC_DESTROY, as a pinned BPF link outlives its file
+ * descriptor.  Any open /dev/shadowk may pin any clone; pinning a clone
+ * that is not transient changes nothing.
+ *
+ * Errors: ENOENT.
+ */
+struct shadowk_clone_pin {
+	__u32 size;
+	__u32 flags;
+	__u32 clone_id;
+	__u32 __reserved;
+};
+#define SHADOWK_IOC_CLONE_PIN	_IO(SHADOWK_TYPE, SHADOWK_CMD_CLONE_PIN)
 
 /**
  * enum shadowk_bind_flags - how a binding follows its process
@@ -419,6 +480,23 @@ struct shadowk_unbind {
 #define SHADOWK_IOC_UNBIND	_IO(SHADOWK_TYPE, SHADOWK_CMD_UNBIND)
 
 /**
+ * enum shadowk_bound_by - how a process came to be bound
+ * @SHADOWK_BOUND_PID: SHADOWK_IOC_BIND named it
+ * @SHADOWK_BOUND_FORK: it is the child of a process bound with
+ *	SHADOWK_BIND_INHERIT_FORK
+ * @SHADOWK_BOUND_EXEC: its binding was kept across an execve() by
+ *	SHADOWK_BIND_INHERIT_EXEC
+ * @SHADOWK_BOUND_CGROUP: it is in a cgroup bound by
+ *	SHADOWK_IOC_CGROUP_BIND (however it got there, and across its execs)
+ */
+enum shadowk_bound_by {
+	SHADOWK_BOUND_PID = 1,
+	SHADOWK_BOUND_FORK = 2,
+	SHADOWK_BOUND_EXEC = 3,
+	SHADOWK_BOUND_CGROUP = 4
+};
+
+/**
  * struct shadowk_process_info - SHADOWK_IOC_PROCESS_INFO
  * @size: sizeof(struct shadowk_process_info)
  * @flags: must be 0
@@ -427,6 +505,10 @@ struct shadowk_unbind {
  *	own text
  * @out_bind_flags: the &enum shadowk_bind_flags of its binding, or 0
  * @__reserved: must be 0
+ * @out_bound_by: an &enum shadowk_bound_by, or 0 when not bound
+ * @__reserved2: 0
+ * @out_cgroup_id: with SHADOWK_BOUND_CGROUP, the id of the bound cgroup
+ *	(&struct shadowk_cgroup_bind.out_cgroup_id), else 0
  *
  * Which clone a process runs.  A process that is not bound is not an
  * error: @out_clone_id is 0.
@@ -440,8 +522,191 @@ struct shadowk_process_info {
 	__u32 out_clone_id;
 	__u32 out_bind_flags;
 	__u32 __reserved;
+	__u32 out_bound_by;
+	__u32 __reserved2;
+	__aligned_u64 out_cgroup_id;
 };
 #define SHADOWK_IOC_PROCESS_INFO _IO(SHADOWK_TYPE, SHADOWK_CMD_PROCESS_INFO)
+
+#define SHADOWK_COMM_LEN	16
+
+/**
+ * struct shadowk_process_entry - one process, as PROCESS_LIST gives it
+ * @pid: its process id (thread-group id) in the caller's pid namespace
+ * @bind_flags: the &enum shadowk_bind_flags of its binding
+ * @bound_by: an &enum shadowk_bound_by
+ * @__reserved: 0
+ * @cgroup_id: as &struct shadowk_process_info.out_cgroup_id
+ * @comm: its command name, as /proc/PID/comm has it, NUL-terminated
+ *
+ * Every member is an output.
+ */
+struct shadowk_process_entry {
+	__s32 pid;
+	__u32 bind_flags;
+	__u32 bound_by;
+	__u32 __reserved;
+	__aligned_u64 cgroup_id;
+	char comm[SHADOWK_COMM_LEN];
+};
+
+/**
+ * struct shadowk_process_list - SHADOWK_IOC_PROCESS_LIST
+ * @size: sizeof(struct shadowk_process_list)
+ * @flags: must be 0
+ * @clone_id: the clone whose bound processes to list
+ * @count: input, room in @entries (in entries); output, the number of
+ *	processes there are to list, which may be more than was room for
+ * @entry_size: sizeof(struct shadowk_process_entry) (see "General ioctl
+ *	format")
+ * @__reserved: must be 0
+ * @entries: pointer to an array of &struct shadowk_process_entry, filled
+ *	in ascending order of pid; may be 0 when @count is 0
+ *
+ * A binding belongs to an address space, which normally is one process;
+ * the entry names the process the binding was made for.  Processes that
+ * have exited, and those the caller's pid namespace cannot see, are not
+ * listed.  The list is a snapshot: a process may exit or be unbound as
+ * it is read.
+ *
+ * Errors: ENOENT (no such clone), EINVAL (@entry_size too small), EFAULT.
+ */
+struct shadowk_process_list {
+	__u32 size;
+	__u32 flags;
+	__u32 clone_id;
+	__u32 count;
+	__u32 entry_size;
+	__u32 __reserved;
+	__aligned_u64 entries;
+};
+#define SHADOWK_IOC_PROCESS_LIST _IO(SHADOWK_TYPE, SHADOWK_CMD_PROCESS_LIST)
+
+/**
+ * struct shadowk_cgroup_bind - SHADOWK_IOC_CGROUP_BIND
+ * @size: sizeof(struct shadowk_cgroup_bind)
+ * @flags: must be 0
+ * @clone_id: the clone to bind to
+ * @cgroup_fd: an open cgroup v2 directory (open(2) with O_RDONLY or
+ *	O_PATH)
+ * @out_cgroup_id: the cgroup's id: the inode number of its directory, as
+ *	stat(2) gives it, and the id BPF's bpf_get_current_cgroup_id() gives
+ * @out_bound: the processes this call bound
+ * @__reserved: must be 0
+ *
+ * Binds every process of the cgroup and of the cgroups below it to the
+ * clone, and from then on every process that enters that subtree: by
+ * fork() or clone() (a child born in it, with CLONE_INTO_CGROUP too), or
+ * by being moved in (a write of its pid to cgroup.procs).  A process that
+ * leaves the subtree (moved out, or born outside it with
+ * CLONE_INTO_CGROUP) is unbound.  A move is followed by the time the
+ * write to cgroup.procs returns to the process that made it.  A process is
+ * in the cgroup that its main thread (the thread-group leader) is in, so
+ * moving another thread alone (cgroup.threads) changes nothing.
+ *
+ * A process bound otherwise (by pid, or to another clone) when it enters
+ * is left as it is, and stays so when it leaves: an explicit binding is
+ * never taken over.  A process of the cgroup unbound by SHADOWK_IOC_UNBIND
+ * stays unbound until it enters again; its children born later are bound.
+ *
+ * The binding follows a process across execve() as
+ * SHADOWK_BIND_INHERIT_EXEC does, and so ends at an exec that raises its
+ * privileges.  It never takes a process whose address space the kernel
+ * marks as not dumpable: a program entered by a privileged exec
+ * (set-user-ID, set-group-ID, file capabilities; with the default
+ * fs.suid_dumpable), which passes the mark to its children, or one that
+ * has made itself not dumpable (prctl PR_SET_DUMPABLE), as ptrace refuses
+ * to look into them.  Kernel threads are never bound.
+ *
+ * Since it binds processes that enter later, whoever they belong to, it
+ * needs CAP_SYS_PTRACE besides the device's CAP_SYS_ADMIN.  The binding
+ * lives until SHADOWK_IOC_CGROUP_UNBIND or the clone's end; a cgroup that
+ * is removed meanwhile stays bound, empty.
+ *
+ * Errors: ENOENT (no such clone), EBADF (@cgroup_fd is not an open cgroup
+ * v2 directory), EBUSY (this cgroup, one above it or one below it is
+ * bound already, to any clone), EPERM (no CAP_SYS_PTRACE), ENOSPC
+ * (&struct shadowk_info.out_max_cgroups bound), ENOMEM, ENOTRECOVERABLE.
+ */
+struct shadowk_cgroup_bind {
+	__u32 size;
+	__u32 flags;
+	__u32 clone_id;
+	__s32 cgroup_fd;
+	__aligned_u64 out_cgroup_id;
+	__u32 out_bound;
+	__u32 __reserved;
+};
+#define SHADOWK_IOC_CGROUP_BIND	_IO(SHADOWK_TYPE, SHADOWK_CMD_CGROUP_BIND)
+
+/**
+ * struct shadowk_cgroup_unbind - SHADOWK_IOC_CGROUP_UNBIND
+ * @size: sizeof(struct shadowk_cgroup_unbind)
+ * @flags: must be 0
+ * @cgroup_id: the bound cgroup, by its id (which a removed cgroup keeps)
+ * @out_unbound: the processes this call unbound
+ * @__reserved2: 0
+ *
+ * Ends the cgroup's binding: every process it bound is unbound, and no
+ * process is bound by entering the cgroup any more.  Processes bound
+ * otherwise stay bound.
+ *
+ * Errors: ENOENT (the cgroup is not bound).
+ */
+struct shadowk_cgroup_unbind {
+	__u32 size;
+	__u32 flags;
+	__aligned_u64 cgroup_id;
+	__u32 out_unbound;
+	__u32 __reserved2;
+};
+#define SHADOWK_IOC_CGROUP_UNBIND _IO(SHADOWK_TYPE, SHADOWK_CMD_CGROUP_UNBIND)
+
+#define SHADOWK_CGROUP_PATH_LEN	256
+
+/**
+ * struct shadowk_cgroup_entry - one bound cgroup, as CGROUP_LIST gives it
+ * @cgroup_id: its id
+ * @processes: the live processes bound through it
+ * @__reserved: 0
+ * @path: its path below the root of the caller's cgroup namespace, as
+ *	/proc/self/cgroup writes it, NUL-terminated; cut to fit, with
+ *	nothing to tell so but its length of SHADOWK_CGROUP_PATH_LEN - 1
+ *	(@cgroup_id names it either way)
+ *
+ * Every member is an output.
+ */
+struct shadowk_cgroup_entry {
+	__aligned_u64 cgroup_id;
+	__u32 processes;
+	__u32 __reserved;
+	char path[SHADOWK_CGROUP_PATH_LEN];
+};
+
+/**
+ * struct shadowk_cgroup_list - SHADOWK_IOC_CGROUP_LIST
+ * @size: sizeof(struct shadowk_cgroup_list)
+ * @flags: must be 0
+ * @clone_id: the clone whose bound cgroups to list
+ * @count: input, room in @entries (in entries); output, the number of
+ *	the clone's bound cgroups, which may be more than was room for
+ * @entry_size: sizeof(struct shadowk_cgroup_entry)
+ * @__reserved: must be 0
+ * @entries: pointer to an array of &struct shadowk_cgroup_entry, in the
+ *	order they were bound; may be 0 when @count is 0
+ *
+ * Errors: ENOENT (no such clone), EINVAL (@entry_size too small), EFAULT.
+ */
+struct shadowk_cgroup_list {
+	__u32 size;
+	__u32 flags;
+	__u32 clone_id;
+	__u32 count;
+	__u32 entry_size;
+	__u32 __reserved;
+	__aligned_u64 entries;
+};
+#define SHADOWK_IOC_CGROUP_LIST	_IO(SHADOWK_TYPE, SHADOWK_CMD_CGROUP_LIST)
 
 /**
  * struct shadowk_verify - SHADOWK_IOC_VERIFY
