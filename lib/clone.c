@@ -24,6 +24,9 @@ SHADOWK_EXPORT int shadowk_clone_create(struct shadowk_ctx *ctx,
 			return shadowk_ret(-ENAMETOOLONG);
 		strcpy(arg.name, opts->name);
 	}
+	if (opts && opts->sz >= offsetof(struct shadowk_create_opts, flags) +
+			       sizeof(opts->flags))
+		arg.flags = opts->flags;
 	err = shadowk_ioctl(ctx, SHADOWK_IOC_CREATE, &arg, "CREATE");
 	if (!err)
 		*clone_id = arg.out_clone_id;
@@ -42,6 +45,19 @@ SHADOWK_EXPORT int shadowk_clone_destroy(struct shadowk_ctx *ctx,
 		return shadowk_ret(-EINVAL);
 	return shadowk_ret(shadowk_ioctl(ctx, SHADOWK_IOC_DESTROY, &arg,
 					 "DESTROY"));
+}
+
+SHADOWK_EXPORT int shadowk_clone_pin(struct shadowk_ctx *ctx, __u32 clone_id)
+{
+	struct shadowk_clone_pin arg = {
+		.size = sizeof(arg),
+		.clone_id = clone_id,
+	};
+
+	if (!ctx)
+		return shadowk_ret(-EINVAL);
+	return shadowk_ret(shadowk_ioctl(ctx, SHADOWK_IOC_CLONE_PIN, &arg,
+					 "CLONE_PIN"));
 }
 
 SHADOWK_EXPORT int shadowk_clone_info(struct shadowk_ctx *ctx,

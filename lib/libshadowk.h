@@ -107,12 +107,21 @@ const char *shadowk_lib_version(void);
 struct shadowk_create_opts {
 	size_t sz;
 	const char *name;	/* optional, unique, < SHADOWK_NAME_LEN bytes */
+	/*
+	 * enum shadowk_create_flags.  SHADOWK_CREATE_TRANSIENT ties the
+	 * clone to this context's open device: it goes when the context's
+	 * last reference does, or the process dies (the device is opened
+	 * O_CLOEXEC, so an exec'd program does not keep it).
+	 */
+	__u32 flags;
 };
 
 int shadowk_clone_create(struct shadowk_ctx *ctx,
 			 const struct shadowk_create_opts *opts,
 			 __u32 *clone_id);
 int shadowk_clone_destroy(struct shadowk_ctx *ctx, __u32 clone_id);
+/* A transient clone becomes an ordinary one (SHADOWK_IOC_CLONE_PIN). */
+int shadowk_clone_pin(struct shadowk_ctx *ctx, __u32 clone_id);
 int shadowk_clone_info(struct shadowk_ctx *ctx, __u32 clone_id,
 		       struct shadowk_clone_info *info);
 /* *ids is malloc()ed, ascending; free() it.  An empty list gives NULL. */
@@ -135,6 +144,27 @@ int shadowk_process_unbind(struct shadowk_ctx *ctx, pid_t pid);
 /* Which clone pid runs: result->out_clone_id, 0 if none. */
 int shadowk_process_info(struct shadowk_ctx *ctx, pid_t pid,
 			 struct shadowk_process_info *result);
+/* A clone's bound processes, ascending by pid, as shadowk_probe_list(). */
+int shadowk_process_list(struct shadowk_ctx *ctx, __u32 clone_id,
+			 struct shadowk_process_entry **entries, size_t *count,
+			 size_t entry_size);
+
+/*
+ * Cgroups (v2), named by the path of their directory, for example
+ * /sys/fs/cgroup/system.slice/nginx.service.  result may be NULL; else
+ * the cgroup's id and how many processes were bound at once.
+ */
+int shadowk_cgroup_bind(struct shadowk_ctx *ctx, __u32 clone_id,
+			const char *path, struct shadowk_cgroup_bind *result);
+/* By id, which a removed cgroup keeps; unbound may be NULL. */
+int shadowk_cgroup_unbind(struct shadowk_ctx *ctx, __u64 cgroup_id,
+			  __u32 *unbound);
+/* The id of the cgroup whose directory is path (its inode number). */
+int shadowk_cgroup_id(const char *path, __u64 *cgroup_id);
+/* A clone's bound cgroups, as shadowk_probe_list(). */
+int shadowk_cgroup_list(struct shadowk_ctx *ctx, __u32 clone_id,
+			struct shadowk_cgroup_entry **entries, size_t *count,
+			size_t entry_size);
 
 /* Raw sites (SHADOWK_IOC_SITE_ADD/DEL). */
 struct shadowk_site_opts {
