@@ -120,12 +120,74 @@ static size_t count_of(struct shadowk_ctx *ctx, __u32 id, bool injects)
 	return n;
 }
 
+/* Who is in scope: the bound cgroups, then every bound process. */
+static void scope_json(struct json *j, struct shadowk_ctx *ctx, __u32 id)
+{
+	struct shadowk_process_entry *pe = NULL;
+	struct shadowk_cgroup_entry *ce = NULL;
+	size_t i, np = 0, nc = 0;
+
+	shadowk_cgroup_list(ctx, id, &ce, &nc, sizeof(*ce));
+	shadowk_process_list(ctx, id, &pe, &np, sizeof(*pe));
+	json_arr_begin(j, "cgroups");
+	for (i = 0; i < nc; i++) {
+		json_obj_begin(j, NULL);
+		json_u64(j, "id", ce[i].cgroup_id);
+		json_str(j, "path", ce[i].path);
+		json_u64(j, "processes", ce[i].processes);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+	json_arr_begin(j, "processes");
+	for (i = 0; i < np; i++) {
+		json_obj_begin(j, NULL);
+		json_u64(j, "pid", pe[i].pid);
+		json_str(j, "comm", pe[i].comm);
+		json_str(j, "bound_by", tool_bound_by_name(pe[i].bound_by));
+		if (pe[i].bound_by == SHADOWK_BOUND_CGROUP)
+			json_u64(j, "cgroup", pe[i].cgroup_id);
+		json_bool(j, "fork", pe[i].bind_flags & SHADOWK_BIND_INHERIT_FORK);
+		json_bool(j, "exec", pe[i].bind_flags & SHADOWK_BIND_INHERIT_EXEC);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+	free(pe);
+	free(ce);
+}
+
+static void scope_print(struct shadowk_ctx *ctx, __u32 id)
+{
+	struct shadowk_process_entry *pe = NULL;
+	struct shadowk_cgroup_entry *ce = NULL;
+	size_t i, np = 0, nc = 0;
+
+	shadowk_cgroup_list(ctx, id, &ce, &nc, sizeof(*ce));
+	shadowk_process_list(ctx, id, &pe, &np, sizeof(*pe));
+	for (i = 0; i < nc; i++)
+		printf("  cgroup %-12llu %s (%u processes)\n",
+		       (unsigned long long)ce[i].cgroup_id,
+		       *ce[i].path ? ce[i].path : "(removed)", ce[i].processes);
+	if (np)
+		printf("  %7s  %-16s %s\n", "PID", "COMM", "BOUND BY");
+	for (i = 0; i < np; i++)
+		printf("  %7d  %-16s %s%s%s\n", pe[i].pid, pe[i].comm,
+		       tool_bound_by_name(pe[i].bound_by),
+		       pe[i].bind_flags & SHADOWK_BIND_INHERIT_FORK &&
+		       pe[i].bound_by != SHADOWK_BOUND_CGROUP ? ", children follow" : "",
+		       pe[i].bind_flags & SHADOWK_BIND_INHERIT_EXEC ? ", execs follow" : "");
+	free(pe);
+	free(ce);
+}
+
 static void clone_json(struct json *j, struct shadowk_ctx *ctx,
 		       const struct shadowk_clone_info *ci)
 {
 	json_obj_begin(j, NULL);
 	json_u64(j, "id", ci->clone_id);
 	json_str(j, "name", ci->out_name);
+	json_bool(j, "transient", ci->out_flags & SHADOWK_CREATE_TRANSIENT);
+	if (ci->out_flags & SHADOWK_CREATE_TRANSIENT)
+		json_u64(j, "owner_pid", ci->out_owner_pid);
 	json_u64(j, "bound", ci->out_bound_mms);
 	json_u64(j, "probes", count_of(ctx, ci->clone_id, false));
 	json_u64(j, "injections", count_of(ctx, ci->clone_id, true));
@@ -133,6 +195,7 @@ static void clone_json(struct json *j, struct shadowk_ctx *ctx,
 	json_u64(j, "private_frames", ci->out_private_frames);
 	json_u64(j, "pt_pages", ci->out_pt_pages);
 	json_u64(j, "bytes", ci->out_bytes);
+	scope_json(j, ctx, ci->clone_id);
 	json_obj_end(j);
 }
 
@@ -209,6 +272,9 @@ static int clone_show(int argc, char **argv)
 	} else {
 		printf("clone %u%s%s\n", ci.clone_id, *ci.out_name ? ", name " : "",
 		       ci.out_name);
+		if (ci.out_flags & SHADOWK_CREATE_TRANSIENT)
+			printf("  transient           ends with process %d's device file (clone pin keeps it)\n",
+			       ci.out_owner_pid);
 		printf("  bound processes     %llu\n", (unsigned long long)ci.out_bound_mms);
 		printf("  probes              %zu\n", count_of(ctx, id, false));
 		printf("  injections          %zu\n", count_of(ctx, id, true));
@@ -216,8 +282,52 @@ static int clone_show(int argc, char **argv)
 		printf("  private text pages  %llu\n", (unsigned long long)ci.out_private_frames);
 		printf("  page-table pages    %llu\n", (unsigned long long)ci.out_pt_pages);
 		printf("  memory              %llu bytes\n", (unsigned long long)ci.out_bytes);
+		scope_print(ctx, id);
 	}
 out:
+	shadowk_unref(ctx);
+	return ret;
+}
+
+static int clone_pin(int argc, char **argv)
+{
+	struct shadowk_ctx *ctx;
+	struct json *j;
+	int i, ret;
+	__u32 *ids;
+
+	if (argc < 2)
+		return tool_usage_err("which clone?");
+	ret = tool_open(&ctx, false);
+	if (ret)
+		return ret;
+	ids = calloc(argc, sizeof(*ids));
+	if (!ids) {
+		shadowk_unref(ctx);
+		return tool_call_err(-ENOMEM, "pin");
+	}
+	for (i = 1; i < argc && !ret; i++)
+		ret = tool_clone(ctx, argv[i], &ids[i]);
+	for (i = 1; i < argc && !ret; i++)
+		if (shadowk_clone_pin(ctx, ids[i]))
+			ret = tool_err(EXIT_NO_CLONE, "clone %u is gone", ids[i]);
+	if (!ret && tool.json) {
+		j = tool_json();
+		json_arr_begin(j, NULL);
+		for (i = 1; i < argc; i++) {
+			json_obj_begin(j, NULL);
+			json_u64(j, "id", ids[i]);
+			json_bool(j, "pinned", true);
+			json_obj_end(j);
+		}
+		json_arr_end(j);
+		tool_json_done();
+	} else if (!ret) {
+		for (i = 1; i < argc; i++)
+			printf("clone %u pinned: it lives until clone destroy\n",
+			       ids[i]);
+	}
+	free(ids);
 	shadowk_unref(ctx);
 	return ret;
 }
@@ -231,5 +341,7 @@ const struct cmd tool_clone_cmds[] = {
 	  "one clone: bound processes, probes, injections, memory" },
 	{ "destroy", clone_destroy, "CLONE...",
 	  "unbind everything from clones and free them" },
+	{ "pin", clone_pin, "CLONE...",
+	  "keep transient clones (profile's) after their tool exits" },
 	{ NULL },
 };

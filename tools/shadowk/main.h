@@ -100,9 +100,14 @@ int tool_spawn_bound(struct shadowk_ctx *ctx, __u32 clone_id, __u32 flags,
 		     char **argv, pid_t *pid);
 /* Reaps a child: its exit status, or 128 + signal as shells say it. */
 int tool_wait_child(pid_t pid);
+/* "pid", "fork", "exec", "cgroup": an enum shadowk_bound_by, as shown. */
+const char *tool_bound_by_name(__u32 bound_by);
 
 /* A return probe's or return program's times, as members of an object. */
 void tool_latency_json(struct json *j, const struct shadowk_latency *l);
+
+/* The clones' counters in Prometheus's text format, on stdout. */
+int tool_prometheus(struct shadowk_ctx *ctx, const __u32 *ids, size_t n);
 
 /* qsort() order of probe entries: most hits first, then by name. */
 int tool_probe_cmp_hits(const void *a, const void *b);

@@ -332,9 +332,63 @@ static int probe_list(int argc, char **argv)
 	return probe_show(argc, argv, false);
 }
 
+/* --format prometheus: the clones named, or every clone. */
+static int probe_stat_prometheus(int argc, char **argv)
+{
+	struct shadowk_ctx *ctx;
+	__u32 *ids = NULL;
+	size_t n = 0;
+	int i, err, ret;
+
+	ret = tool_open(&ctx, false);
+	if (ret)
+		return ret;
+	if (argc) {
+		ids = calloc(argc, sizeof(*ids));
+		if (!ids) {
+			ret = tool_call_err(-ENOMEM, "stat");
+			goto out;
+		}
+		for (i = 0; i < argc && !ret; i++)
+			ret = tool_clone(ctx, argv[i], &ids[n++]);
+	} else {
+		err = shadowk_clone_list(ctx, &ids, &n);
+		if (err)
+			ret = tool_call_err(err, "cannot list clones");
+	}
+	if (!ret)
+		ret = tool_prometheus(ctx, ids, n);
+out:
+	free(ids);
+	shadowk_unref(ctx);
+	return ret;
+}
+
 static int probe_stat(int argc, char **argv)
 {
-	return probe_show(argc, argv, true);
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool prometheus = false;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+:", opts, NULL)) != -1) {
+		if (c != 'f')
+			return tool_bad_option(argv, c);
+		if (!strcmp(optarg, "prometheus"))
+			prometheus = true;
+		else if (!strcmp(optarg, "json"))
+			tool.json = true;
+		else if (strcmp(optarg, "text"))
+			return tool_usage_err("--format takes text, json or prometheus");
+	}
+	if (prometheus) {
+		if (tool.json)
+			return tool_usage_err("--format prometheus is not JSON: drop -j");
+		return probe_stat_prometheus(argc - optind, argv + optind);
+	}
+	return probe_show(argc - optind + 1, argv + optind - 1, true);
 }
 
 /*
@@ -437,8 +491,8 @@ const struct cmd tool_probe_cmds[] = {
 	  "remove probes, with their final counts" },
 	{ "list", probe_list, "CLONE",
 	  "the clone's probes, by id" },
-	{ "stat", probe_stat, "CLONE",
-	  "the clone's probes, most hits first, with return probes' times" },
+	{ "stat", probe_stat, "CLONE | --format prometheus [CLONE...]",
+	  "the clone's probes, most hits first, with return probes' times (prometheus: every clone's, for a scraper)" },
 	{ "latency", probe_latency, "CLONE FUNC|ID",
 	  "a return probe's times, as a log2 histogram" },
 	{ NULL },

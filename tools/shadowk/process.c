@@ -13,14 +13,91 @@
 
 #include "main.h"
 
+const char *tool_bound_by_name(__u32 bound_by)
+{
+	switch (bound_by) {
+	case SHADOWK_BOUND_PID:
+		return "pid";
+	case SHADOWK_BOUND_FORK:
+		return "fork";
+	case SHADOWK_BOUND_EXEC:
+		return "exec";
+	case SHADOWK_BOUND_CGROUP:
+		return "cgroup";
+	default:
+		return "unknown";
+	}
+}
+
+static int bind_cgroup(const char *path, const char *clone)
+{
+	SHADOWK_RESULT(cgroup_bind, r);
+	struct shadowk_ctx *ctx;
+	struct json *j;
+	int err, ret;
+	__u32 id;
+
+	ret = tool_open_clone(&ctx, clone, &id);
+	if (ret)
+		return ret;
+	err = shadowk_cgroup_bind(ctx, id, path, &r);
+	switch (err) {
+	case 0:
+		break;
+	case -ENOENT:
+	case -ENOTDIR:
+		ret = tool_err(EXIT_FAIL, "no cgroup directory '%s'", path);
+		goto out;
+	case -EBADF:
+		ret = tool_err(EXIT_FAIL,
+			       "'%s' is not a cgroup v2 directory (the unified hierarchy, normally under /sys/fs/cgroup)",
+			       path);
+		goto out;
+	case -EBUSY:
+		ret = tool_err(EXIT_FAIL,
+			       "'%s', a cgroup above it or one below it is bound already",
+			       path);
+		goto out;
+	case -EPERM:
+		ret = tool_err(EXIT_NO_PERM,
+			       "binding a cgroup needs CAP_SYS_PTRACE (it binds whoever enters later)");
+		goto out;
+	case -ENOSPC:
+		ret = tool_err(EXIT_FAIL, "too many bound cgroups (the module's limit: %s version)",
+			       tool.prog);
+		goto out;
+	default:
+		ret = tool_call_err(err, "cannot bind the cgroup");
+		goto out;
+	}
+	if (tool.json) {
+		j = tool_json();
+		json_obj_begin(j, NULL);
+		json_str(j, "cgroup", path);
+		json_u64(j, "cgroup_id", r.out_cgroup_id);
+		json_u64(j, "clone", id);
+		json_u64(j, "bound", r.out_bound);
+		json_obj_end(j);
+		tool_json_done();
+	} else {
+		printf("cgroup %s bound to clone %u (%u processes now, and whoever enters)\n",
+		       path, id, r.out_bound);
+	}
+out:
+	shadowk_unref(ctx);
+	return ret;
+}
+
 static int process_bind(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "fork", no_argument, NULL, 'f' },
 		{ "exec", no_argument, NULL, 'e' },
+		{ "cgroup", required_argument, NULL, 'g' },
 		{ NULL, 0, NULL, 0 },
 	};
 	SHADOWK_OPTS(bind, bopts);
+	const char *cgroup = NULL;
 	struct shadowk_ctx *ctx;
 	struct json *j;
 	pid_t pid;
@@ -32,8 +109,17 @@ static int process_bind(int argc, char **argv)
 			bopts.flags |= SHADOWK_BIND_INHERIT_FORK;
 		else if (c == 'e')
 			bopts.flags |= SHADOWK_BIND_INHERIT_EXEC;
+		else if (c == 'g')
+			cgroup = optarg;
 		else
 			return tool_bad_option(argv, c);
+	}
+	if (cgroup) {
+		if (bopts.flags)
+			return tool_usage_err("--cgroup takes no --fork or --exec: members' children are members, and execs follow");
+		if (argc - optind != 1)
+			return tool_usage_err("--cgroup PATH takes CLONE only");
+		return bind_cgroup(cgroup, argv[optind]);
 	}
 	if (argc - optind != 2)
 		return tool_usage_err("takes CLONE and PID");
@@ -92,14 +178,61 @@ static int open_one_pid(int argc, char **argv, struct shadowk_ctx **ctxp,
 	return tool_open(ctxp, false);
 }
 
+/* A cgroup by path, or by id (which a removed cgroup keeps). */
+static int unbind_cgroup(const char *arg)
+{
+	unsigned long long id;
+	struct shadowk_ctx *ctx;
+	__u32 unbound = 0;
+	struct json *j;
+	int err, ret;
+
+	if (!tool_parse_u64(arg, UINT64_MAX, &id) || !id) {
+		err = shadowk_cgroup_id(arg, (__u64 *)&id);
+		if (err)
+			return tool_err(EXIT_FAIL, "no cgroup directory '%s'", arg);
+	}
+	ret = tool_open(&ctx, false);
+	if (ret)
+		return ret;
+	err = shadowk_cgroup_unbind(ctx, id, &unbound);
+	if (err == -ENOENT)
+		ret = tool_err(EXIT_FAIL, "cgroup %s is not bound", arg);
+	else if (err)
+		ret = tool_call_err(err, "cannot unbind the cgroup");
+	else if (tool.json) {
+		j = tool_json();
+		json_obj_begin(j, NULL);
+		json_u64(j, "cgroup_id", id);
+		json_u64(j, "unbound", unbound);
+		json_obj_end(j);
+		tool_json_done();
+	} else {
+		printf("cgroup %s unbound (%u processes)\n", arg, unbound);
+	}
+	shadowk_unref(ctx);
+	return ret;
+}
+
 static int process_unbind(int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "cgroup", required_argument, NULL, 'g' },
+		{ NULL, 0, NULL, 0 },
+	};
 	struct shadowk_ctx *ctx;
 	struct json *j;
 	pid_t pid;
-	int err, ret;
+	int c, err, ret;
 
-	ret = open_one_pid(argc, argv, &ctx, &pid);
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		if (c != 'g')
+			return tool_bad_option(argv, c);
+		if (argc - optind)
+			return tool_usage_err("--cgroup PATH|ID takes nothing else");
+		return unbind_cgroup(optarg);
+	}
+	ret = open_one_pid(argc - optind + 1, argv + optind - 1, &ctx, &pid);
 	if (ret)
 		return ret;
 	err = shadowk_process_unbind(ctx, pid);
@@ -196,13 +329,42 @@ int tool_wait_child(pid_t pid)
 	return EXIT_FAIL;
 }
 
+/*
+ * A new clone named @name that lives as long as this process's device
+ * file: destroyed at exit, or by the kernel if the tool is killed.
+ */
+static int open_transient(struct shadowk_ctx **ctxp, const char *name,
+			  __u32 *id)
+{
+	SHADOWK_OPTS(create, copts, .name = name,
+		     .flags = SHADOWK_CREATE_TRANSIENT);
+	int err, ret;
+
+	if (!tool_name_ok(name))
+		return tool_usage_err("'%s' is not a clone name", name);
+	ret = tool_open(ctxp, true);
+	if (ret)
+		return ret;
+	err = shadowk_clone_create(*ctxp, &copts, id);
+	if (!err)
+		return EXIT_OK;
+	if (err == -EEXIST)
+		ret = tool_err(EXIT_FAIL, "a clone named '%s' exists already", name);
+	else
+		ret = tool_call_err(err, "cannot create a clone");
+	*ctxp = shadowk_unref(*ctxp);
+	return ret;
+}
+
 static int process_exec(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "no-fork", no_argument, NULL, 'F' },
+		{ "transient", no_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 },
 	};
 	__u32 flags = SHADOWK_BIND_INHERIT_FORK | SHADOWK_BIND_INHERIT_EXEC;
+	bool transient = false;
 	struct shadowk_ctx *ctx;
 	const char *clone;
 	struct json *j;
@@ -212,9 +374,12 @@ static int process_exec(int argc, char **argv)
 
 	tool.wrapper = true;
 	while ((c = getopt_long(argc, argv, "+:", opts, NULL)) != -1) {
-		if (c != 'F')
+		if (c == 'F')
+			flags &= ~SHADOWK_BIND_INHERIT_FORK;
+		else if (c == 't')
+			transient = true;
+		else
 			return tool_bad_option(argv, c);
-		flags &= ~SHADOWK_BIND_INHERIT_FORK;
 	}
 	if (optind >= argc)
 		return tool_usage_err("which clone?");
@@ -224,11 +389,13 @@ static int process_exec(int argc, char **argv)
 	if (optind >= argc)
 		return tool_usage_err("which command?");
 
-	ret = tool_open_clone(&ctx, clone, &id);
+	ret = transient ? open_transient(&ctx, clone, &id) :
+			  tool_open_clone(&ctx, clone, &id);
 	if (ret)
 		return ret;
 	ret = tool_spawn_bound(ctx, id, flags, argv + optind, &pid);
-	shadowk_unref(ctx);
+	if (ret || !transient)
+		shadowk_unref(ctx);
 	if (ret)
 		return ret;
 
@@ -236,6 +403,10 @@ static int process_exec(int argc, char **argv)
 	signal(SIGINT, SIG_IGN);
 	signal(SIGQUIT, SIG_IGN);
 	ret = tool_wait_child(pid);
+	if (transient) {
+		/* Unless pinned meanwhile: then it stays, as asked. */
+		shadowk_unref(ctx);
+	}
 	if (tool.json) {
 		j = tool_json();
 		json_obj_begin(j, NULL);
@@ -288,14 +459,24 @@ static int process_which(int argc, char **argv)
 		}
 		json_bool(j, "fork", pi.out_bind_flags & SHADOWK_BIND_INHERIT_FORK);
 		json_bool(j, "exec", pi.out_bind_flags & SHADOWK_BIND_INHERIT_EXEC);
+		if (pi.out_clone_id)
+			json_str(j, "bound_by", tool_bound_by_name(pi.out_bound_by));
+		if (pi.out_bound_by == SHADOWK_BOUND_CGROUP)
+			json_u64(j, "cgroup", pi.out_cgroup_id);
 		json_obj_end(j);
 		tool_json_done();
 	} else if (!pi.out_clone_id) {
 		printf("process %d runs the kernel's own text (no clone)\n", pid);
+	} else if (pi.out_bound_by == SHADOWK_BOUND_CGROUP) {
+		printf("process %d is bound to clone %u%s%s%s through cgroup %llu, which children born there share\n",
+		       pid, pi.out_clone_id, *ci.out_name ? " (" : "",
+		       ci.out_name, *ci.out_name ? ")" : "",
+		       (unsigned long long)pi.out_cgroup_id);
 	} else {
-		printf("process %d is bound to clone %u%s%s%s%s\n", pid,
+		printf("process %d is bound to clone %u%s%s%s by %s%s\n", pid,
 		       pi.out_clone_id, *ci.out_name ? " (" : "", ci.out_name,
 		       *ci.out_name ? ")" : "",
+		       tool_bound_by_name(pi.out_bound_by),
 		       pi.out_bind_flags == (SHADOWK_BIND_INHERIT_FORK |
 					     SHADOWK_BIND_INHERIT_EXEC) ?
 		       ", children and execs follow" :
@@ -310,12 +491,12 @@ out:
 }
 
 const struct cmd tool_process_cmds[] = {
-	{ "bind", process_bind, "[--fork] [--exec] CLONE PID",
-	  "run a process on a clone (--fork: its children too; --exec: across execve)" },
-	{ "unbind", process_unbind, "PID",
-	  "put a process back on the kernel's own text" },
-	{ "exec", process_exec, "[--no-fork] CLONE -- CMD [ARG...]",
-	  "run a command bound to a clone from its first instruction" },
+	{ "bind", process_bind, "[--fork] [--exec] CLONE PID | --cgroup PATH CLONE",
+	  "run a process, or a cgroup's, on a clone (--fork: its children too; --exec: across execve)" },
+	{ "unbind", process_unbind, "PID | --cgroup PATH|ID",
+	  "put a process, or a cgroup's, back on the kernel's own text" },
+	{ "exec", process_exec, "[--no-fork] [--transient] CLONE -- CMD [ARG...]",
+	  "run a command bound to a clone from its first instruction (--transient: a new clone that ends with it)" },
 	{ "which", process_which, "PID",
 	  "the clone a process runs, if any" },
 	{ NULL },

@@ -511,6 +511,8 @@ int do_profile(int argc, char **argv)
 		goto out_set;
 	snprintf(name, sizeof(name), "profile-%d", getpid());
 	copts.name = name;
+	/* If the tool is killed, the kernel's close of its file ends it. */
+	copts.flags = SHADOWK_CREATE_TRANSIENT;
 	err = shadowk_clone_create(ctx, &copts, &id);
 	if (err) {
 		ret = tool_call_err(err, "cannot create a clone");
