@@ -62,6 +62,7 @@ with_libs "$O/tools/shadowk" /usr/sbin/shadowk
 need "$O/tools/examples/slow_reads" "make tools"
 with_libs "$O/tools/examples/slow_reads" /shadowk/examples/slow_reads
 cp "$O"/tools/examples/*.bpf.o "$root/shadowk/examples/"
+cp "$top/tools/examples/prometheus/shadowk-textfile" "$root/shadowk/examples/"
 # readme_test runs the README's quick start as on a Debian machine: with
 # coreutils' cat and ls, dynamically linked, and an /etc/hostname.
 cp "$top/README.md" "$root/shadowk/"
