@@ -197,7 +197,8 @@ TEST_F(sk, create_rejects_bad_fields)
 {
 	struct shadowk_create c = { .size = sizeof(c) };
 
-	c.flags = 1;
+	/* Bit 0 is SHADOWK_CREATE_TRANSIENT. */
+	c.flags = 2;
 	EXPECT_EQ(EINVAL, sk_ioctl(self->fd, SHADOWK_IOC_CREATE, &c));
 	c.flags = 0;
 	c.__reserved = 1;

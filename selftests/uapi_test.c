@@ -83,7 +83,7 @@ TEST_F(dev, handshake)
 	EXPECT_NE(0, info.out_features & SHADOWK_FEATURE_BPF);
 	EXPECT_EQ(0, info.out_env & ~KNOWN_ENV);
 	/* Exactly the commands this header knows, from GET_INFO on. */
-	EXPECT_EQ((1ULL << (SHADOWK_CMD_BPF_LIST - SHADOWK_CMD_BASE + 1)) - 1,
+	EXPECT_EQ((1ULL << (SHADOWK_CMD_CGROUP_LIST - SHADOWK_CMD_BASE + 1)) - 1,
 		  info.out_ioctls);
 	/* The limits are the module's to say, and say something. */
 	EXPECT_LE(1, info.out_max_clones);
@@ -223,7 +223,8 @@ TEST_F(dev, every_ioctl_checks_size)
 		  offsetof(struct shadowk_info, out_max_clones) },
 		{ SHADOWK_IOC_CREATE, sizeof(struct shadowk_create) },
 		{ SHADOWK_IOC_DESTROY, sizeof(struct shadowk_destroy) },
-		{ SHADOWK_IOC_CLONE_INFO, sizeof(struct shadowk_clone_info) },
+		{ SHADOWK_IOC_CLONE_INFO,
+		  offsetofend(struct shadowk_clone_info, out_bytes) },
 		{ SHADOWK_IOC_CLONE_LIST, sizeof(struct shadowk_clone_list) },
 		{ SHADOWK_IOC_BIND, sizeof(struct shadowk_bind) },
 		{ SHADOWK_IOC_UNBIND, sizeof(struct shadowk_unbind) },
@@ -240,7 +241,14 @@ TEST_F(dev, every_ioctl_checks_size)
 		{ SHADOWK_IOC_INJECT_DEL, sizeof(struct shadowk_inject_del) },
 		{ SHADOWK_IOC_INJECT_LIST, sizeof(struct shadowk_inject_list) },
 		{ SHADOWK_IOC_PROCESS_INFO,
-		  sizeof(struct shadowk_process_info) },
+		  offsetofend(struct shadowk_process_info, __reserved) },
+		{ SHADOWK_IOC_CLONE_PIN, sizeof(struct shadowk_clone_pin) },
+		{ SHADOWK_IOC_PROCESS_LIST,
+		  sizeof(struct shadowk_process_list) },
+		{ SHADOWK_IOC_CGROUP_BIND, sizeof(struct shadowk_cgroup_bind) },
+		{ SHADOWK_IOC_CGROUP_UNBIND,
+		  sizeof(struct shadowk_cgroup_unbind) },
+		{ SHADOWK_IOC_CGROUP_LIST, sizeof(struct shadowk_cgroup_list) },
 	};
 	unsigned char buf[1024];
 	unsigned int i;

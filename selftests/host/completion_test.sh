@@ -119,7 +119,10 @@ exact "bpf detach offers the clone's programs" "11 vfs_read" \
 	shadowk-fake bpf detach web ""
 exact "bpf attach option" "--pin" shadowk bpf attach --
 exact "probe add options" "--irq --return" shadowk probe add --
-exact "process bind options" "--fork --exec" shadowk process bind --
+exact "process bind options" "--fork --exec --cgroup" shadowk process bind --
+exact "process exec options" "--no-fork --transient --" shadowk process exec --
+exact "probe stat formats" "text json prometheus" shadowk probe stat --format ""
+exact "clone pin offers clones" "3 web 7" shadowk-fake clone pin ""
 exact "profile options" "--top --syscalls --funcs --sort --pid --children --duration --output --event --" shadowk profile --
 exact "process exec: the command after --" "zzshadowk-cmd" \
 	shadowk process exec web -- zzshadowk-c

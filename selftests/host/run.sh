@@ -305,6 +305,14 @@ check "tool: process bind with an unknown option" tool_expect 2 "unknown option 
 check "tool: one message for a bad option" tool_one_line process bind --frob 1 2
 check "tool: process unbind with a negative pid" tool_expect 2 "'-3' is not a process id" process unbind -3
 check "tool: process which with a bad pid" tool_expect 2 "'x' is not a process id" process which x
+check "tool: process bind --cgroup without a clone" tool_expect 2 'takes CLONE only' process bind --cgroup /sys/fs/cgroup
+check "tool: process bind --cgroup with --exec" tool_expect 2 'takes no --fork or --exec' process bind --exec --cgroup /sys/fs/cgroup web
+check "tool: process unbind --cgroup without a cgroup" tool_expect 2 'takes one PATH or ID' process unbind --cgroup
+check "tool: process unbind --cgroup of no directory" tool_expect 1 "no cgroup directory '/nonexistent'" process unbind --cgroup /nonexistent
+check "tool: probe stat --format of no format" tool_expect 2 'takes text, json or prometheus' probe stat --format xml web
+check "tool: probe stat --format prometheus with -j" tool_expect 2 'drop -j' -j probe stat --format prometheus
+check "tool: process exec --transient with a bad name is 125" tool_expect 125 "'a/b' is not a clone name" process exec --transient a/b -- true
+check "tool: clone pin without a clone" tool_expect 2 'which clone' clone pin
 check "tool: process exec without a command is 125" tool_expect 125 'which command' process exec 1 --
 check "tool: probe add without a function" tool_expect 2 'takes CLONE and FUNC' probe add 1
 check "tool: probe list with two clones" tool_expect 2 'takes one CLONE' probe list 1 2

@@ -216,23 +216,23 @@ static int unbind_cgroup(const char *arg)
 
 static int process_unbind(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "cgroup", required_argument, NULL, 'g' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct shadowk_ctx *ctx;
 	struct json *j;
 	pid_t pid;
-	int c, err, ret;
+	int err, ret;
 
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		if (c != 'g')
-			return tool_bad_option(argv, c);
-		if (argc - optind)
+	/* By hand: a negative PID is a bad pid, not an unknown option. */
+	if (argc > 1 && !strncmp(argv[1], "--cgroup=", 9)) {
+		if (argc != 2)
 			return tool_usage_err("--cgroup PATH|ID takes nothing else");
-		return unbind_cgroup(optarg);
+		return unbind_cgroup(argv[1] + 9);
 	}
-	ret = open_one_pid(argc - optind + 1, argv + optind - 1, &ctx, &pid);
+	if (argc > 1 && !strcmp(argv[1], "--cgroup")) {
+		if (argc != 3)
+			return tool_usage_err("--cgroup takes one PATH or ID");
+		return unbind_cgroup(argv[2]);
+	}
+	ret = open_one_pid(argc, argv, &ctx, &pid);
 	if (ret)
 		return ret;
 	err = shadowk_process_unbind(ctx, pid);
