@@ -335,6 +335,12 @@ int shadowk_cgroup_bind_ioctl(struct shadowk_ucmd *ucmd)
 		goto out_unlock;
 	list_add_tail_rcu(&cgb->node, &shadowk_cgroup_binds);
 	WRITE_ONCE(shadowk_cgroup_nr, shadowk_cgroup_nr + 1);
+	/*
+	 * A fork that read the count as 0 put its child on the task list
+	 * before (and took locks since): ordered against the walk's read of
+	 * the list, the child is either seen by the hook or by the walk.
+	 */
+	smp_mb();
 	cmd->out_bound = shadowk_cgroup_walk(cgrp);
 	mutex_unlock(&shadowk_cgroup_mutex);
 

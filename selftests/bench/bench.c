@@ -19,10 +19,14 @@
  *                           return probes on them
  *   bench latency K         create+destroy, bind+unbind, fork+exec+wait
  *   bench memory            page-table pages and frames of a clone
- *   bench forks N bound|unbound
+ *   bench forks N bound|unbound|cgroup-elsewhere
  *                           N children forked, killed and reaped, by this
- *                           process bound to a clone (with a probe) or not;
+ *                           process bound to a clone (with a probe) or not,
+ *                           or not while an empty cgroup is bound to it;
  *                           and shadowk's all-CPU flushes meanwhile
+ *   bench moves N none|cgroup-elsewhere
+ *                           N moves of this process between two cgroups,
+ *                           with no cgroup bound, or an empty one bound
  *   bench ctxswitch N       N round trips of a byte between two processes
  *                           on one CPU: two context switches each
  *   bench verify ID K       K VERIFY calls on clone ID: their time is almost
@@ -44,6 +48,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -434,11 +439,30 @@ static long long stat_flush_all(void)
 	return sk_stat("flush_all");
 }
 
-static int forks(long n, int bound)
+#define BENCH_CG	"/sys/fs/cgroup/sk_bench"
+
+/* An empty cgroup, bound to @id: what every fork and move then asks. */
+static int bind_empty_cgroup(int fd, __u32 id)
+{
+	struct shadowk_cgroup_bind b = { .size = sizeof(b), .clone_id = id };
+	int err;
+
+	if (mkdir(BENCH_CG, 0755) && errno != EEXIST)
+		return errno;
+	b.cgroup_fd = open(BENCH_CG, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (b.cgroup_fd < 0)
+		return errno;
+	err = sk_ioctl(fd, SHADOWK_IOC_CGROUP_BIND, &b);
+	close(b.cgroup_fd);
+	return err;
+}
+
+static int forks(long n, const char *mode)
 {
 	long long t0, tb, best = -1, f0, f1;
 	long blk = n / BENCH_BLOCKS, i, bad = 0;
 	int fd = sk_open(), status;
+	int bound = !strcmp(mode, "bound");
 	__u32 id, probe;
 	pid_t pid;
 
@@ -449,6 +473,8 @@ static int forks(long n, int bound)
 		return die("clone", EINVAL);
 	if (bound && sk_bind(fd, id, 0, SHADOWK_BIND_INHERIT_FORK))
 		return die("bind", errno);
+	if (!strcmp(mode, "cgroup-elsewhere") && bind_empty_cgroup(fd, id))
+		return die("bind a cgroup", errno);
 	/* One CPU: the children run where the parent forks them. */
 	sk_pin(0);
 	f0 = stat_flush_all();
@@ -473,6 +499,57 @@ static int forks(long n, int bound)
 	       "flush_all %lld\nerrors %ld\n", t0 / n, best, f1 - f0, bad);
 	sk_unbind(fd, 0);
 	sk_destroy(fd, id);
+	close(fd);
+	rmdir(BENCH_CG);
+	return bad != 0;
+}
+
+/* Moves of this process between two unbound cgroups. */
+static int moves(long n, const char *mode)
+{
+	static const char *const dirs[2] = { "/sys/fs/cgroup/sk_move_a",
+					     "/sys/fs/cgroup/sk_move_b" };
+	long long t0, tb, best = -1;
+	long blk = n / BENCH_BLOCKS, i, bad = 0;
+	int fd = sk_open(), procs[2], k;
+	char pid[16], path[64];
+	__u32 id;
+
+	if (fd < 0)
+		return die("open", errno);
+	if (sk_create(fd, "moves", &id))
+		return die("clone", EINVAL);
+	if (!strcmp(mode, "cgroup-elsewhere") && bind_empty_cgroup(fd, id))
+		return die("bind a cgroup", errno);
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	for (k = 0; k < 2; k++) {
+		snprintf(path, sizeof(path), "%s/cgroup.procs", dirs[k]);
+		if (mkdir(dirs[k], 0755) && errno != EEXIST)
+			return die("mkdir", errno);
+		procs[k] = open(path, O_WRONLY | O_CLOEXEC);
+		if (procs[k] < 0)
+			return die("cgroup.procs", errno);
+	}
+	sk_pin(0);
+	t0 = now_ns();
+	tb = t0;
+	for (i = 0; i < n; i++) {
+		if (write(procs[i & 1], pid, strlen(pid)) < 0)
+			bad++;
+		if (blk && (i + 1) % blk == 0)
+			best_block(&tb, &best, blk);
+	}
+	t0 = now_ns() - t0;
+	printf("move_ns %lld\nmove_best_ns %lld\nerrors %ld\n", t0 / n, best,
+	       bad);
+	/* Back to the root, so that the two can go. */
+	sk_write_file("/sys/fs/cgroup/cgroup.procs", pid);
+	for (k = 0; k < 2; k++) {
+		close(procs[k]);
+		rmdir(dirs[k]);
+	}
+	sk_destroy(fd, id);
+	rmdir(BENCH_CG);
 	close(fd);
 	return bad != 0;
 }
@@ -631,7 +708,9 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "memory"))
 		return memory();
 	if (!strcmp(argv[1], "forks") && argc > 3)
-		return forks(n, !strcmp(argv[3], "bound"));
+		return forks(n, argv[3]);
+	if (!strcmp(argv[1], "moves") && argc > 3)
+		return moves(n, argv[3]);
 	if (!strcmp(argv[1], "ctxswitch"))
 		return ctxswitch(n);
 	if (!strcmp(argv[1], "memcached") && argc > 3)

@@ -108,6 +108,24 @@ if [ "${SHADOWK_ONLY:-}" = memcached ]; then
 	kill "$idle"
 	exit 0
 fi
+# What a bound cgroup costs everyone else: forks and cgroup moves of an
+# unbound process while an empty cgroup is bound, against none bound.
+scope_rows() {
+	# Unrecorded first: the first moves make the cgroups' css_sets, and
+	# percpu-rwsem's RCU state settles; each pair then runs warm.
+	$b moves 2000 none > /dev/null
+	$b forks 10000 unbound | out "forks-unbound"
+	$b forks 10000 cgroup-elsewhere | out "forks-cgroup-elsewhere"
+	$b moves 10000 none | out "moves-none"
+	$b moves 10000 cgroup-elsewhere | out "moves-cgroup-elsewhere"
+}
+# SHADOWK_ONLY=scope: those rows alone.
+if [ "${SHADOWK_ONLY:-}" = scope ]; then
+	insmod /shadowk/shadowk.ko || exit 1
+	scope_rows
+	rmmod shadowk
+	exit 0
+fi
 if [ "${SHADOWK_ONLY:-}" = verify ]; then
 	sleep 100000 &
 	idle=$!
@@ -176,7 +194,7 @@ insmod /shadowk/shadowk.ko || exit 1
 $b getppid 1000000 | out "module-loaded"
 $b ctxswitch 100000 | out "ctx-none"
 # A bound process's children come and go: against the same loop unbound.
-$b forks 10000 unbound | out "forks-unbound"
+scope_rows
 $b forks 10000 bound | out "forks-bound"
 $b clone-state 1000000 | out "clone-bound-elsewhere"
 # (b) shadowk's way: the same probes in a clone bound to another process.

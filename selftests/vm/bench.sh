@@ -18,7 +18,7 @@ wall=$O/vm/logs/bench-wall-$kr
 # lets one vCPU execute text another has already patched back (see
 # Documentation/dev-tools/testing.rst).
 # SHADOWK_BENCH_ONLY=verify: only the VERIFY figure, in a few minutes;
-# =memcached: only the memcached rows.
+# =memcached: only the memcached rows; =scope: only the cgroup rows.
 only=(${SHADOWK_BENCH_ONLY:+--only "$SHADOWK_BENCH_ONLY"})
 SHADOWK_QEMU_EXTRA="-icount shift=0,sleep=off" \
 	"$top/selftests/vm/run-vm.sh" --mode bench --la57 0 --name "bench-$kr" \
@@ -124,8 +124,16 @@ for k in create_destroy bind_unbind; do
 done
 echo
 uf=$(r "$icount" forks-unbound fork_kill_wait_ns)
-bf=$(r "$icount" forks-bound fork_kill_wait_ns)
 ufw=$(r "$wall" forks-unbound fork_kill_wait_best_ns)
+# scope_row LABEL RUN KEY BASE_VALUE BASE_WALL: one row against its base.
+scope_row() {
+	local v w
+	v=$(r "$icount" "$2" "$3_ns")
+	w=$(r "$wall" "$2" "$3_best_ns")
+	printf '%-52s %12s %8s %10s %8s\n' "  $1" "$v" "$(ratio "$v" "$4")" "$w" "$(ratio "$w" "$5")"
+}
+if [ "${SHADOWK_BENCH_ONLY:-}" != scope ]; then
+bf=$(r "$icount" forks-bound fork_kill_wait_ns)
 bfw=$(r "$wall" forks-bound fork_kill_wait_best_ns)
 printf '%-52s %12s %8s %10s %8s\n' "10,000 children forked, killed, reaped" "instr/child" "ratio" "wall ns" "ratio"
 printf '%-52s %12s %8s %10s %8s\n' "  by an unbound process" "$uf" "1.0000" "$ufw" "1.0000"
@@ -135,6 +143,16 @@ echo "  (wall: the fastest of 20 blocks of 500 children)"
 echo "  (all-CPU flushes by shadowk meanwhile: unbound $(r "$icount" forks-unbound flush_all)," \
 	"bound $(r "$icount" forks-bound flush_all))"
 echo
+fi
+printf '%-52s %12s %8s %10s %8s\n' "a cgroup bound elsewhere (empty), 10,000 of each" "instr" "ratio" "wall ns" "ratio"
+scope_row "fork, kill, reap by an unbound process: none bound" forks-unbound fork_kill_wait "$uf" "$ufw"
+scope_row "  the same, a cgroup bound" forks-cgroup-elsewhere fork_kill_wait "$uf" "$ufw"
+mn=$(r "$icount" moves-none move_ns)
+mnw=$(r "$wall" moves-none move_best_ns)
+scope_row "a move between two cgroups: none bound" moves-none move "$mn" "$mnw"
+scope_row "  the same, a cgroup bound" moves-cgroup-elsewhere move "$mn" "$mnw"
+echo
+[ "${SHADOWK_BENCH_ONLY:-}" = scope ] && exit 0
 cn=$(r "$icount" ctx-none ctxswitch_ns)
 ca=$(r "$icount" ctx-all-elsewhere ctxswitch_ns)
 cnw=$(r "$wall" ctx-none ctxswitch_best_ns)

@@ -29,6 +29,8 @@ has "the bound touch saw ENOSPC" 'touch: /tmp/bound-file: No space left on devic
 has "a return probe's latency histogram" '^ +[0-9]+ -> [0-9]+ +: [0-9]+ +\|\*+'
 has "a BPF program saw the bound dd only" '^=> isolation: the program saw one process, the bound dd'
 has "profile printed a ranked table" '^ *[0-9.]+( +[0-9.]+)+ +__x64_sys_'
+has "a bound cgroup counted its member and not the neighbour" '^=> isolation: the cgroup.s shell made [0-9]+ writes counted'
+has "the counters in Prometheus's format" 'shadowk_probe_hits_total\{clone="web",function="__x64_sys_write"\} [0-9]+'
 has "it ends by pointing to make vm-shell" 'make vm-shell'
 n=$((n + 1))
 if [ -f "$log" ] && ! grep -q 'NOT ISOLATED' "$log"; then
