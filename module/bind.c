@@ -695,10 +695,10 @@ int shadowk_bind_list_ioctl(struct shadowk_ucmd *ucmd)
 
 	if (cmd->flags || cmd->__reserved)
 		return -EINVAL;
-	if (cmd->entry_size < offsetofend(struct shadowk_process_entry, comm))
-		return -EINVAL;
-	if (cmd->entry_size > PAGE_SIZE)
-		return -E2BIG;
+	err = shadowk_dev_entry_size_ok(cmd->entry_size,
+					offsetofend(struct shadowk_process_entry, comm));
+	if (err)
+		return err;
 	clone = shadowk_clone_get(cmd->clone_id);
 	if (!clone)
 		return -ENOENT;

@@ -289,10 +289,10 @@ int shadowk_bpf_list_ioctl(struct shadowk_ucmd *ucmd)
 
 	if (cmd->flags || cmd->__reserved)
 		return -EINVAL;
-	if (cmd->entry_size < offsetofend(struct shadowk_bpf_entry, latency))
-		return -EINVAL;
-	if (cmd->entry_size > PAGE_SIZE)
-		return -E2BIG;
+	err = shadowk_dev_entry_size_ok(cmd->entry_size,
+					offsetofend(struct shadowk_bpf_entry, latency));
+	if (err)
+		return err;
 	err = shadowk_list_users(ucmd, cmd->clone_id, &shadowk_bpf_list_kind,
 				 min_t(u32, cmd->count, SHADOWK_MAX_BPF),
 				 READ_ONCE(shadowk_bpf_count), cmd->entries,

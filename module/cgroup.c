@@ -446,10 +446,10 @@ int shadowk_cgroup_list_ioctl(struct shadowk_ucmd *ucmd)
 
 	if (cmd->flags || cmd->__reserved)
 		return -EINVAL;
-	if (cmd->entry_size < offsetofend(struct shadowk_cgroup_entry, path))
-		return -EINVAL;
-	if (cmd->entry_size > PAGE_SIZE)
-		return -E2BIG;
+	err = shadowk_dev_entry_size_ok(cmd->entry_size,
+					offsetofend(struct shadowk_cgroup_entry, path));
+	if (err)
+		return err;
 	clone = shadowk_clone_get(cmd->clone_id);
 	if (!clone)
 		return -ENOENT;

@@ -161,6 +161,17 @@ int shadowk_dev_respond(struct shadowk_ucmd *ucmd, size_t cmd_len)
 }
 
 /*
+ * A list command's entry_size: at least its entry's first version
+ * (@first_size), at most a page.  0 or the errno the header gives.
+ */
+int shadowk_dev_entry_size_ok(u32 entry_size, size_t first_size)
+{
+	if (entry_size < first_size)
+		return -EINVAL;
+	return entry_size > PAGE_SIZE ? -E2BIG : 0;
+}
+
+/*
  * A list's entries, to a user array whose entries are @uentry_size apart:
  * each gets the smaller of the two sizes, and the rest of a larger user
  * entry is cleared, as copy_struct_from_user() reads a struct the other
@@ -231,9 +242,12 @@ static int shadowk_dev_open(struct inode *inode, struct file *file)
 	return 0;
 }
 
+/* What ends with an open file: its transient clones (lifecycle.c). */
+static void (*shadowk_dev_on_release)(const struct file *file);
+
 static int shadowk_dev_release(struct inode *inode, struct file *file)
 {
-	shadowk_lifecycle_release(file);
+	shadowk_dev_on_release(file);
 	return 0;
 }
 
@@ -253,8 +267,9 @@ static struct miscdevice shadowk_dev_misc = {
 	.fops = &shadowk_dev_fops,
 };
 
-int __init shadowk_dev_init(void)
+int __init shadowk_dev_init(void (*on_release)(const struct file *file))
 {
+	shadowk_dev_on_release = on_release;
 	return misc_register(&shadowk_dev_misc);
 }
 

@@ -16,6 +16,7 @@ struct shadowk_ucmd {
 };
 
 int shadowk_dev_respond(struct shadowk_ucmd *ucmd, size_t cmd_len);
+int shadowk_dev_entry_size_ok(u32 entry_size, size_t first_size);
 int shadowk_dev_copy_entries(u64 uentries, u32 uentry_size,
 			     const void *entries, size_t entry_size, u32 n);
 
@@ -27,7 +28,8 @@ static inline u64 shadowk_dev_addr(const struct shadowk_ucmd *ucmd,
 }
 u64 shadowk_dev_ioctl_mask(void);
 
-int __init shadowk_dev_init(void);
+struct file;
+int __init shadowk_dev_init(void (*on_release)(const struct file *file));
 void shadowk_dev_exit(void);
 
 #endif /* _SHADOWK_DEV_H */

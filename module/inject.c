@@ -335,10 +335,10 @@ int shadowk_inject_list_ioctl(struct shadowk_ucmd *ucmd)
 
 	if (cmd->flags || cmd->__reserved)
 		return -EINVAL;
-	if (cmd->entry_size < offsetofend(struct shadowk_inject_entry, symbol))
-		return -EINVAL;
-	if (cmd->entry_size > PAGE_SIZE)
-		return -E2BIG;
+	err = shadowk_dev_entry_size_ok(cmd->entry_size,
+					offsetofend(struct shadowk_inject_entry, symbol));
+	if (err)
+		return err;
 	/* A clone holds few: room for all, whatever the caller offers. */
 	room = min_t(u32, cmd->count, SHADOWK_MAX_INJECTS);
 	err = shadowk_list_users(ucmd, cmd->clone_id, &shadowk_inject_list_kind,

@@ -77,7 +77,7 @@ static int __init shadowk_init(void)
 	err = shadowk_cgroup_init();
 	if (err)
 		goto err_follow;
-	err = shadowk_dev_init();
+	err = shadowk_dev_init(shadowk_lifecycle_release);
 	if (err)
 		goto err_cgroup;
 

@@ -251,10 +251,10 @@ int shadowk_probe_list_ioctl(struct shadowk_ucmd *ucmd)
 
 	if (cmd->flags || cmd->__reserved)
 		return -EINVAL;
-	if (cmd->entry_size < offsetofend(struct shadowk_probe_entry, symbol))
-		return -EINVAL;
-	if (cmd->entry_size > PAGE_SIZE)
-		return -E2BIG;
+	err = shadowk_dev_entry_size_ok(cmd->entry_size,
+					offsetofend(struct shadowk_probe_entry, symbol));
+	if (err)
+		return err;
 	err = shadowk_list_users(ucmd, cmd->clone_id, &shadowk_probe_list_kind,
 				 min_t(u32, cmd->count, SHADOWK_MAX_PROBES),
 				 READ_ONCE(shadowk_probe_count), cmd->entries,
