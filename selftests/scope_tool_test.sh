@@ -11,7 +11,7 @@
 
 . /shadowk/lib.sh
 
-tap_plan 48
+tap_plan 50
 
 acct=/sys/kernel/debug/shadowk/accounting
 cg=/sys/fs/cgroup/sk_tool
@@ -59,12 +59,19 @@ kill_tool() {
 	kill "$cmd"
 	tap_check "$name: every private page is back" test "$(pages)" = "$pages0"
 	[ "$(pages)" = "$pages0" ] || tap_diag "pages $(pages), before $pages0"
+	# A clone that lived through it still matches the kernel: its text
+	# and every table entry outside what it made private.
+	out=$(shadowk -j verify sk_witness)
+	jqt "$name: the kernel's text and mappings as a live clone expects" \
+		'.ok and .diff_bytes == 0 and .diff_entries == 0'
 }
 
 # The module keeps, until unload, one bridge page for each 2 MiB of text
 # any clone has patched (internals: the bridge): a profile that ends
 # normally first, so that a killed one is compared with what it leaves.
 shadowk profile --top 1 -- true > /dev/null 2>&1
+shadowk clone create --name sk_witness > /dev/null
+shadowk probe add sk_witness __x64_sys_getppid > /dev/null
 pages0=$(pages)
 shadowk profile --top 3 -- sleep 1000 > /dev/null 2>&1 &
 kill_tool "profile" "profile-$!"
@@ -165,6 +172,6 @@ expect 1 "process unbind --cgroup: not bound any more" shadowk process unbind --
 
 kill "$member"
 wait "$member"
-shadowk clone destroy sk_cg > /dev/null
+shadowk clone destroy sk_cg sk_witness > /dev/null
 rmdir "$cg/sub" "$cg"
 tap_exit
