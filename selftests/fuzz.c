@@ -28,13 +28,24 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 
 #include "shadowk_test.h"
 
-#define NR_CMDS		(SHADOWK_CMD_PROCESS_INFO - SHADOWK_CMD_BASE + 1)
+#define NR_CMDS		(SHADOWK_CMD_CGROUP_LIST - SHADOWK_CMD_BASE + 1)
+/*
+ * Cgroups of the fuzzer's own, one inside the other and one beside them,
+ * which its children are moved into and out of, and which are bound.
+ */
+#define CGROOT		"/sys/fs/cgroup"
+#define NR_CGROUPS	3
+static const char *const cgroup_dirs[NR_CGROUPS] = {
+	CGROOT "/sk_fuzz_a", CGROOT "/sk_fuzz_a/sub", CGROOT "/sk_fuzz_b",
+};
+static int cgroup_fds[NR_CGROUPS] = { -1, -1, -1 };
 #define POOL		16
 #define MAX_CHILDREN	4
 #define TRACING		"/sys/kernel/tracing"
@@ -150,6 +161,13 @@ static int documented(unsigned int nr, int err)
 	case SHADOWK_CMD_UNBIND:
 	case SHADOWK_CMD_PROCESS_INFO:
 		return err == EPERM;
+	case SHADOWK_CMD_CGROUP_BIND:
+		return err == EBADF || err == EBUSY || err == EPERM ||
+		       err == ENOSPC;
+	case SHADOWK_CMD_BPF_ATTACH:
+		if (err == EBADF)
+			return 1;
+		/* fall through */
 	case SHADOWK_CMD_SITE_ADD:
 	case SHADOWK_CMD_PROBE_ADD:
 	case SHADOWK_CMD_INJECT_SET:
@@ -300,7 +318,17 @@ static void fill(__u64 *s, unsigned int nr, void *cmd, void *out)
 		struct shadowk_inject_del inject_del;
 		struct shadowk_inject_list inject_list;
 		struct shadowk_process_info process_info;
+		struct shadowk_bpf_attach bpf_attach;
+		struct shadowk_bpf_detach bpf_detach;
+		struct shadowk_bpf_list bpf_list;
+		struct shadowk_clone_pin pin;
+		struct shadowk_process_list process_list;
+		struct shadowk_cgroup_bind cgroup_bind;
+		struct shadowk_cgroup_unbind cgroup_unbind;
+		struct shadowk_cgroup_list cgroup_list;
 	} *u = cmd;
+	struct stat st;
+	int k;
 	size_t size = 0;
 
 	switch (nr) {
@@ -412,6 +440,61 @@ static void fill(__u64 *s, unsigned int nr, void *cmd, void *out)
 	case SHADOWK_CMD_PROCESS_INFO:
 		size = sizeof(u->process_info);
 		u->process_info.pid = pick_pid(s);
+		break;
+	case SHADOWK_CMD_BPF_ATTACH:
+		/* No program: whatever descriptor, it is refused. */
+		size = sizeof(u->bpf_attach);
+		u->bpf_attach.clone_id = pick_clone(s);
+		u->bpf_attach.prog_fd = (int)(rnd(s) % 16) - 1;
+		u->bpf_attach.func.addr = pick_addr(s, 0);
+		u->bpf_attach.flags = chance(s, 20);
+		break;
+	case SHADOWK_CMD_BPF_DETACH:
+		size = sizeof(u->bpf_detach);
+		u->bpf_detach.bpf_id = pick_user(s);
+		break;
+	case SHADOWK_CMD_BPF_LIST:
+		size = sizeof(u->bpf_list);
+		u->bpf_list.clone_id = pick_clone(s);
+		u->bpf_list.count = pick_count(s, 16);
+		u->bpf_list.entries = pick_buffer(s, out);
+		u->bpf_list.entry_size = pick_entry_size(s,
+			sizeof(struct shadowk_bpf_entry));
+		break;
+	case SHADOWK_CMD_CLONE_PIN:
+		size = sizeof(u->pin);
+		u->pin.clone_id = pick_clone(s);
+		break;
+	case SHADOWK_CMD_PROCESS_LIST:
+		size = sizeof(u->process_list);
+		u->process_list.clone_id = pick_clone(s);
+		u->process_list.count = pick_count(s, 16);
+		u->process_list.entries = pick_buffer(s, out);
+		u->process_list.entry_size = pick_entry_size(s,
+			sizeof(struct shadowk_process_entry));
+		break;
+	case SHADOWK_CMD_CGROUP_BIND:
+		size = sizeof(u->cgroup_bind);
+		u->cgroup_bind.clone_id = pick_clone(s);
+		k = rnd(s) % NR_CGROUPS;
+		/* Else a descriptor of any kind: a pipe, the device, none. */
+		u->cgroup_bind.cgroup_fd = valid_pick(s, 80) ? cgroup_fds[k] :
+					   (int)(rnd(s) % 16) - 1;
+		break;
+	case SHADOWK_CMD_CGROUP_UNBIND:
+		size = sizeof(u->cgroup_unbind);
+		k = rnd(s) % NR_CGROUPS;
+		u->cgroup_unbind.cgroup_id =
+			valid_pick(s, 80) && !stat(cgroup_dirs[k], &st) ?
+			st.st_ino : rnd(s);
+		break;
+	case SHADOWK_CMD_CGROUP_LIST:
+		size = sizeof(u->cgroup_list);
+		u->cgroup_list.clone_id = pick_clone(s);
+		u->cgroup_list.count = pick_count(s, 8);
+		u->cgroup_list.entries = pick_buffer(s, out);
+		u->cgroup_list.entry_size = pick_entry_size(s,
+			sizeof(struct shadowk_cgroup_entry));
 		break;
 	}
 
@@ -620,6 +703,41 @@ static void child_life(__u64 s)
 	_exit(0);
 }
 
+/* Move @pid into fuzz cgroup @k, or back to the root if @k is past them. */
+static void move_child(pid_t pid, unsigned int k)
+{
+	char path[96], num[16];
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs",
+		 k < NR_CGROUPS ? cgroup_dirs[k] : CGROOT);
+	snprintf(num, sizeof(num), "%d", pid);
+	/* It may have exited already: nothing to check. */
+	sk_write_file(path, num);
+}
+
+static void cgroups_make(void)
+{
+	unsigned int k;
+
+	for (k = 0; k < NR_CGROUPS; k++) {
+		if (mkdir(cgroup_dirs[k], 0755) && errno != EEXIST)
+			return;
+		cgroup_fds[k] = open(cgroup_dirs[k],
+				     O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	}
+}
+
+static void cgroups_remove(void)
+{
+	unsigned int k;
+
+	for (k = NR_CGROUPS; k-- > 0;) {
+		if (cgroup_fds[k] >= 0)
+			close(cgroup_fds[k]);
+		rmdir(cgroup_dirs[k]);
+	}
+}
+
 static void *churn(void *arg)
 {
 	__u64 s = seed0 * 31 + 7;
@@ -630,6 +748,9 @@ static void *churn(void *arg)
 		pid_t pid = child_pids[slot];
 
 		if (pid) {
+			/* Half the time it is moved first: in, out, across. */
+			if (cgroup_fds[0] >= 0 && chance(&s, 50))
+				move_child(pid, rnd(&s) % (NR_CGROUPS + 1));
 			if (waitpid(pid, NULL, 0) == pid)
 				child_pids[slot] = 0;
 			continue;
@@ -833,6 +954,8 @@ int main(int argc, char **argv)
 
 	fprintf(stderr, "# fuzz: %lu calls, %d threads, seed %u\n", target,
 		threads, seed0);
+	if (!access(CGROOT "/cgroup.procs", F_OK))
+		cgroups_make();
 	anchor_fd = sk_open();
 	anchor_toggle();
 	pthread_create(&churner, NULL, churn, NULL);
@@ -845,6 +968,7 @@ int main(int argc, char **argv)
 	pthread_join(patch, NULL);
 	pthread_join(churner, NULL);
 	cleanup_clones();
+	cgroups_remove();
 	sk_write_file(TRACING "/current_tracer", "nop");
 	fprintf(stderr, "# fuzz: %d text changes by the kernel (%d filters refused)\n",
 		patch_actions, filters_refused);

@@ -122,18 +122,26 @@ static int actor_start(struct actor *a)
 	return a->pid > 0 ? 0 : -1;
 }
 
-/* The command's answer: 0 if it went as asked. */
-static long actor_do(struct actor *a, char op, long n, const char *path)
+static int actor_send(struct actor *a, char op, long n, const char *path)
 {
 	struct actor_cmd c = { .op = op, .n = n };
-	long r;
 
 	if (path)
 		snprintf(c.path, sizeof(c.path), "%s", path);
-	if (write(a->cmd, &c, sizeof(c)) != sizeof(c) ||
-	    read(a->rep, &r, sizeof(r)) != sizeof(r))
-		return -1;
-	return r;
+	return write(a->cmd, &c, sizeof(c)) == sizeof(c) ? 0 : -1;
+}
+
+static long actor_wait(struct actor *a)
+{
+	long r;
+
+	return read(a->rep, &r, sizeof(r)) == sizeof(r) ? r : -1;
+}
+
+/* The command's answer: 0 if it went as asked. */
+static long actor_do(struct actor *a, char op, long n, const char *path)
+{
+	return actor_send(a, op, n, path) ? -1 : actor_wait(a);
 }
 
 static void actor_stop(struct actor *a)
@@ -316,6 +324,10 @@ TEST_F(cg, born_into_the_cgroup_from_outside)
 	EXPECT_EQ(base + 700, sk_probe_hits(self->fd, self->probe));
 }
 
+/*
+ * A joins and leaves, making calls inside and outside, while neighbour B,
+ * outside all along, makes the same calls at the same time.
+ */
 TEST_F(cg, many_moves_each_followed)
 {
 	long i, n = sk_heavy(200);
@@ -326,7 +338,10 @@ TEST_F(cg, many_moves_each_followed)
 	for (i = 0; i < n; i++) {
 		ASSERT_EQ(0, cg_move(i & 1 ? CGROOT : self->inner,
 				     self->a.pid));
-		ASSERT_EQ(0, actor_do(&self->a, 'g', 10, NULL));
+		ASSERT_EQ(0, actor_send(&self->b, 'g', 10, NULL));
+		ASSERT_EQ(0, actor_send(&self->a, 'g', 10, NULL));
+		ASSERT_EQ(0, actor_wait(&self->a));
+		ASSERT_EQ(0, actor_wait(&self->b));
 	}
 	/* Inside on every even step only. */
 	EXPECT_EQ(base + 10 * ((n + 1) / 2),
