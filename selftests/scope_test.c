@@ -101,9 +101,13 @@ static void actor_loop(int cmd, int rep)
 	_exit(0);
 }
 
+static long actor_wait(struct actor *a);
+
+/* Returns once the child holds none of the parent's files. */
 static int actor_start(struct actor *a)
 {
 	int cmd[2], rep[2], fd;
+	long ready = 0;
 
 	if (pipe(cmd) || pipe(rep))
 		return -1;
@@ -113,13 +117,15 @@ static int actor_start(struct actor *a)
 		for (fd = 3; fd < 1024; fd++)
 			if (fd != cmd[0] && fd != rep[1])
 				close(fd);
+		if (write(rep[1], &ready, sizeof(ready)) != sizeof(ready))
+			_exit(1);
 		actor_loop(cmd[0], rep[1]);
 	}
 	close(cmd[0]);
 	close(rep[1]);
 	a->cmd = cmd[1];
 	a->rep = rep[0];
-	return a->pid > 0 ? 0 : -1;
+	return a->pid > 0 && !actor_wait(a) ? 0 : -1;
 }
 
 static int actor_send(struct actor *a, char op, long n, const char *path)

@@ -36,7 +36,11 @@ bound_pid() {
 	shadowk -j clone show "$1" 2> /dev/null | jq -e '.processes[0].pid'
 }
 
-has_process() { bound_pid "$1" > /dev/null; }
+# Bound and past its exec: the tool's child holds the device until then.
+has_process() {
+	shadowk -j clone show "$1" 2> /dev/null |
+		jq -e '.processes[0].comm == "sleep"' > /dev/null
+}
 
 no_clone() { ! shadowk clone show "$1" > /dev/null 2>&1; }
 
