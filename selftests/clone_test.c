@@ -99,22 +99,6 @@ static int release_waiter(struct waiter *w)
 	return wait_exit(w->pid);
 }
 
-static int set_effective_cap(int cap, int on)
-{
-	struct __user_cap_header_struct hdr = {
-		.version = _LINUX_CAPABILITY_VERSION_3,
-	};
-	struct __user_cap_data_struct data[2];
-
-	if (syscall(SYS_capget, &hdr, data))
-		return -1;
-	if (on)
-		data[cap / 32].effective |= 1U << (cap % 32);
-	else
-		data[cap / 32].effective &= ~(1U << (cap % 32));
-	return syscall(SYS_capset, &hdr, data);
-}
-
 FIXTURE(sk) {
 	int fd;
 	__u32 id;
@@ -318,10 +302,10 @@ TEST_F(sk, bind_other_needs_ptrace_rights)
 	struct waiter w = spawn_waiter(65534);
 
 	ASSERT_LT(0, w.pid);
-	ASSERT_EQ(0, set_effective_cap(CAP_SYS_PTRACE, 0));
+	ASSERT_EQ(0, sk_set_effective_cap(CAP_SYS_PTRACE, 0));
 	EXPECT_EQ(EPERM, sk_bind(self->fd, self->id, w.pid, 0));
 	EXPECT_EQ(EPERM, sk_unbind(self->fd, w.pid));
-	ASSERT_EQ(0, set_effective_cap(CAP_SYS_PTRACE, 1));
+	ASSERT_EQ(0, sk_set_effective_cap(CAP_SYS_PTRACE, 1));
 	EXPECT_EQ(0, sk_bind(self->fd, self->id, w.pid, 0));
 	EXPECT_EQ(1, sk_bound(self->fd, self->id));
 	EXPECT_EQ(0, release_waiter(&w));

@@ -217,22 +217,6 @@ static int bound_by(int fd, pid_t pid, __u32 *clone, __u64 *cgid)
 	return pi.out_bound_by;
 }
 
-static int set_effective_cap(int cap, int on)
-{
-	struct __user_cap_header_struct hdr = {
-		.version = _LINUX_CAPABILITY_VERSION_3,
-	};
-	struct __user_cap_data_struct data[2];
-
-	if (syscall(SYS_capget, &hdr, data))
-		return -1;
-	if (on)
-		data[cap / 32].effective |= 1U << (cap % 32);
-	else
-		data[cap / 32].effective &= ~(1U << (cap % 32));
-	return syscall(SYS_capset, &hdr, data);
-}
-
 FIXTURE(cg) {
 	int fd;
 	__u32 id, probe;
@@ -477,9 +461,9 @@ TEST_F(cg, bad_input)
 	EXPECT_EQ(0, cg_bind(self->fd, self->id, self->inner, NULL));
 
 	/* Without CAP_SYS_PTRACE: refused. */
-	ASSERT_EQ(0, set_effective_cap(CAP_SYS_PTRACE, 0));
+	ASSERT_EQ(0, sk_set_effective_cap(CAP_SYS_PTRACE, 0));
 	EXPECT_EQ(EPERM, cg_bind(self->fd, self->id, self->dir, NULL));
-	ASSERT_EQ(0, set_effective_cap(CAP_SYS_PTRACE, 1));
+	ASSERT_EQ(0, sk_set_effective_cap(CAP_SYS_PTRACE, 1));
 }
 
 TEST_F(cg, destroy_ends_the_binding)

@@ -11,7 +11,9 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <linux/capability.h>
 #include <linux/shadowk.h>
+#include <sys/syscall.h>
 
 /* Where a member ends: the size of a struct's version that ended with it. */
 #ifndef offsetofend
@@ -270,6 +272,23 @@ static inline int sk_settle_mms(void)
 	if (sched_setaffinity(0, sizeof(old), &old) && !err)
 		err = errno;
 	return err;
+}
+
+/* Raise or drop one capability of the caller's effective set: 0 or -1. */
+static inline int sk_set_effective_cap(int cap, int on)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[2];
+
+	if (syscall(SYS_capget, &hdr, data))
+		return -1;
+	if (on)
+		data[cap / 32].effective |= 1U << (cap % 32);
+	else
+		data[cap / 32].effective &= ~(1U << (cap % 32));
+	return syscall(SYS_capset, &hdr, data);
 }
 
 /* Run the calling thread (and what it forks) on @cpu only: 0 or errno. */

@@ -60,6 +60,32 @@ static int clone_create(int argc, char **argv)
 	return ret;
 }
 
+/*
+ * The context and the ids of argv[1..], every name resolved before
+ * anything is done, so that a typo changes nothing.  *ids is freed by
+ * the caller, also on failure.
+ */
+static int open_clones(int argc, char **argv, struct shadowk_ctx **ctxp,
+		       __u32 **ids)
+{
+	int i, ret;
+
+	*ids = NULL;
+	if (argc < 2)
+		return tool_usage_err("which clone?");
+	ret = tool_open(ctxp, false);
+	if (ret)
+		return ret;
+	*ids = calloc(argc, sizeof(**ids));
+	if (!*ids)
+		ret = tool_call_err(-ENOMEM, argv[0]);
+	for (i = 1; i < argc && !ret; i++)
+		ret = tool_clone(*ctxp, argv[i], &(*ids)[i]);
+	if (ret)
+		*ctxp = shadowk_unref(*ctxp);
+	return ret;
+}
+
 static int clone_destroy(int argc, char **argv)
 {
 	struct shadowk_ctx *ctx;
@@ -67,19 +93,11 @@ static int clone_destroy(int argc, char **argv)
 	int i, done, err, ret;
 	__u32 *ids;
 
-	if (argc < 2)
-		return tool_usage_err("which clone?");
-	ret = tool_open(&ctx, false);
-	if (ret)
+	ret = open_clones(argc, argv, &ctx, &ids);
+	if (ret) {
+		free(ids);
 		return ret;
-	/* Resolve every name first: nothing is destroyed on a typo. */
-	ids = calloc(argc, sizeof(*ids));
-	if (!ids) {
-		shadowk_unref(ctx);
-		return tool_call_err(-ENOMEM, "destroy");
 	}
-	for (i = 1; i < argc && !ret; i++)
-		ret = tool_clone(ctx, argv[i], &ids[i]);
 	for (done = 1; done < argc && !ret; done++) {
 		err = shadowk_clone_destroy(ctx, ids[done]);
 		/* ENOENT: destroyed meanwhile (or named twice): it is gone. */
@@ -296,18 +314,11 @@ static int clone_pin(int argc, char **argv)
 	int i, ret;
 	__u32 *ids;
 
-	if (argc < 2)
-		return tool_usage_err("which clone?");
-	ret = tool_open(&ctx, false);
-	if (ret)
+	ret = open_clones(argc, argv, &ctx, &ids);
+	if (ret) {
+		free(ids);
 		return ret;
-	ids = calloc(argc, sizeof(*ids));
-	if (!ids) {
-		shadowk_unref(ctx);
-		return tool_call_err(-ENOMEM, "pin");
 	}
-	for (i = 1; i < argc && !ret; i++)
-		ret = tool_clone(ctx, argv[i], &ids[i]);
 	for (i = 1; i < argc && !ret; i++)
 		if (shadowk_clone_pin(ctx, ids[i]))
 			ret = tool_err(EXIT_NO_CLONE, "clone %u is gone", ids[i]);
