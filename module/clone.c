@@ -39,9 +39,10 @@ void shadowk_clone_unlock(void)
 }
 
 /*
- * Before a change to clones' text: the bridge and every clone follow what
- * the kernel changed in its own entries since (page-attribute changes),
- * with a flush if anything did.
+ * Before a change to clones' text, and after each of the kernel's
+ * page-attribute changes (cpa.c): the bridge and every clone follow what
+ * the kernel changed in its own entries since, with a flush if anything
+ * did.
  */
 void shadowk_clone_sync_text(void)
 {

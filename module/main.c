@@ -15,6 +15,7 @@
 #include "bpf.h"
 #include "cgroup.h"
 #include "clone.h"
+#include "cpa.h"
 #include "lifecycle.h"
 #include "dev.h"
 #include "env.h"
@@ -65,9 +66,12 @@ static int __init shadowk_init(void)
 	err = shadowk_mirror_init();
 	if (err)
 		goto err_health;
-	err = shadowk_guard_init();
+	err = shadowk_cpa_init();
 	if (err)
 		goto err_mirror;
+	err = shadowk_guard_init();
+	if (err)
+		goto err_cpa;
 	err = shadowk_bind_init();
 	if (err)
 		goto err_guard;
@@ -94,6 +98,8 @@ err_bind:
 	shadowk_site_exit();
 err_guard:
 	shadowk_guard_exit();
+err_cpa:
+	shadowk_cpa_exit();
 err_mirror:
 	shadowk_mirror_exit();
 err_health:
@@ -119,6 +125,7 @@ static void __exit shadowk_exit(void)
 	shadowk_bind_exit();
 	shadowk_site_exit();
 	shadowk_guard_exit();
+	shadowk_cpa_exit();
 	shadowk_mirror_exit();
 	/* The kernel's global bits back, the bridge and spare page freed. */
 	shadowk_text_exit();

@@ -11,6 +11,7 @@
 #include <uapi/linux/shadowk.h>
 
 #include "clone.h"
+#include "cpa.h"
 #include "dev.h"
 #include "ksyms.h"
 #include "mem.h"
@@ -80,6 +81,8 @@ int shadowk_verify_ioctl(struct shadowk_ucmd *ucmd)
 	}
 
 	shadowk_site_settle();
+	/* A page-attribute change still being followed is not a miss. */
+	shadowk_cpa_settle();
 	shadowk_clone_lock();
 	mutex_lock(shadowk_ksyms.text_mutex);
 	shadowk_pgtable_verify(&clone->pt, &diff);
