@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Test module: make the kernel split one 2 MiB entry of its image's
+ * mapping, as a page-attribute change of memory in the image's physical
+ * range does, and tell whether the writer's page tables followed.
+ *
+ *   echo 1 > /sys/module/sk_cpa/parameters/split
+ *	find a free page whose high-map alias the kernel maps with a 2 MiB
+ *	entry and change its cache type there and back (set_pages_uc(), then
+ *	set_pages_wb()): the kernel splits the alias into 4 KiB entries.  The
+ *	alias's address is then in the "alias" parameter.  ENOENT if no such
+ *	page was free (within "budget" pages, leaving "reserve" free).
+ *
+ *   echo 0xffffffff82a00000 > /sys/module/sk_cpa/parameters/check
+ *	walk the writer's loaded page tables for the address: ESTALE if they
+ *	map it at another size than the kernel's, EFAULT if not at all.
+ */
+
+#include <linux/gfp.h>
+#include <linux/kernel.h>
+#include <linux/list.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/pfn.h>
+#include <linux/pgtable.h>
+#include <linux/vmstat.h>
+
+#include <asm/set_memory.h>
+
+static unsigned long alias;
+module_param(alias, ulong, 0444);
+MODULE_PARM_DESC(alias, "the high-map address the last split split");
+static unsigned int budget = 262144;
+module_param(budget, uint, 0644);
+MODULE_PARM_DESC(budget, "free pages to look through for one to split");
+static unsigned long reserve = 32768;
+module_param(reserve, ulong, 0644);
+MODULE_PARM_DESC(reserve, "free pages to leave to the rest of the system");
+
+/* The high-map alias of @page, if the kernel's image mapping has one. */
+static unsigned long sk_cpa_alias_of(struct page *page, unsigned int *level)
+{
+	unsigned long va = PFN_PHYS(page_to_pfn(page)) + __START_KERNEL_map -
+			   phys_base;
+	pte_t *pte;
+
+	if (va < __START_KERNEL_map ||
+	    va >= __START_KERNEL_map + KERNEL_IMAGE_SIZE)
+		return 0;
+	pte = lookup_address(va, level);
+	if (!pte || pte_none(*pte) || pte_pfn(*pte) != page_to_pfn(page))
+		return 0;
+	return va;
+}
+
+static int sk_cpa_split(const char *val, const struct kernel_param *kp)
+{
+	struct page *page, *tmp, *found = NULL;
+	unsigned int i, level, in_image = 0;
+	unsigned long va = 0;
+	LIST_HEAD(held);
+	int err = -ENOENT;
+
+	/*
+	 * Free pages of the image's range are where the allocator put
+	 * them: take pages, without reclaim, until one is found or only
+	 * "reserve" pages are left for everyone else.
+	 */
+	for (i = 0; i < budget && !found; i++) {
+		if (global_zone_page_state(NR_FREE_PAGES) < reserve)
+			break;
+		page = alloc_page(GFP_NOWAIT | __GFP_NOWARN);
+		if (!page)
+			break;
+		va = sk_cpa_alias_of(page, &level);
+		in_image += !!va;
+		if (va && level == PG_LEVEL_2M)
+			found = page;
+		else
+			list_add(&page->lru, &held);
+	}
+	if (found) {
+		err = set_pages_uc(found, 1);
+		if (!err)
+			err = set_pages_wb(found, 1);
+		if (!err && (!sk_cpa_alias_of(found, &level) ||
+			     level != PG_LEVEL_4K))
+			err = -EPROTO;
+		if (!err)
+			alias = va;
+		pr_info("page %lx, high-map alias %lx: %d\n",
+			page_to_pfn(found), va, err);
+		__free_page(found);
+	} else {
+		pr_info("none of %u free pages is under a 2 MiB entry of the image; %u are in its range\n",
+			i, in_image);
+	}
+	list_for_each_entry_safe(page, tmp, &held, lru)
+		__free_page(page);
+	return err;
+}
+
+static const struct kernel_param_ops sk_cpa_split_ops = {
+	.set = sk_cpa_split,
+};
+module_param_cb(split, &sk_cpa_split_ops, NULL, 0200);
+MODULE_PARM_DESC(split, "split one 2 MiB entry of the image's mapping");
+
+/* The size of the leaf entry for @va in the tables this CPU runs on. */
+static int sk_cpa_walk(unsigned long va, unsigned int *level)
+{
+	pgd_t *pgd = (pgd_t *)__va(read_cr3_pa()) + pgd_index(va);
+	p4d_t *p4d;
+	pud_t *pud;
+	pmd_t *pmd;
+
+	if (pgd_none(*pgd))
+		return -EFAULT;
+	p4d = p4d_offset(pgd, va);
+	if (p4d_none(*p4d))
+		return -EFAULT;
+	pud = pud_offset(p4d, va);
+	if (pud_none(*pud))
+		return -EFAULT;
+	*level = PG_LEVEL_1G;
+	if (pud_leaf(*pud))
+		return 0;
+	pmd = pmd_offset(pud, va);
+	if (pmd_none(*pmd))
+		return -EFAULT;
+	*level = pmd_leaf(*pmd) ? PG_LEVEL_2M : PG_LEVEL_4K;
+	return 0;
+}
+
+static int sk_cpa_check(const char *val, const struct kernel_param *kp)
+{
+	unsigned int mine, kernels;
+	unsigned long va, flags;
+	int err;
+
+	err = kstrtoul(val, 0, &va);
+	if (err)
+		return err;
+	local_irq_save(flags);
+	err = sk_cpa_walk(va, &mine);
+	local_irq_restore(flags);
+	if (err)
+		return err;
+	if (!lookup_address(va, &kernels))
+		return -EFAULT;
+	if (mine != kernels) {
+		pr_info("%lx: level %u here, %u in the kernel\n", va, mine,
+			kernels);
+		return -ESTALE;
+	}
+	return 0;
+}
+
+static const struct kernel_param_ops sk_cpa_check_ops = {
+	.set = sk_cpa_check,
+};
+module_param_cb(check, &sk_cpa_check_ops, NULL, 0200);
+MODULE_PARM_DESC(check, "an address to check in the writer's view");
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("shadowk selftest: the kernel splits a page of its image's mapping");
