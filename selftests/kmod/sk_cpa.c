@@ -11,12 +11,19 @@
  *	alias's address is then in the "alias" parameter.  ENOENT if no such
  *	page was free (within "budget" pages, leaving "reserve" free).
  *
+ *   echo 1000 > /sys/module/sk_cpa/parameters/cycles
+ *	for the benchmark: that many page-attribute changes of one page of
+ *	the direct map there and back; their mean time, in nanoseconds, is
+ *	then in the "cycle_ns" parameter.
+ *
  *   echo 0xffffffff82a00000 > /sys/module/sk_cpa/parameters/check
- *	walk the writer's loaded page tables for the address: ESTALE if they
- *	map it at another size than the kernel's, EFAULT if not at all.
+ *	walk the writer's loaded page tables for the address: ESTALE if their
+ *	entry for it (present or not) is of another size than the kernel's,
+ *	EFAULT if they have none.
  */
 
 #include <linux/gfp.h>
+#include <linux/ktime.h>
 #include <linux/kernel.h>
 #include <linux/list.h>
 #include <linux/mm.h>
@@ -27,6 +34,8 @@
 #include <linux/vmstat.h>
 
 #include <asm/set_memory.h>
+
+#include "sk_walk.h"
 
 static unsigned long alias;
 module_param(alias, ulong, 0444);
@@ -101,51 +110,62 @@ static int sk_cpa_split(const char *val, const struct kernel_param *kp)
 	return err;
 }
 
+static unsigned long cycle_ns;
+module_param(cycle_ns, ulong, 0444);
+MODULE_PARM_DESC(cycle_ns, "the mean time of the last cycles' change and back");
+
+static int sk_cpa_cycles(const char *val, const struct kernel_param *kp)
+{
+	struct page *page;
+	unsigned int i, n;
+	u64 start;
+	int err;
+
+	err = kstrtouint(val, 0, &n);
+	if (err)
+		return err;
+	if (!n || n > 1000000)
+		return -EINVAL;
+	page = alloc_page(GFP_KERNEL);
+	if (!page)
+		return -ENOMEM;
+	start = ktime_get_ns();
+	for (i = 0; i < n && !err; i++) {
+		err = set_pages_uc(page, 1);
+		if (!err)
+			err = set_pages_wb(page, 1);
+	}
+	cycle_ns = (ktime_get_ns() - start) / n;
+	__free_page(page);
+	return err;
+}
+
+static const struct kernel_param_ops sk_cpa_cycles_ops = {
+	.set = sk_cpa_cycles,
+};
+module_param_cb(cycles, &sk_cpa_cycles_ops, NULL, 0200);
+MODULE_PARM_DESC(cycles, "page-attribute changes of one page to time");
+
 static const struct kernel_param_ops sk_cpa_split_ops = {
 	.set = sk_cpa_split,
 };
 module_param_cb(split, &sk_cpa_split_ops, NULL, 0200);
 MODULE_PARM_DESC(split, "split one 2 MiB entry of the image's mapping");
 
-/* The size of the leaf entry for @va in the tables this CPU runs on. */
-static int sk_cpa_walk(unsigned long va, unsigned int *level)
-{
-	pgd_t *pgd = (pgd_t *)__va(read_cr3_pa()) + pgd_index(va);
-	p4d_t *p4d;
-	pud_t *pud;
-	pmd_t *pmd;
-
-	if (pgd_none(*pgd))
-		return -EFAULT;
-	p4d = p4d_offset(pgd, va);
-	if (p4d_none(*p4d))
-		return -EFAULT;
-	pud = pud_offset(p4d, va);
-	if (pud_none(*pud))
-		return -EFAULT;
-	*level = PG_LEVEL_1G;
-	if (pud_leaf(*pud))
-		return 0;
-	pmd = pmd_offset(pud, va);
-	if (pmd_none(*pmd))
-		return -EFAULT;
-	*level = pmd_leaf(*pmd) ? PG_LEVEL_2M : PG_LEVEL_4K;
-	return 0;
-}
-
 static int sk_cpa_check(const char *val, const struct kernel_param *kp)
 {
 	unsigned int mine, kernels;
-	unsigned long va, flags;
+	unsigned long va, pfn, flags;
 	int err;
 
 	err = kstrtoul(val, 0, &va);
 	if (err)
 		return err;
 	local_irq_save(flags);
-	err = sk_cpa_walk(va, &mine);
+	err = sk_walk(va, &pfn, &mine);
 	local_irq_restore(flags);
-	if (err)
+	/* Not present is fine: PTI unmaps freed init memory's alias. */
+	if (err && err != -ENOENT)
 		return err;
 	if (!lookup_address(va, &kernels))
 		return -EFAULT;

@@ -20,40 +20,7 @@
 
 #include <asm/pgtable.h>
 
-/* The leaf entry for @va in the page tables this CPU runs on, as a pfn. */
-static int sk_wx_walk(unsigned long va, unsigned long *pfn)
-{
-	pgd_t *pgd = (pgd_t *)__va(read_cr3_pa()) + pgd_index(va);
-	p4d_t *p4d;
-	pud_t *pud;
-	pmd_t *pmd;
-	pte_t *pte;
-
-	if (pgd_none(*pgd))
-		return -EFAULT;
-	p4d = p4d_offset(pgd, va);
-	if (p4d_none(*p4d))
-		return -EFAULT;
-	pud = pud_offset(p4d, va);
-	if (pud_none(*pud))
-		return -EFAULT;
-	if (pud_leaf(*pud)) {
-		*pfn = pud_pfn(*pud) + ((va & ~PUD_MASK) >> PAGE_SHIFT);
-		return 0;
-	}
-	pmd = pmd_offset(pud, va);
-	if (pmd_none(*pmd))
-		return -EFAULT;
-	if (pmd_leaf(*pmd)) {
-		*pfn = pmd_pfn(*pmd) + ((va & ~PMD_MASK) >> PAGE_SHIFT);
-		return 0;
-	}
-	pte = pte_offset_kernel(pmd, va);
-	if (!pte_present(*pte))
-		return -EFAULT;
-	*pfn = pte_pfn(*pte);
-	return 0;
-}
+#include "sk_walk.h"
 
 static int sk_wx_check(const char *val, const struct kernel_param *kp)
 {
@@ -66,10 +33,10 @@ static int sk_wx_check(const char *val, const struct kernel_param *kp)
 	if (err)
 		return err;
 	local_irq_save(flags);
-	err = sk_wx_walk(va, &pfn);
+	err = sk_walk(va, &pfn, &level);
 	local_irq_restore(flags);
 	if (err)
-		return err;
+		return -EFAULT;
 	if (pfn == __pa_symbol(va) >> PAGE_SHIFT)
 		return -ENOENT;
 	alias = lookup_address((unsigned long)pfn_to_kaddr(pfn), &level);

@@ -84,13 +84,6 @@ demo)
 		echo scan=off > $kmemleak
 		echo scan > $kmemleak && echo clear > $kmemleak
 	fi
-	# Tests that load the module themselves run first, while it is out.
-	for t in /shadowk/tests/module_test.sh; do
-		case "${SHADOWK_ONLY:-module_test.sh}" in module_test.sh*) ;; *) continue ;; esac
-		echo "# shadowk-vm: begin $(basename "$t")" >&3
-		sh "$t" >&3 2>&1
-		echo "# shadowk-vm: end $(basename "$t") rc=$? at $(uptime_s)s" >&3
-	done
 	run_test() {
 		echo "# shadowk-vm: begin $(basename "$1")" >&3
 		case "$1" in
@@ -99,11 +92,34 @@ demo)
 		esac
 		echo "# shadowk-vm: end $(basename "$1") rc=$? at $(uptime_s)s" >&3
 	}
+	# First of all, while the kernel's image mapping is as boot left it:
+	# attr_test needs a 2 MiB entry of it that nothing has split yet.
+	case "${SHADOWK_ONLY:-attr_test}" in
+	attr_test*)
+		only_args=
+		case "${SHADOWK_ONLY:-}" in *:*) only_args="-t ${SHADOWK_ONLY#*:}" ;; esac
+		if insmod "$ko" $SHADOWK_KO_ARGS; then
+			run_test /shadowk/tests/attr_test $only_args
+			rmmod shadowk || echo "not ok - rmmod shadowk after attr_test" >&3
+		else
+			echo "not ok - insmod shadowk.ko for attr_test" >&3
+		fi
+		;;
+	esac
+	# Tests that load the module themselves run next, while it is out.
+	for t in /shadowk/tests/module_test.sh; do
+		case "${SHADOWK_ONLY:-module_test.sh}" in module_test.sh*) ;; *) continue ;; esac
+		echo "# shadowk-vm: begin $(basename "$t")" >&3
+		sh "$t" >&3 2>&1
+		echo "# shadowk-vm: end $(basename "$t") rc=$? at $(uptime_s)s" >&3
+	done
 	if insmod "$ko" $SHADOWK_KO_ARGS; then
 		for t in /shadowk/tests/*; do
 			case "$t" in
 			# Before the module was in; and last, what cannot be undone.
 			*/module_test.sh|*/lockdown_test|*/ftrace_death_test) continue ;;
+			# Before anything else.
+			*/attr_test) continue ;;
 			esac
 			# SHADOWK_ONLY=prog[:test] narrows the run (make vm-test ONLY=...).
 			only_args=
