@@ -119,6 +119,28 @@ scope_rows() {
 	$b moves 10000 none | out "moves-none"
 	$b moves 10000 cgroup-elsewhere | out "moves-cgroup-elsewhere"
 }
+# What a page-attribute change costs (shadowk follows each): one page of
+# the direct map made uncached and back, 2,000 times.
+cpa_row() {
+	insmod /shadowk/kmod-tests/sk_cpa.ko || return 1
+	echo 2000 > /sys/module/sk_cpa/parameters/cycles &&
+		echo "cpa_cycle_ns $(cat /sys/module/sk_cpa/parameters/cycle_ns)" | out "$1"
+	rmmod sk_cpa
+}
+if [ "${SHADOWK_ONLY:-}" = cpa ]; then
+	sleep 100000 &
+	idle=$!
+	cpa_row cpa-no-module
+	insmod /shadowk/shadowk.ko || exit 1
+	cpa_row cpa-module-loaded
+	shadowk clone create --name cpa > /dev/null
+	shadowk probe add cpa __x64_sys_getppid > /dev/null
+	shadowk process bind cpa "$idle" > /dev/null && cpa_row cpa-clone-bound-elsewhere
+	shadowk clone destroy cpa > /dev/null
+	rmmod shadowk
+	kill "$idle"
+	exit 0
+fi
 # SHADOWK_ONLY=scope: those rows alone.
 if [ "${SHADOWK_ONLY:-}" = scope ]; then
 	insmod /shadowk/shadowk.ko || exit 1
@@ -144,6 +166,7 @@ sleep 100000 &
 idle=$!
 
 $b getppid 1000000 | out "no-module"
+cpa_row cpa-no-module
 $b syscalls "$n" "$file" | out "a-unbound"
 
 # (c) today's way: system-wide kprobes, filtered to another process.
@@ -192,6 +215,7 @@ mc_before_module
 $b ctxswitch 100000 | out "ctx-no-module"
 insmod /shadowk/shadowk.ko || exit 1
 $b getppid 1000000 | out "module-loaded"
+cpa_row cpa-module-loaded
 $b ctxswitch 100000 | out "ctx-none"
 # A bound process's children come and go: against the same loop unbound.
 scope_rows
@@ -208,6 +232,7 @@ all_syscalls_clone
 shadowk process bind all "$idle" > /dev/null &&
 	$b syscalls "$n" "$file" | out "b-all-syscalls-elsewhere"
 $b ctxswitch 100000 | out "ctx-all-elsewhere"
+cpa_row cpa-clone-bound-elsewhere
 # VERIFY of that clone, bound and probed: how long it holds text_mutex.
 $b verify "$(shadowk -j clone show all | jq .id)" 3 | out "b-all-syscalls-elsewhere"
 # What shadowk changed of the kernel's own text mapping meanwhile.

@@ -18,7 +18,8 @@ wall=$O/vm/logs/bench-wall-$kr
 # lets one vCPU execute text another has already patched back (see
 # Documentation/dev-tools/testing.rst).
 # SHADOWK_BENCH_ONLY=verify: only the VERIFY figure, in a few minutes;
-# =memcached: only the memcached rows; =scope: only the cgroup rows.
+# =memcached: only the memcached rows; =scope: only the cgroup rows;
+# =cpa: only the page-attribute rows.
 only=(${SHADOWK_BENCH_ONLY:+--only "$SHADOWK_BENCH_ONLY"})
 SHADOWK_QEMU_EXTRA="-icount shift=0,sleep=off" \
 	"$top/selftests/vm/run-vm.sh" --mode bench --la57 0 --name "bench-$kr" \
@@ -153,6 +154,17 @@ scope_row "a move between two cgroups: none bound" moves-none move "$mn" "$mnw"
 scope_row "  the same, a cgroup bound" moves-cgroup-elsewhere move "$mn" "$mnw"
 echo
 [ "${SHADOWK_BENCH_ONLY:-}" = scope ] && exit 0
+ca0=$(r "$icount" cpa-no-module cpa_cycle_ns)
+ca0w=$(r "$wall" cpa-no-module cpa_cycle_ns)
+printf '%-52s %12s %8s %10s %8s\n' "a page made uncached and back (2 attribute changes)" "instr" "ratio" "wall ns" "ratio"
+for run in "cpa-no-module:no module" "cpa-module-loaded:module loaded, no clone" \
+	"cpa-clone-bound-elsewhere:a clone bound elsewhere"; do
+	v=$(r "$icount" "${run%%:*}" cpa_cycle_ns)
+	w=$(r "$wall" "${run%%:*}" cpa_cycle_ns)
+	printf '%-52s %12s %8s %10s %8s\n' "  ${run#*:}" "$v" "$(ratio "$v" "$ca0")" "$w" "$(ratio "$w" "$ca0w")"
+done
+echo
+[ "${SHADOWK_BENCH_ONLY:-}" = cpa ] && exit 0
 cn=$(r "$icount" ctx-none ctxswitch_ns)
 ca=$(r "$icount" ctx-all-elsewhere ctxswitch_ns)
 cnw=$(r "$wall" ctx-none ctxswitch_best_ns)
